@@ -1,0 +1,404 @@
+"""Reference records: who and what the practices talk about.
+
+Nothing here imports from `practices`; the library depends on these records, never the reverse.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+
+YOUTUBE_ID_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_-]{11}$", "A YouTube video id has 11 letters, digits, - or _.")
+
+
+def youtube_url(video_id, seconds=None):
+    """The watch URL of a video, at a moment when `seconds` is given."""
+    url = f"https://www.youtube.com/watch?v={video_id}"
+    if seconds is not None:
+        url += f"&t={int(seconds)}"
+    return url
+
+
+def format_timestamp(seconds):
+    """Seconds as the notes write them: HH:MM:SS."""
+    seconds = int(seconds)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class SlugManager(models.Manager):
+    """Natural keys by slug, so fixtures can refer to records by a stable name."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Sourced(models.Model):
+    """Where a curated fact comes from: the note, the sentence and the moment in the video."""
+
+    source_note = models.CharField(
+        "source note",
+        max_length=200,
+        blank=True,
+        help_text="File name (without .md) of the note this record rests on.",
+    )
+    source_quote = models.TextField(
+        "source sentence", blank=True, help_text="The sentence of the note that states this fact."
+    )
+    source_video_id = models.CharField(
+        "source video",
+        max_length=11,
+        blank=True,
+        validators=[YOUTUBE_ID_VALIDATOR],
+        help_text="YouTube id of the video the note was made from.",
+    )
+    source_seconds = models.PositiveIntegerField(
+        "moment in the video (seconds)",
+        null=True,
+        blank=True,
+        help_text="Where in the video the fact is said, in seconds (00:01:16 is 76).",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def source_url(self):
+        if not self.source_video_id:
+            return ""
+        return youtube_url(self.source_video_id, self.source_seconds)
+
+    @property
+    def source_timestamp(self):
+        return "" if self.source_seconds is None else format_timestamp(self.source_seconds)
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    """A country of ISO 3166-1; every one exists from the first migration, so nothing invents one."""
+
+    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code.")
+    name = models.CharField(max_length=100, help_text="Short English name, as people write it.")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "country"
+        verbose_name_plural = "countries"
+        indexes = [
+            # Country index page and facets sort by name.
+            models.Index(fields=["name"], name="country_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code.code,)
+
+    def get_absolute_url(self):
+        return reverse("incubator:country_detail", args=[self.slug])
+
+    @property
+    def flag_emoji(self):
+        return self.code.unicode_flag
+
+
+class Organisation(Sourced):
+    """An institution that takes part in programmes and partnerships: OPSI, a ministry, an agency."""
+
+    class Kind(models.TextChoices):
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+        GOVERNMENT = "government", "Government body"
+        PUBLIC_AGENCY = "agency", "Public agency or programme"
+        CIVIL_SOCIETY = "civil_society", "Civil society"
+        ACADEMIA = "academia", "Academia"
+        PRIVATE = "private", "Private company"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, blank=True, help_text="Acronym, such as OPSI.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text="Where it is based; empty for international bodies.",
+    )
+    description = models.TextField(blank=True)
+    url = models.URLField("website", blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("incubator:organisation_detail", args=[self.slug])
+
+
+class Programme(Sourced):
+    """A programme that supports countries in innovating, such as OPSI's Innovation Incubator."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text="One or two sentences for lists and search results.")
+    description = models.TextField(blank=True)
+    support_offered = models.TextField(
+        blank=True, help_text="What participants receive, one item per line (expert advice, peer support...)."
+    )
+    organisers = models.ManyToManyField(Organisation, related_name="programmes_organised", blank=True)
+    url = models.URLField("website", blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "programme"
+        verbose_name_plural = "programmes"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("incubator:programme_detail", args=[self.slug])
+
+    @property
+    def support_list(self):
+        return [line.strip() for line in self.support_offered.splitlines() if line.strip()]
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, programme_slug, country_code, phase):
+        return self.get(programme__slug=programme_slug, country__code=country_code, phase=phase)
+
+
+class Participation(Sourced):
+    """A country taking part in a programme, in one phase, with the years and what came of it."""
+
+    class Phase(models.TextChoices):
+        PILOT = "pilot", "Pilot"
+        MAIN = "main", "Main programme"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participations")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="participations")
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.PILOT)
+    start_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+        help_text="Leave empty while it goes on or when the source does not say.",
+    )
+    outcome = models.TextField(blank=True, help_text="What the country produced or learnt.")
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["programme__name", "phase", "country__name"]
+        verbose_name = "participation"
+        verbose_name_plural = "participations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "country", "phase"], name="participation_unique_country_phase"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(start_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="participation_years_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country} in {self.programme} ({self.get_phase_display().lower()})"
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), *self.country.natural_key(), self.phase)
+
+    natural_key.dependencies = ["incubator.programme", "incubator.country"]
+
+    @property
+    def years(self):
+        if self.start_year and self.end_year and self.start_year != self.end_year:
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return f"{self.start_year}" if self.end_year else f"since {self.start_year}"
+        return ""
+
+
+class Partnership(Sourced):
+    """Organisations working together for a purpose, often to spread what a programme learnt."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    purpose = models.TextField(help_text="What the partners set out to do together.")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        help_text="The programme whose work the partnership carries on, if any.",
+    )
+    partners = models.ManyToManyField(Organisation, through="PartnershipMember", related_name="partnerships")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "partnership"
+        verbose_name_plural = "partnerships"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("incubator:partnership_detail", args=[self.slug])
+
+
+class PartnershipMemberManager(models.Manager):
+    def get_by_natural_key(self, partnership_slug, organisation_slug):
+        return self.get(partnership__slug=partnership_slug, organisation__slug=organisation_slug)
+
+
+class PartnershipMember(models.Model):
+    """One partner in a partnership, with the role it plays."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=200, blank=True, help_text="For example: lead, co-developer.")
+
+    objects = PartnershipMemberManager()
+
+    class Meta:
+        ordering = ["partnership__name", "organisation__name"]
+        verbose_name = "partner"
+        verbose_name_plural = "partners"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "organisation"], name="partnership_member_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.partnership}"
+
+    def natural_key(self):
+        return (*self.partnership.natural_key(), *self.organisation.natural_key())
+
+    natural_key.dependencies = ["incubator.partnership", "incubator.organisation"]
+
+
+class Toolkit(Sourced):
+    """A set of tools or methods public servants can use, as listed by the OPSI Toolkit Navigator."""
+
+    class Badge(models.TextChoices):
+        # The OPSI Toolkit Navigator's adaptability badges, from least to most adaptable.
+        NONE = "", "No badge"
+        OPEN_SOURCE_BASIC = "basic", "Open-source basic"
+        OPEN_SOURCE_CHAMPION = "champion", "Open-source champion"
+        OPEN_SOURCE_HERO = "hero", "Open-source hero"
+
+    class Type(models.TextChoices):
+        STARTER_KIT = "starter_kit", "Starter kit"
+        GUIDE = "guide", "Guide or handbook"
+        METHOD_CARDS = "method_cards", "Method cards"
+        FRAMEWORK = "framework", "Framework"
+        TOOL_COLLECTION = "collection", "Collection of tools"
+        ONLINE_TOOL = "online_tool", "Online tool"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    audience = models.CharField(max_length=300, blank=True, help_text="Who it is for.")
+    toolkit_type = models.CharField("type", max_length=20, choices=Type.choices, default=Type.TOOL_COLLECTION)
+    licence = models.CharField(max_length=100, blank=True, help_text="For example CC BY 4.0; empty if unknown.")
+    badge = models.CharField("adaptability badge", max_length=10, choices=Badge.choices, blank=True, default=Badge.NONE)
+    url = models.URLField("website", blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names that identify this toolkit in notes, one per line. Used by the importer.",
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="toolkits",
+        help_text="The country that developed it, if one did.",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="toolkits",
+        help_text="The programme it was developed within, if any.",
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="toolkits",
+        help_text="The partnership that developed it, if any.",
+    )
+    developers = models.ManyToManyField(Organisation, related_name="toolkits", blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "toolkit"
+        verbose_name_plural = "toolkits"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("incubator:toolkit_detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def names(self):
+        """Every name that identifies the toolkit in text: its own and its aliases."""
+        return [self.name, *self.alias_list]
+
+
+def unique_slug(model, text, max_length=100):
+    """A slug for `text` not yet used by `model`, with -2, -3... appended when needed."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+        n += 1
+    return slug

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incubator"
+
+urlpatterns = [
+    path("countries/<slug:slug>/", views.country_detail, name="country_detail"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("toolkits/<slug:slug>/", views.toolkit_detail, name="toolkit_detail"),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PracticesConfig(AppConfig):
+    """The library: practices imported from notes, their themes, videos and mentions."""
+
+    name = "practices"
+    verbose_name = "Practices library"

@@ -1,0 +1,87 @@
+"""The curators' admin: every changelist and add page works for a curator, and nothing beyond content."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from incubator.models import Toolkit
+from practices.models import CountryMention, Practice, ToolkitMention
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label in {"incubator", "practices"}]
+
+
+def test_every_content_model_is_in_the_admin():
+    names = {model._meta.model_name for model in CONTENT_MODELS}
+    assert {
+        "country",
+        "organisation",
+        "programme",
+        "participation",
+        "partnership",
+        "toolkit",
+        "practice",
+        "theme",
+        "video",
+        "countrymention",
+        "toolkitmention",
+    } <= names
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.label)
+def test_curator_can_open_changelist_and_add_page(curator_client, seed, model):
+    opts = model._meta
+    changelist = curator_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    add = curator_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == 200
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.label)
+def test_curator_can_open_a_change_page(curator_client, seed, model):
+    practice = factories.practice(source_video=factories.video())
+    practice.themes.add(factories.theme())
+    CountryMention.objects.create(practice=practice, country=factories.country("PT"))
+    ToolkitMention.objects.create(practice=practice, toolkit=Toolkit.objects.first())
+    obj = model.objects.first()
+    opts = model._meta
+    response = curator_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url_name", ["admin:auth_user_changelist", "admin:auth_group_changelist", "admin:auth_user_add"]
+)
+def test_curator_cannot_reach_users_or_groups(curator_client, url_name):
+    assert curator_client.get(reverse(url_name)).status_code == 403
+
+
+def test_curators_group_has_only_content_permissions():
+    permissions = Group.objects.get(name="Curators").permissions.select_related("content_type")
+    app_labels = {p.content_type.app_label for p in permissions}
+    assert app_labels == {"incubator", "practices"}
+    codenames = {p.codename for p in permissions}
+    assert "delete_practice" not in codenames
+    assert {"add_practice", "change_practice", "view_practice", "delete_countrymention"} <= codenames
+
+
+def test_publish_and_unpublish_actions(curator_client):
+    draft = factories.practice(status=Practice.Status.DRAFT)
+    url = reverse("admin:practices_practice_changelist")
+    response = curator_client.post(url, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == Practice.Status.PUBLISHED and draft.published_at is not None
+    curator_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Practice.Status.DRAFT
+
+
+def test_rendered_html_is_read_only_in_the_admin(curator_client):
+    practice = factories.practice(body_markdown="Hello *world*")
+    response = curator_client.get(reverse("admin:practices_practice_change", args=[practice.pk]))
+    assert b'name="body_html"' not in response.content
+    assert b'name="body_markdown"' in response.content

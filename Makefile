@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format seed clean
+.PHONY: install run test test-browser lint format seed clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+## The Nu HTML Checker for the tests (vnu.jar, run with the system Java; its Java download script is skipped).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the HTML checker test will be skipped"; fi
+
+install: $(STAMP) node_modules/.installed
 
 ## Seed a development database: migrate, load the reference records.
 seed: install
@@ -28,6 +33,10 @@ run: seed
 test: install
 	$(BIN)/pytest
 
+## Only the browser tests (Playwright driving Chromium against a live server).
+test-browser: install
+	$(BIN)/pytest -m browser
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -37,4 +46,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# System packages the test suite needs: Chromium for the browser tests and a Java runtime for the
-# Nu HTML Checker (and npm, which installs the checker). Installs only what is missing; needs root (CI and these machines run as root).
+# System packages the test suite needs: Chromium for the browser tests, a Java runtime for the
+# Nu HTML Checker and npm to install the checker. Installs only what is missing; needs root (CI and
+# these machines run as root).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -55,7 +55,7 @@ def country_detail(request, slug):
     context = {
         "country": country,
         "page": page,
-        "errors": errors,
+        "query_errors": errors,
         "participations": country.participations.select_related("programme"),
         "toolkits": country.toolkits.all(),
         "organisations": country.organisations.all(),
@@ -120,5 +120,5 @@ def toolkit_detail(request, slug):
         slug=slug,
     )
     page, errors = paged_mentions(request, toolkit.mentions.all())
-    context = {"toolkit": toolkit, "page": page, "errors": errors}
+    context = {"toolkit": toolkit, "page": page, "query_errors": errors}
     return render(request, "incubator/toolkit_detail.html", context, status=400 if errors else 200)

@@ -58,7 +58,7 @@ def practice_list(request):
     context = {
         "filter": filterset,
         "page": page,
-        "errors": errors,
+        "query_errors": errors,
         "facets": [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()],
         "query": filterset.form.cleaned_data.get("q", ""),
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
@@ -111,6 +111,6 @@ def theme_detail(request, slug):
     return render(
         request,
         "practices/theme_detail.html",
-        {"theme": theme, "page": page, "errors": [page_error] if page_error else []},
+        {"theme": theme, "page": page, "query_errors": [page_error] if page_error else []},
         status=400 if page_error else 200,
     )

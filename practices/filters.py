@@ -84,18 +84,22 @@ class PracticeFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(pk__in=ToolkitMention.objects.filter(toolkit__in=value).values("practice"))
 
+    def valid_values(self):
+        """The values of the query string that passed validation; invalid ones are left out."""
+        self.errors  # noqa: B018 (validates the form once)
+        return getattr(self.form, "cleaned_data", {})
+
     def queryset_without(self, excluded):
         """The queryset with every valid filter applied except `excluded` and the sort order."""
         queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
+        for name, value in self.valid_values().items():
             if name not in (excluded, "sort"):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def selected(self, name):
         """The records chosen for facet `name` (already fetched while the form was validated)."""
-        value = self.form.cleaned_data.get(name) if self.is_bound and hasattr(self.form, "cleaned_data") else None
-        return list(value) if value else []
+        return list(self.valid_values().get(name) or [])
 
     def facet(self, name, limit):
         """Options of facet `name` with how many practices each gives under the other filters.
@@ -103,15 +107,15 @@ class PracticeFilter(django_filters.FilterSet):
         One GROUP BY query. Returns the chosen options (so they can be unticked) and the `limit`
         other options with most practices; options that would give no practice are left out.
         """
-        others = self.queryset_without(name).values("pk")
+        matching = self.queryset_without(name).values("pk")
         if name == "country":
-            options = Country.objects.filter(mentions__practice__in=others).annotate(count=Count("mentions"))
+            options = Country.objects.filter(mentions__practice__in=matching).annotate(count=Count("mentions"))
         elif name == "theme":
-            options = Theme.objects.filter(themed_items__content_object__in=others).annotate(
+            options = Theme.objects.filter(themed_items__content_object__in=matching).annotate(
                 count=Count("themed_items")
             )
         elif name == "toolkit":
-            options = Toolkit.objects.filter(mentions__practice__in=others).annotate(count=Count("mentions"))
+            options = Toolkit.objects.filter(mentions__practice__in=matching).annotate(count=Count("mentions"))
         else:
             raise ValueError(f"{name} is not a facet")
         chosen = {record.pk: record for record in self.selected(name)}
@@ -122,8 +126,8 @@ class PracticeFilter(django_filters.FilterSet):
             )[: limit + len(chosen) + 1]
         )
         picked = [row for row in rows if row.is_chosen]
-        others = [row for row in rows if not row.is_chosen]
+        rest = [row for row in rows if not row.is_chosen]
         missing = [record for pk, record in chosen.items() if pk not in {row.pk for row in picked}]
         for record in missing:
             record.count = 0
-        return {"name": name, "chosen": picked + missing, "options": others[:limit], "more": len(others) > limit}
+        return {"name": name, "chosen": picked + missing, "options": rest[:limit], "more": len(rest) > limit}

@@ -60,7 +60,7 @@ def practice_list(request):
         "page": page,
         "query_errors": errors,
         "facets": [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()],
-        "query": filterset.form.cleaned_data.get("q", ""),
+        "query": filterset.valid_values().get("q", ""),
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)

@@ -18,7 +18,7 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the HTML checker test will be skipped"; fi
 
-install: $(STAMP) node_modules/.installed
+install: $(STAMP)
 
 ## Seed a development database: migrate, load the reference records.
 seed: install
@@ -30,7 +30,7 @@ run: seed
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).
-test: install
+test: install node_modules/.installed
 	$(BIN)/pytest
 
 ## Only the browser tests (Playwright driving Chromium against a live server).

@@ -25,6 +25,7 @@ from .notes import (
     Problem,
     content_hash,
     decode_note,
+    format_hms,
     humanise,
     normalise_target,
     note_key_for,
@@ -131,9 +132,43 @@ def parse_sources(sources, result):
             result.failed.append(key)
             result.problems.append(error.problem)
             continue
-        result.problems.extend(note.problems)
         notes[key] = note
     return notes
+
+
+# A note whose timestamps run this many times past the typical end of its video's other notes...
+OUTLIER_FACTOR = 2
+# ...among at least this many notes of the video, is read as MM:SS when that fits the video.
+MIN_NOTES_FOR_VIDEO_LENGTH = 3
+
+
+def rescale_outliers(notes, sources):
+    """Correct notes whose timestamps run far past the other notes of the same video."""
+    by_video = defaultdict(list)
+    for note in notes.values():
+        if note.video_id and note.timestamps:
+            by_video[note.video_id].append(note)
+    for group in by_video.values():
+        if len(group) < MIN_NOTES_FOR_VIDEO_LENGTH:
+            continue
+        ends = sorted(max(t.seconds for t in note.timestamps) for note in group)
+        typical = ends[len(ends) // 2]
+        for note in group:
+            end = max(t.seconds for t in note.timestamps)
+            if note.misscaled or end <= OUTLIER_FACTOR * typical:
+                continue
+            text = sources[note.key].data.decode("utf-8-sig")
+            candidate = parse_note(note.key, text, file=note.file, scale="fields")
+            if max(t.seconds for t in candidate.timestamps) <= OUTLIER_FACTOR * typical:
+                message = (
+                    f"timestamps run to {format_hms(end)} but the video's other notes end near "
+                    f"{format_hms(typical)}; HH:MM:SS read as MM:SS (last field dropped)"
+                )
+                candidate.problems = [
+                    Problem(p.file, p.line, p.kind, message) if p.kind == "timestamps-misscaled" else p
+                    for p in candidate.problems
+                ]
+                notes[note.key] = candidate
 
 
 def theme_names(notes):
@@ -153,7 +188,7 @@ def theme_names(notes):
 
 
 def _allocate_slug(key, taken):
-    base = slugify(key)[:190].strip("-") or "practice"
+    base = slugify(normalise_target(key))[:190].strip("-") or "practice"
     slug, n = base, 2
     while slug in taken:
         slug = f"{base}-{n}"
@@ -165,7 +200,7 @@ def _allocate_slug(key, taken):
 class Importer:
     """One run of the import; see `import_notes`."""
 
-    def __init__(self, status=Practice.Status.DRAFT, dry_run=False, progress=None):
+    def __init__(self, status=None, dry_run=False, progress=None):
         self.status = status
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total: None)
@@ -203,6 +238,9 @@ class Importer:
         result.failed.extend(p.file for p in problems if p.severity == "error")
         sources = read_sources(files, result)
         notes = parse_sources(sources, result)
+        rescale_outliers(notes, sources)
+        for note in notes.values():
+            result.problems.extend(note.problems)
         index_notes = [n for n in notes.values() if n.is_index]
         topics = [n for n in notes.values() if not n.is_index]
 
@@ -237,7 +275,7 @@ class Importer:
                     if link.key in practice_slugs and link.key != normalise_target(note.key)
                 }
             )
-            context = [self.status, video_id, [(k, practice_slugs[k]) for k in practice_links], self.toolkits[2]]
+            context = [self.status or "", video_id, [(k, practice_slugs[k]) for k in practice_links], self.toolkits[2]]
             note_hash = content_hash(sources[note.key].data, json.dumps(context))
             row = existing.get(note.key)
             if row and row[2] == note_hash:
@@ -309,7 +347,7 @@ class Importer:
         return {
             "title": note.title,
             "summary": summary_of(note.body),
-            "status": self.status,
+            "status": self.status or Practice.Status.DRAFT,
             "body_markdown": note.body,
             "source_video": video_id,
             "countries": {f.key: [f.sentence, f.seconds] for f in detection.find(sentences, gazetteer)},
@@ -328,6 +366,9 @@ class Importer:
         else:
             practice = Practice.objects.select_related("source_video").get(pk=row[0])
             previous = practice.import_snapshot or {}
+            if self.status is None:
+                # No --status: an existing practice's status is not the import's business.
+                new["status"] = previous.get("status", practice.status)
 
         current = {
             "title": practice.title,
@@ -455,6 +496,9 @@ class Importer:
                 self.result.problems.append(Problem(str(practice_pk), 0, "links-failed", str(error), "error"))
 
 
-def import_notes(paths, status=Practice.Status.DRAFT, dry_run=False, progress=None):
-    """Import the notes under `paths`; returns an `ImportResult`. See the module docstring."""
+def import_notes(paths, status=None, dry_run=False, progress=None):
+    """Import the notes under `paths`; returns an `ImportResult`. See the module docstring.
+
+    `status` is what imported practices should be; None makes new ones drafts and leaves others be.
+    """
     return Importer(status=status, dry_run=dry_run, progress=progress).run(paths)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 # Bump when the parser's output changes, so an unchanged file is re-imported once.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 MAX_NOTE_BYTES = 1_000_000
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -274,41 +274,42 @@ def detect_misscaling(values):
     return ""
 
 
-def parse_timestamps(file, body, first_line):
-    """Rewrite every timestamp of `body` as canonical [HH:MM:SS]; report what could not be read."""
+def parse_timestamps(file, body, first_line, scale=None):
+    """Rewrite every timestamp of `body` as canonical [HH:MM:SS]; report what could not be read.
+
+    `scale` forces a reading ("minutes" or "fields", see `detect_misscaling`); None detects it.
+    """
     body, found, problems = read_timestamps(file, body, first_line)
     values = []
     for source, inner, line in found:
-        seconds, remark = parse_time_fields(source)
-        if seconds is None and inner != source:
-            seconds, remark = parse_time_fields(inner)
+        # The visible text is what the reader sees and checks; data-t is the fallback.
+        seconds, remark = parse_time_fields(inner) if inner else (None, "")
+        if seconds is None:
+            seconds, remark = parse_time_fields(source)
+        elif source != inner:
+            data_seconds, _ = parse_time_fields(source)
+            if data_seconds is not None and data_seconds != seconds:
+                message = f"data-t {source!r} and text {inner!r} differ; the text is used"
+                problems.append(Problem(file, line, "timestamp-mismatch", message))
         if seconds is None:
             problems.append(Problem(file, line, "timestamp-invalid", f"cannot read timestamp {source!r}: {remark}"))
             values.append(None)
             continue
         if remark:
             problems.append(Problem(file, line, "timestamp-extra-field", f"timestamp {source!r}: {remark}"))
-        if inner and inner != source:
-            inner_seconds, _ = parse_time_fields(inner)
-            if inner_seconds is not None and inner_seconds != seconds:
-                problems.append(
-                    Problem(
-                        file, line, "timestamp-mismatch", f"data-t {source!r} and text {inner!r} differ; used data-t"
-                    )
-                )
         values.append((seconds // 3600, seconds % 3600 // 60, seconds % 60))
-    scale = detect_misscaling([v for v in values if v is not None])
-    if scale:
+    if scale is None:
+        scale = detect_misscaling([v for v in values if v is not None])
+    if scale and any(v is not None for v in values):
         first = next(line for (_, _, line), v in zip(found, values, strict=True) if v is not None)
         how = "HH:MM:00 read as MM:SS" if scale == "minutes" else "HH:MM:SS read as MM:SS (last field dropped)"
-        problems.append(
-            Problem(file, first, "timestamps-misscaled", f"timestamps would run hours into the video; {how}")
-        )
+        problems.append(Problem(file, first, "timestamps-misscaled", f"timestamps would run past the video; {how}"))
     timestamps = []
     texts = []
-    for (source, _, line), value in zip(found, values, strict=True):
+    for (source, inner, line), value in zip(found, values, strict=True):
         if value is None:
-            texts.append(source)
+            # Kept as written, without brackets, so it is neither lost nor mistaken for a timestamp.
+            texts.append((inner or source).strip("[] "))
             continue
         hours, minutes, seconds = value
         total = hours * 60 + minutes if scale else hours * 3600 + minutes * 60 + seconds
@@ -366,7 +367,7 @@ def parse_structure(body, first_line):
     return headings, callouts, index
 
 
-def parse_note(key, text, file=None):
+def parse_note(key, text, file=None, scale=None):
     """Parse a note's text; raises `NoteError` only when nothing of it can be imported."""
     file = file or f"{key}.md"
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -397,7 +398,7 @@ def parse_note(key, text, file=None):
             break
         if line.strip():
             break
-    body, timestamps, misscaled, timestamp_problems = parse_timestamps(file, body, first_line)
+    body, timestamps, misscaled, timestamp_problems = parse_timestamps(file, body, first_line, scale)
     links, link_problems = parse_links(file, body, first_line)
     headings, callouts, index_videos = parse_structure(body, first_line)
     body = body.strip("\n") + "\n"

@@ -26,8 +26,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--status",
             choices=Practice.Status.values,
-            default=Practice.Status.DRAFT,
-            help="status of imported practices (a curator's later change is kept); default: draft",
+            help=(
+                "status of the imported practices (a curator's own change is kept); without it, new practices "
+                "are drafts and existing ones keep their status"
+            ),
         )
         parser.add_argument("--report", metavar="FILE", help="write every problem as JSON to FILE")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 # Bump when the parser's output changes, so an unchanged file is re-imported once.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 MAX_NOTE_BYTES = 1_000_000
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -432,14 +432,21 @@ def plain_text(markdown_text):
     return text
 
 
+def tidy(text):
+    """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs."""
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    text = re.sub(r"(?:,\s*)+(?=[.!?;:]|$)", "", text)
+    return re.sub(r"(?:,\s*){2,}", ", ", text)
+
+
 def summary_of(body, limit=300):
     """The first paragraph of a note as plain text, cut at a word near `limit` characters."""
     for block in re.split(r"\n\s*\n", body):
         stripped = block.strip()
         if not stripped or stripped.startswith(("#", "<", "```", "---", "|")):
             continue
-        text = " ".join(plain_text(stripped).split())
-        text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+        text = tidy(plain_text(stripped))
         if not text:
             continue
         if len(text) <= limit:
@@ -490,8 +497,7 @@ def sentences_of(body):
         pending = []
         for piece in pieces:
             stamps = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in CANONICAL_TIMESTAMP_RE.findall(piece)]
-            text = " ".join(plain_text(piece).split())
-            text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+            text = tidy(plain_text(piece))
             if not text:
                 continue
             if stamps:

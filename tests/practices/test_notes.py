@@ -315,3 +315,8 @@ def test_sentences_carry_their_nearest_timestamp():
         ("Third.", 30, False),
         ("Later with none.", 30, False),
     ]
+
+
+def test_sentences_lose_the_commas_between_removed_timestamps():
+    body = "Denmark took part [00:00:26], [00:00:28]. Next [00:00:30], [00:00:31], then more [00:00:32].\n"
+    assert [s.text for s in sentences_of(body)] == ["Denmark took part.", "Next, then more."]

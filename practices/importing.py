@@ -9,6 +9,7 @@ left alone (a three-way merge). An unchanged note (same bytes, same resolved con
 import hashlib
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,12 @@ from incubator.models import Country, Toolkit
 from . import detection
 from .models import CountryMention, Origin, Practice, Theme, ThemedPractice, ToolkitMention, Video
 from .notes import (
+    WIKI_LINK_RE,
     NoteError,
     Problem,
     content_hash,
     decode_note,
+    detect_misscaling,
     format_hms,
     humanise,
     normalise_target,
@@ -122,18 +125,58 @@ def read_sources(files, result):
     return sources
 
 
-def parse_sources(sources, result):
-    notes = {}
+def decode_sources(sources, result):
+    """Each note's text by key; files that are not text are reported and left out."""
+    texts = {}
     for key, source in sources.items():
         try:
-            text = decode_note(str(source.path), source.data)
-            note = parse_note(key, text, file=str(source.path))
+            texts[key] = decode_note(str(source.path), source.data)
         except NoteError as error:
             result.failed.append(key)
             result.problems.append(error.problem)
-            continue
-        notes[key] = note
-    return notes
+    return texts
+
+
+def parse_texts(texts, keys, sources, result):
+    """Parsed notes for `keys`, and the keys of those that could not be parsed (reported)."""
+    notes, failed = {}, set()
+    for key in keys:
+        try:
+            notes[key] = parse_note(key, texts[key], file=str(sources[key].path))
+        except NoteError as error:
+            failed.add(key)
+            result.failed.append(key)
+            result.problems.append(error.problem)
+    return notes, failed
+
+
+def quick_links(text):
+    """(target, text, key) of every wiki link, without parsing the note: enough to tell if it changed."""
+    links = []
+    for match in WIKI_LINK_RE.finditer(text):
+        target = match.group(1).strip()
+        key = normalise_target(target)
+        if key:
+            links.append((target, (match.group(2) or "").strip() or humanise(target), key))
+    return links
+
+
+def looks_like_index(text):
+    """Cheap test for the channel's index note (video headings, no videoId), parsed before the rest."""
+    return "youtube.com/watch" in text and "videoId" not in text[:1000]
+
+
+def quick_end(text):
+    """The last moment a note's bracketed timestamps reach, read as the parser would scale them."""
+    values = [tuple(int(x) for x in found) for found in QUICK_TIMESTAMP_RE.findall(text)]
+    values = [v for v in values if v[1] < 60 and v[2] < 60]
+    if not values:
+        return 0
+    scaled = detect_misscaling(values)
+    return max(h * 60 + m if scaled else h * 3600 + m * 60 + s for h, m, s in values)
+
+
+QUICK_TIMESTAMP_RE = re.compile(r"\[(\d{1,3}):(\d{1,2}):(\d{1,2})\]")
 
 
 # A note whose timestamps run this many times past the typical end of its video's other notes...
@@ -142,16 +185,20 @@ OUTLIER_FACTOR = 2
 MIN_NOTES_FOR_VIDEO_LENGTH = 3
 
 
-def rescale_outliers(notes, sources):
-    """Correct notes whose timestamps run far past the other notes of the same video."""
+def rescale_outliers(notes, sources, other_ends=None):
+    """Correct notes whose timestamps run far past the other notes of the same video.
+
+    `other_ends` gives, by video id, where the video's notes that were not parsed end.
+    """
+    other_ends = other_ends or {}
     by_video = defaultdict(list)
     for note in notes.values():
         if note.video_id and note.timestamps:
             by_video[note.video_id].append(note)
-    for group in by_video.values():
-        if len(group) < MIN_NOTES_FOR_VIDEO_LENGTH:
+    for video_id, group in by_video.items():
+        ends = sorted([max(t.seconds for t in note.timestamps) for note in group] + other_ends.get(video_id, []))
+        if len(ends) < MIN_NOTES_FOR_VIDEO_LENGTH:
             continue
-        ends = sorted(max(t.seconds for t in note.timestamps) for note in group)
         typical = ends[len(ends) // 2]
         for note in group:
             end = max(t.seconds for t in note.timestamps)
@@ -171,15 +218,15 @@ def rescale_outliers(notes, sources):
                 notes[note.key] = candidate
 
 
-def theme_names(notes):
+def theme_names(links_by_note):
     """For each theme slug, the spelling the notes use most for it (link targets and matching link texts)."""
     counts = defaultdict(Counter)
-    for note in notes:
-        for link in note.links:
-            slug = theme_slug(link.key)
-            counts[slug][humanise(link.target)] += 1
-            if normalise_target(link.text) == link.key:
-                counts[slug][link.text] += 1
+    for links in links_by_note:
+        for target, text, key in links:
+            slug = theme_slug(key)
+            counts[slug][humanise(target)] += 1
+            if normalise_target(text) == key:
+                counts[slug][text] += 1
     names = {}
     for slug, spellings in counts.items():
         best = spellings.most_common(1)[0][0]
@@ -207,6 +254,10 @@ class Importer:
         self.result = ImportResult(dry_run=dry_run)
         self._countries = None
         self._toolkits = None
+        self._themes = None
+        self.video_pks = {}
+        # Cache entries made inside the current note's transaction, dropped if it rolls back.
+        self._undo = []
 
     # Reference data, loaded once per run and only when a note needs it.
     @property
@@ -237,14 +288,19 @@ class Importer:
         result.problems.extend(problems)
         result.failed.extend(p.file for p in problems if p.severity == "error")
         sources = read_sources(files, result)
-        notes = parse_sources(sources, result)
-        rescale_outliers(notes, sources)
-        for note in notes.values():
-            result.problems.extend(note.problems)
-        index_notes = [n for n in notes.values() if n.is_index]
-        topics = [n for n in notes.values() if not n.is_index]
+        texts = decode_sources(sources, result)
 
-        videos = self.upsert_videos(index_notes, topics)
+        # The index note first: it names videos and says which note came from which.
+        candidates = [key for key, text in texts.items() if looks_like_index(text)]
+        index_notes, failed_candidates = parse_texts(texts, candidates, sources, result)
+        for key, note in list(index_notes.items()):
+            if not note.is_index:
+                del index_notes[key]
+            else:
+                result.problems.extend(note.problems)
+        topic_keys = [key for key in texts if key not in index_notes and key not in failed_candidates]
+        videos = self.upsert_videos(index_notes.values())
+
         existing = {
             key: (pk, slug, note_hash)
             for key, pk, slug, note_hash in Practice.objects.filter(note_key__isnull=False).values_list(
@@ -253,52 +309,82 @@ class Importer:
         }
         taken = set(Practice.objects.values_list("slug", flat=True))
         slugs = {key: row[1] for key, row in existing.items()}
-        for note in topics:
-            if note.key not in slugs:
-                slugs[note.key] = _allocate_slug(note.key, taken)
+        for key in topic_keys:
+            if key not in slugs:
+                slugs[key] = _allocate_slug(key, taken)
         practice_slugs = {}
         for key, slug in slugs.items():
             practice_slugs.setdefault(normalise_target(key), slug)
         resolver = LinkResolver(practice_slugs)
-        names = theme_names(topics)
-        seen = {note.key for note in notes.values()}
-        result.missing = sorted(key for key in existing if key not in seen and key not in result.failed)
+        links = {key: quick_links(texts[key]) for key in topic_keys}
+        names = theme_names(links.values())
+        result.missing = sorted(key for key in existing if key not in texts and key not in result.failed)
+
+        # An unchanged note (same bytes, same context) is skipped before it is even parsed.
+        hashes, changed = {}, []
+        for key in topic_keys:
+            own = normalise_target(key)
+            practice_links = sorted({k for _, _, k in links[key] if k in practice_slugs and k != own})
+            context = [
+                self.status or "",
+                videos.get(key, ""),
+                [(k, practice_slugs[k]) for k in practice_links],
+                self.toolkits[2],
+            ]
+            hashes[key] = content_hash(sources[key].data, json.dumps(context))
+            row = existing.get(key)
+            if row and row[2] == hashes[key]:
+                result.unchanged.append(key)
+            else:
+                changed.append(key)
+        notes, _ = parse_texts(texts, changed, sources, result)
+        unparsed_ends = defaultdict(list)
+        changed_videos = {note.video_id for note in notes.values()}
+        for key in result.unchanged:
+            match = re.search(r"^videoId:\s*(\S+)", texts[key][:1000], re.MULTILINE)
+            if match and match.group(1).strip("'\"") in changed_videos:
+                unparsed_ends[match.group(1).strip("'\"")].append(quick_end(texts[key]))
+        rescale_outliers(notes, sources, unparsed_ends)
+        for note in notes.values():
+            result.problems.extend(note.problems)
+            self.check_video(note, videos)
 
         pending_links = []
-        for done, note in enumerate(topics, 1):
-            self.progress(done, len(topics))
-            video_id = note.video_id or videos.get(note.key, "")
-            practice_links = sorted(
-                {
-                    link.key
-                    for link in note.links
-                    if link.key in practice_slugs and link.key != normalise_target(note.key)
-                }
-            )
-            context = [self.status or "", video_id, [(k, practice_slugs[k]) for k in practice_links], self.toolkits[2]]
-            note_hash = content_hash(sources[note.key].data, json.dumps(context))
+        for done, note in enumerate(notes.values(), 1):
+            self.progress(done, len(notes))
             row = existing.get(note.key)
-            if row and row[2] == note_hash:
-                result.unchanged.append(note.key)
-                continue
             if self.dry_run:
                 (result.updated if row else result.created).append(note.key)
                 continue
+            video_id = note.video_id or videos.get(note.key, "")
+            own = normalise_target(note.key)
+            practice_links = sorted({link.key for link in note.links if link.key in practice_slugs and link.key != own})
+            self._undo = []
             try:
                 with transaction.atomic():
-                    links = self.write(note, row, slugs[note.key], video_id, note_hash, practice_links, names, resolver)
+                    written = self.write(
+                        note, row, slugs[note.key], video_id, hashes[note.key], practice_links, names, resolver
+                    )
             except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
+                for cache, key in self._undo:  # rolled back with the note
+                    cache.pop(key, None)
                 result.failed.append(note.key)
                 result.problems.append(Problem(note.file, 0, "write-failed", f"not imported: {error}", "error"))
                 continue
             (result.updated if row else result.created).append(note.key)
-            pending_links.append(links)
+            pending_links.append(written)
         if not self.dry_run:
             self.write_links(pending_links, practice_slugs)
         return result
 
-    def upsert_videos(self, index_notes, topics):
-        """Videos of the index notes (with titles) and of the notes; returns note key -> video id."""
+    def check_video(self, note, videos):
+        listed = videos.get(note.key)
+        if note.video_id and listed and listed != note.video_id:
+            message = f"videoId {note.video_id} but the index lists the note under {listed}; videoId is used"
+            self.result.problems.append(Problem(note.file, 2, "video-conflict", message))
+
+    def upsert_videos(self, index_notes):
+        """Videos of the index notes, with titles; returns note key -> video id."""
         titles, channels, by_note = {}, {}, {}
         for index in index_notes:
             for video in index.index_videos:
@@ -306,14 +392,6 @@ class Importer:
                 channels[video.youtube_id] = index.key
                 for key in video.note_keys:
                     by_note.setdefault(key, video.youtube_id)
-        for note in topics:
-            if note.video_id:
-                titles.setdefault(note.video_id, "")
-                listed = by_note.get(note.key)
-                if listed and listed != note.video_id:
-                    self.result.problems.append(
-                        Problem(note.file, 2, "video-conflict", f"videoId {note.video_id} but the index lists {listed}")
-                    )
         self.result.videos = len(titles)
         if self.dry_run or not titles:
             return by_note
@@ -330,7 +408,7 @@ class Importer:
                 changed.append(video)
         Video.objects.bulk_create([v for v in existing.values() if v.pk is None], ignore_conflicts=True)
         Video.objects.bulk_update(changed, ["title", "channel"])
-        self.video_pks = dict(Video.objects.filter(youtube_id__in=list(titles)).values_list("youtube_id", "id"))
+        self.video_pks.update(Video.objects.filter(youtube_id__in=list(titles)).values_list("youtube_id", "id"))
         return by_note
 
     def imported_values(self, note, video_id, practice_links, practice_slugs_of_links=None):
@@ -359,7 +437,11 @@ class Importer:
     def write(self, note, row, slug, video_id, note_hash, practice_links, names, resolver):
         """Create or update one practice; returns what its links should become, for `write_links`."""
         new = self.imported_values(note, video_id, practice_links)
-        video_pk = getattr(self, "video_pks", {}).get(video_id)
+        video_pk = self.video_pks.get(video_id) if video_id else None
+        if video_id and video_pk is None:
+            video_pk = Video.objects.get_or_create(youtube_id=video_id)[0].pk
+            self.video_pks[video_id] = video_pk
+            self._undo.append((self.video_pks, video_id))
         if row is None:
             practice = Practice(slug=slug, note_key=note.key)
             previous = {}
@@ -458,14 +540,20 @@ class Importer:
             )
 
     def theme_pks(self, slugs, names):
-        found = dict(Theme.objects.filter(slug__in=slugs).values_list("slug", "id"))
+        """Theme ids by slug, creating the missing themes under the spelling the notes use most."""
+        if self._themes is None:
+            rows = Theme.objects.values_list("slug", "id", "name")
+            self._themes = {slug: pk for slug, pk, _ in rows}
+            self._theme_names = {name.casefold() for _, _, name in rows}
         for slug in slugs:
-            if slug not in found:
-                name = names.get(slug) or slug.replace("-", " ").capitalize()
-                if Theme.objects.filter(name__iexact=name).exists():
-                    name = f"{name} ({slug})"
-                found[slug] = Theme.objects.create(name=name[:100], slug=slug).pk
-        return found
+            if slug not in self._themes:
+                name = (names.get(slug) or slug.replace("-", " ").capitalize())[:90]
+                if name.casefold() in self._theme_names:
+                    name = f"{name} ({slug})"[:100]
+                self._themes[slug] = Theme.objects.create(name=name, slug=slug).pk
+                self._theme_names.add(name.casefold())
+                self._undo.append((self._themes, slug))
+        return self._themes
 
     def write_links(self, pending, practice_slugs):
         """Links between practices, once every practice of the run exists; three-way like mentions."""
@@ -477,6 +565,8 @@ class Importer:
         }
         through = Practice.links_to.through
         for practice_pk, links, before, created in pending:
+            if created and not any(key in pks for key in links):
+                continue
             try:
                 with transaction.atomic():
                     current = set()

@@ -7,12 +7,14 @@ Everything it produces goes through `sanitise`, the one allow-list.
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
 from django.urls import reverse
 from django.utils.text import slugify
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .notes import CANONICAL_TIMESTAMP_RE, WIKI_LINK_RE, humanise, normalise_target
@@ -151,8 +153,7 @@ class CalloutTreeprocessor(Treeprocessor):
         if not match:
             return
         kind = match.group(1).lower()
-        paragraph.text = (paragraph.text[: match.end()] + paragraph.text[match.end() :])[len(f"[!{match.group(1)}]") :]
-        paragraph.text = paragraph.text.lstrip("+- \t")
+        paragraph.text = paragraph.text[match.start(2) :]
         aside = etree.Element("aside", {"class": f"callout callout-{kind}"})
         aside.tail = paragraph.tail
         paragraph.tail = None
@@ -168,35 +169,42 @@ class CalloutTreeprocessor(Treeprocessor):
         return title
 
 
-class CalloutExtension(markdown.Extension):
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
-        # After inline parsing (20) so the marker is plain text, before the contents list (5).
-        md.treeprocessors.register(CalloutTreeprocessor(md), "callout", 12)
+class NoteLinksPreprocessor(Preprocessor):
+    """Timestamps and wiki links become links, stashed as finished HTML so inline parsing skips them."""
 
+    def run(self, lines):
+        text = "\n".join(lines)
+        text = WIKI_LINK_RE.sub(self._wiki_link, text)
+        text = CANONICAL_TIMESTAMP_RE.sub(self._timestamp, text)
+        return text.split("\n")
 
-def _timestamp_link(video_id):
-    def link(match):
-        hours, minutes, seconds = (int(g) for g in match.groups())
-        label = f"[{match.group(1)}:{match.group(2)}:{match.group(3)}]"
+    def _timestamp(self, m):
+        label = m.group(0)
+        video_id = self.md.note_video_id
         if not video_id:
-            return f'<span class="timestamp">{label}</span>'
-        total = hours * 3600 + minutes * 60 + seconds
-        url = f"https://www.youtube.com/watch?v={video_id}&amp;t={total}"
-        return f'<a class="timestamp" href="{url}">{label}</a>'
+            return self.md.htmlStash.store(f'<span class="timestamp">{label}</span>')
+        seconds = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+        href = html.escape(f"https://www.youtube.com/watch?v={video_id}&t={seconds}")
+        return self.md.htmlStash.store(f'<a class="timestamp" href="{href}">{label}</a>')
 
-    return link
-
-
-def _wiki_link(resolve):
-    def link(match):
-        target = match.group(1).strip()
-        text = (match.group(2) or "").strip() or humanise(target)
+    def _wiki_link(self, m):
+        target = m.group(1).strip()
+        text = html.escape((m.group(2) or "").strip() or humanise(target))
         key = normalise_target(target)
         if not key:
-            return html.escape(text)
-        return f'<a class="wikilink" href="{html.escape(resolve(key))}">{html.escape(text)}</a>'
+            return self.md.htmlStash.store(text)
+        href = html.escape(self.md.note_resolve(key))
+        return self.md.htmlStash.store(f'<a class="wikilink" href="{href}">{text}</a>')
 
-    return link
+
+class NoteExtension(markdown.Extension):
+    """What notes add to Markdown: timestamps, wiki links and callouts."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        # After fenced code (25), so code keeps its brackets; before paragraphs are parsed.
+        md.preprocessors.register(NoteLinksPreprocessor(md), "note_links", 20)
+        # After inline parsing (20) so the marker is plain text, before the contents list (5).
+        md.treeprocessors.register(CalloutTreeprocessor(md), "callout", 12)
 
 
 def _contents(tokens):
@@ -210,6 +218,22 @@ def _contents(tokens):
 
 def _count(tokens):
     return sum(1 + _count(token["children"]) for token in tokens)
+
+
+_local = threading.local()
+
+
+def _markdown():
+    """One Markdown converter per thread: building one costs more than converting a note."""
+    md = getattr(_local, "markdown", None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", "toc", NoteExtension()],
+            extension_configs={"toc": {"toc_depth": "2-6"}},
+            output_format="html",
+        )
+        _local.markdown = md
+    return md.reset()
 
 
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+")
@@ -233,16 +257,10 @@ def _separate_lists(text):
 
 def render_note(source, video_id=None, resolve=None):
     """A note's Markdown as sanitised HTML, with timestamps, wiki links, anchors, contents and callouts."""
-    resolve = resolve or LinkResolver({})
-    text = WIKI_LINK_RE.sub(_wiki_link(resolve), source or "")
-    text = CANONICAL_TIMESTAMP_RE.sub(_timestamp_link(video_id), text)
-    text = _separate_lists(text)
-    md = markdown.Markdown(
-        extensions=["extra", "sane_lists", "toc", CalloutExtension()],
-        extension_configs={"toc": {"toc_depth": "2-6"}},
-        output_format="html",
-    )
-    body = md.convert(text)
+    md = _markdown()
+    md.note_video_id = video_id
+    md.note_resolve = resolve or LinkResolver({})
+    body = md.convert(_separate_lists(source or ""))
     if _count(md.toc_tokens) >= MIN_HEADINGS_FOR_CONTENTS:
         body = f'<nav class="contents" aria-label="Contents">{_contents(md.toc_tokens)}</nav>\n{body}'
     return sanitise(body)

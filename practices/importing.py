@@ -11,10 +11,11 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from incubator.models import Country, Toolkit
@@ -564,18 +565,27 @@ class Importer:
             for key, pk in Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id")
         }
         through = Practice.links_to.through
+        # New practices have no links a curator could have touched: one insert for all of them.
+        rows = [
+            through(from_practice_id=practice_pk, to_practice_id=pks[key])
+            for practice_pk, links, _, created in pending
+            if created
+            for key in links
+            if key in pks
+        ]
+        try:
+            with transaction.atomic():
+                through.objects.bulk_create(rows, ignore_conflicts=True)
+        except Exception as error:  # noqa: BLE001 (reported; the practices stay, their links come next run)
+            self.links_failed([pk for pk, _, _, created in pending if created], error)
         for practice_pk, links, before, created in pending:
-            if created and not any(key in pks for key in links):
+            if created:
                 continue
             try:
                 with transaction.atomic():
-                    current = set()
-                    if not created:
-                        current = set(
-                            through.objects.filter(from_practice_id=practice_pk).values_list(
-                                "to_practice_id", flat=True
-                            )
-                        )
+                    current = set(
+                        through.objects.filter(from_practice_id=practice_pk).values_list("to_practice_id", flat=True)
+                    )
                     wanted = {pks[key] for key in links if key in pks and key not in before}
                     dropped = {pks[key] for key in before if key not in links and key in pks}
                     through.objects.filter(from_practice_id=practice_pk, to_practice_id__in=dropped & current).delete()
@@ -583,7 +593,33 @@ class Importer:
                         [through(from_practice_id=practice_pk, to_practice_id=pk) for pk in wanted - current]
                     )
             except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
-                self.result.problems.append(Problem(str(practice_pk), 0, "links-failed", str(error), "error"))
+                self.links_failed([practice_pk], error)
+
+    def links_failed(self, practice_pks, error):
+        """Report practices whose links could not be written and make the next run import them again."""
+        Practice.objects.filter(pk__in=practice_pks).update(note_hash="")
+        for key in Practice.objects.filter(pk__in=practice_pks).values_list("note_key", flat=True):
+            self.result.failed.append(key)
+            self.result.problems.append(Problem(key, 0, "links-failed", f"links not written: {error}", "error"))
+
+
+@contextmanager
+def relaxed_commits():
+    """On PostgreSQL, commits that do not wait for the disk, for this connection and this run only.
+
+    Each note is still its own all-or-nothing transaction; a crash may lose the last moments of
+    commits, which the next (idempotent) import writes again. It makes one commit per note cheap.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def import_notes(paths, status=None, dry_run=False, progress=None):
@@ -591,4 +627,5 @@ def import_notes(paths, status=None, dry_run=False, progress=None):
 
     `status` is what imported practices should be; None makes new ones drafts and leaves others be.
     """
-    return Importer(status=status, dry_run=dry_run, progress=progress).run(paths)
+    with relaxed_commits():
+        return Importer(status=status, dry_run=dry_run, progress=progress).run(paths)

@@ -39,6 +39,7 @@ from .notes import (
 )
 from .rendering import LinkResolver, render_note, theme_slug
 
+MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 SKIPPED_DIRECTORIES = {".git", ".obsidian", ".trash", "node_modules", "__pycache__"}
 
 
@@ -108,6 +109,11 @@ def read_sources(files, result):
     sources = {}
     for path in files:
         key = note_key_for(path.name)
+        if len(key) > MAX_KEY_LENGTH:
+            result.failed.append(key)
+            message = f"the file name is longer than {MAX_KEY_LENGTH} characters, too long for a note key"
+            result.problems.append(Problem(str(path), 0, "key-too-long", message, "error"))
+            continue
         if key in sources:
             result.failed.append(key)
             result.problems.append(
@@ -389,7 +395,7 @@ class Importer:
         titles, channels, by_note = {}, {}, {}
         for index in index_notes:
             for video in index.index_videos:
-                titles[video.youtube_id] = video.title
+                titles[video.youtube_id] = video.title[: Video._meta.get_field("title").max_length]
                 channels[video.youtube_id] = index.key
                 for key in video.note_keys:
                     by_note.setdefault(key, video.youtube_id)

@@ -305,3 +305,12 @@ def test_output_without_a_terminal_has_no_progress_bar(tmp_path):
     output = run(tmp_path, verbosity=2)
     assert "\r" not in output
     assert "created: n" in output
+
+
+@pytest.mark.django_db
+def test_a_file_name_too_long_for_a_key_is_refused_clearly(tmp_path):
+    (tmp_path / ("k" * 201 + ".md")).write_text(note())
+    (tmp_path / "fine.md").write_text(note())
+    output, _ = run_failing(tmp_path)
+    assert "key-too-long" in output
+    assert list(Practice.objects.values_list("note_key", flat=True)) == ["fine"]

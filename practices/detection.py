@@ -49,7 +49,9 @@ class Gazetteer:
         ordered = sorted(self.keys, key=len, reverse=True)
         alternatives = "|".join(self._pattern(p) for p in ordered) or r"(?!x)x"
         flags = re.IGNORECASE if ignore_case else 0
-        self.regex = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", flags)
+        # Country names all start with a capital: most positions are then rejected at once.
+        first = "(?=[A-Z])" if not ignore_case and all(p[:1].isupper() for p in ordered) else ""
+        self.regex = re.compile(rf"(?<![\w-]){first}(?:{alternatives})(?![\w-])", flags)
 
     def _fold(self, phrase):
         phrase = " ".join(re.split(r"[\s-]+", phrase)) if self.ignore_case else phrase

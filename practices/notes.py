@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+# libyaml's safe loader when PyYAML was built with it: the same result, several times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # Bump when the parser's output changes, so an unchanged file is re-imported once.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 MAX_NOTE_BYTES = 1_000_000
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -198,7 +201,7 @@ def split_front_matter(file, text):
     raw = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
     try:
-        data = yaml.safe_load(raw) if raw.strip() else {}
+        data = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -23,6 +23,7 @@ from incubator.models import Country, Toolkit
 from . import detection
 from .models import CountryMention, Origin, Practice, Theme, ThemedPractice, ToolkitMention, Video
 from .notes import (
+    MAX_NOTE_BYTES,
     WIKI_LINK_RE,
     NoteError,
     Problem,
@@ -92,7 +93,11 @@ def collect_files(paths):
 def _walk(folder, problems):
     seen = set()
     found = []
-    for root, dirs, names in os.walk(folder, followlinks=True, onerror=None):
+
+    def unreadable(error):
+        problems.append(Problem(str(error.filename), 0, "path-unreadable", f"cannot read the folder: {error}", "error"))
+
+    for root, dirs, names in os.walk(folder, followlinks=True, onerror=unreadable):
         stat = os.stat(root)
         if (stat.st_dev, stat.st_ino) in seen:
             problems.append(Problem(root, 0, "symlink-loop", "folder reached again through a symbolic link; skipped"))
@@ -123,6 +128,13 @@ def read_sources(files, result):
             )
             continue
         try:
+            size = path.stat().st_size
+            if size > MAX_NOTE_BYTES:
+                # Refused before reading: a huge file must not be loaded to be rejected.
+                result.failed.append(key)
+                message = f"{size} bytes, over the limit of {MAX_NOTE_BYTES}"
+                result.problems.append(Problem(str(path), 0, "too-large", message, "error"))
+                continue
             data = path.read_bytes()
         except OSError as error:
             result.failed.append(key)
@@ -418,7 +430,8 @@ class Importer:
         self.video_pks.update(Video.objects.filter(youtube_id__in=list(titles)).values_list("youtube_id", "id"))
         return by_note
 
-    def imported_values(self, note, video_id, practice_links, practice_slugs_of_links=None):
+    def imported_values(self, note, video_id, practice_links):
+        """What the note says the practice should be: fields, detected mentions, themes and links."""
         sentences = sentences_of(note.body)
         gazetteer, _ = self.countries
         toolkit_gazetteer = self.toolkits[0]

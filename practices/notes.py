@@ -15,8 +15,8 @@ import yaml
 # libyaml's safe loader when PyYAML was built with it: the same result, several times faster.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Bump when the parser's output changes, so an unchanged file is re-imported once.
-PARSER_VERSION = "4"
+# Bump when what the parser or the renderer makes of a note changes, so every note is re-imported once.
+PARSER_VERSION = "5"
 
 MAX_NOTE_BYTES = 1_000_000
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")

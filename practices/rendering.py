@@ -14,8 +14,11 @@ import markdown
 import nh3
 from django.urls import reverse
 from django.utils.text import slugify
+from markdown.extensions.toc import nest_toc_tokens, unique
+from markdown.extensions.toc import slugify as toc_slugify
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from .notes import CANONICAL_TIMESTAMP_RE, WIKI_LINK_RE, humanise, normalise_target
 
@@ -97,6 +100,7 @@ def sanitise(html):
 CALLOUT_MARKER_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\][+-]?[ \t]*([^\n]*)\n?")
 # Below this many headings a contents list is more clutter than help.
 MIN_HEADINGS_FOR_CONTENTS = 2
+HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 
 
 def theme_slug(key):
@@ -197,6 +201,30 @@ class NoteLinksPreprocessor(Preprocessor):
         return self.md.htmlStash.store(f'<a class="wikilink" href="{href}">{text}</a>')
 
 
+class HeadingTreeprocessor(Treeprocessor):
+    """Anchors for h2-h6 and the tokens of the contents list (a lighter `toc` for notes)."""
+
+    def run(self, root):
+        used = {el.get("id") for el in root.iter() if el.get("id")}
+        counters = {}
+        tokens = []
+        for el in root.iter():
+            if el.tag in HEADING_TAGS:
+                text = HTML_PLACEHOLDER_RE.sub(self._stashed_text, "".join(el.itertext()))
+                name = " ".join(CANONICAL_TIMESTAMP_RE.sub("", text).split())
+                if "id" not in el.attrib:
+                    el.set("id", unique(toc_slugify(name, "-") or "section", used, counters))
+                tokens.append({"level": int(el.tag[1]), "id": el.get("id"), "name": name})
+        self.md.toc_tokens = nest_toc_tokens(tokens)
+
+    def _stashed_text(self, match):
+        try:
+            raw = self.md.htmlStash.rawHtmlBlocks[int(match.group(1))]
+        except (IndexError, ValueError):
+            return ""
+        return html.unescape(re.sub(r"<[^>]+>", "", str(raw)))
+
+
 class NoteExtension(markdown.Extension):
     """What notes add to Markdown: timestamps, wiki links and callouts."""
 
@@ -205,6 +233,7 @@ class NoteExtension(markdown.Extension):
         md.preprocessors.register(NoteLinksPreprocessor(md), "note_links", 20)
         # After inline parsing (20) so the marker is plain text, before the contents list (5).
         md.treeprocessors.register(CalloutTreeprocessor(md), "callout", 12)
+        md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 5)
 
 
 def _contents(tokens):
@@ -228,8 +257,7 @@ def _markdown():
     md = getattr(_local, "markdown", None)
     if md is None:
         md = markdown.Markdown(
-            extensions=["tables", "fenced_code", "sane_lists", "toc", NoteExtension()],
-            extension_configs={"toc": {"toc_depth": "2-6"}},
+            extensions=["tables", "fenced_code", "sane_lists", NoteExtension()],
             output_format="html",
         )
         _local.markdown = md
@@ -260,6 +288,7 @@ def render_note(source, video_id=None, resolve=None):
     md = _markdown()
     md.note_video_id = video_id
     md.note_resolve = resolve or LinkResolver({})
+    md.toc_tokens = []  # an empty note skips the tree processors
     body = md.convert(_separate_lists(source or ""))
     if _count(md.toc_tokens) >= MIN_HEADINGS_FOR_CONTENTS:
         body = f'<nav class="contents" aria-label="Contents">{_contents(md.toc_tokens)}</nav>\n{body}'

@@ -118,3 +118,9 @@ def test_html_set_by_the_importer_is_not_rendered_again(monkeypatch):
     monkeypatch.setattr("practices.models.render_note", lambda *a, **k: pytest.fail("rendered twice"))
     practice.save()
     assert Practice.objects.get(pk=practice.pk).body_html == "<p>pre-rendered</p>"
+
+
+def test_heading_anchors_leave_out_timestamps_and_stay_unique():
+    html = render_note("## Why [00:01:00]\n\nText.\n\n## Why [00:02:00]\n")
+    assert '<h2 id="why">' in html
+    assert '<h2 id="why_1">' in html

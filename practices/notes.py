@@ -5,6 +5,7 @@ Markdown with every timestamp rewritten to the canonical `[HH:MM:SS]`, plus the 
 Only `NoteError` escapes, for damage that leaves no note to import.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -141,6 +142,7 @@ def format_hms(seconds):
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_target(target):
     """One key per link target: case, accents, spaces, underscores, hyphens and punctuation folded."""
     text = unicodedata.normalize("NFKD", target).encode("ascii", "ignore").decode("ascii").lower()

@@ -5,6 +5,7 @@ practice or theme they name, headings get anchors and a contents list, callouts 
 Everything it produces goes through `sanitise`, the one allow-list.
 """
 
+import functools
 import html
 import re
 import threading
@@ -103,6 +104,7 @@ MIN_HEADINGS_FOR_CONTENTS = 2
 HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 
 
+@functools.lru_cache(maxsize=65536)
 def theme_slug(key):
     """The slug of the theme a normalised link target stands for."""
     return slugify(key)[:100] or "theme"

@@ -324,3 +324,29 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path, monk
     output, _ = run_failing(tmp_path)
     assert "too-large" in output
     assert list(Practice.objects.values_list("note_key", flat=True)) == ["small"]
+
+
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.django_db
+def test_a_terminal_gets_a_progress_bar(tmp_path):
+    for number in range(3):
+        (tmp_path / f"n{number}.md").write_text(note(title=f"N{number}"))
+    out = Terminal()
+    call_command("import_notes", str(tmp_path), stdout=out, stderr=StringIO())
+    assert "\r[" in out.getvalue()
+    assert "3/3" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_dry_run_of_a_changed_note_reports_the_update_and_writes_nothing(tmp_path):
+    (tmp_path / "n.md").write_text(note(title="First"))
+    run(tmp_path)
+    before = Practice.objects.values().get()
+    (tmp_path / "n.md").write_text(note(title="Second"))
+    output = run(tmp_path, dry_run=True)
+    assert "Would have: created 0, updated 1" in output
+    assert Practice.objects.values().get() == before

@@ -20,10 +20,11 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(STAMP)
 
-## Seed a development database: migrate, load the reference records.
+## Seed a development database: migrate, load the reference records, import the seed note.
 seed: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py loaddata incubator
+	DEBUG=true $(BIN)/python manage.py import_notes fixtures/notes --status published
 
 ## Serve the portal with the seed data on SQLite at http://127.0.0.1:$(PORT)
 run: seed

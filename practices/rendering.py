@@ -1,7 +1,27 @@
-"""Markdown to sanitised HTML: the one place a note's text becomes markup."""
+"""Markdown to sanitised HTML: the one place a note's text becomes markup.
+
+`render_note` turns a note's Markdown into HTML: timestamps link into the video, wiki links to the
+practice or theme they name, headings get anchors and a contents list, callouts become asides.
+Everything it produces goes through `sanitise`, the one allow-list.
+"""
+
+import functools
+import html
+import re
+import threading
+import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
+from django.urls import reverse
+from django.utils.text import slugify
+from markdown.extensions.toc import nest_toc_tokens, unique
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
+
+from .notes import CANONICAL_TIMESTAMP_RE, WIKI_LINK_RE, humanise, normalise_target
 
 ALLOWED_TAGS = {
     "a",
@@ -27,6 +47,7 @@ ALLOWED_TAGS = {
     "i",
     "li",
     "mark",
+    "nav",
     "ol",
     "p",
     "pre",
@@ -50,6 +71,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class", "data-t"},
     "aside": {"class"},
+    "nav": {"class", "aria-label"},
+    "p": {"class"},
     "div": {"class"},
     "span": {"class"},
     "h2": {"id"},
@@ -75,7 +98,205 @@ def sanitise(html):
     )
 
 
+CALLOUT_MARKER_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\][+-]?[ \t]*([^\n]*)\n?")
+# Below this many headings a contents list is more clutter than help.
+MIN_HEADINGS_FOR_CONTENTS = 2
+HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+
+
+@functools.lru_cache(maxsize=65536)
+def theme_slug(key):
+    """The slug of the theme a normalised link target stands for."""
+    return slugify(key)[:100] or "theme"
+
+
+def theme_url(key):
+    return reverse("practices:theme_detail", args=[theme_slug(key)])
+
+
+class LinkResolver:
+    """Where a wiki link goes: the practice imported from the note it names, else that theme."""
+
+    def __init__(self, practice_slugs):
+        self.practice_slugs = practice_slugs  # normalised note key -> practice slug
+        self._practice_url = reverse("practices:practice_detail", args=["SLUG"])
+        self._theme_url = reverse("practices:theme_detail", args=["SLUG"])
+
+    def __call__(self, key):
+        slug = self.practice_slugs.get(key)
+        if slug:
+            return self._practice_url.replace("SLUG", slug)
+        return self._theme_url.replace("SLUG", theme_slug(key))
+
+
+class CalloutTreeprocessor(Treeprocessor):
+    """Obsidian callouts (`> [!tip] Title`) become `<aside class="callout callout-tip">` with a title."""
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "blockquote" and len(child) and child[0].tag == "p":
+                    self._quote(child)
+                elif child.tag == "p" and parent.tag not in ("blockquote", "aside"):
+                    self._paragraph(parent, index, child)
+
+    def _quote(self, quote):
+        paragraph = quote[0]
+        match = CALLOUT_MARKER_RE.match(paragraph.text or "")
+        if not match:
+            return
+        kind = match.group(1).lower()
+        paragraph.text = paragraph.text[match.end() :]
+        if not paragraph.text.strip() and not len(paragraph):
+            quote.remove(paragraph)
+        quote.tag = "aside"
+        quote.set("class", f"callout callout-{kind}")
+        quote.insert(0, self._title(match.group(2).strip() or kind.capitalize()))
+
+    def _paragraph(self, parent, index, paragraph):
+        # `[!NOTE] text` outside a quote: the text is the callout's body, its kind the title.
+        match = CALLOUT_MARKER_RE.match(paragraph.text or "")
+        if not match:
+            return
+        kind = match.group(1).lower()
+        paragraph.text = paragraph.text[match.start(2) :]
+        aside = etree.Element("aside", {"class": f"callout callout-{kind}"})
+        aside.tail = paragraph.tail
+        paragraph.tail = None
+        aside.append(self._title(kind.capitalize()))
+        aside.append(paragraph)
+        parent.remove(paragraph)
+        parent.insert(index, aside)
+
+    @staticmethod
+    def _title(text):
+        title = etree.Element("p", {"class": "callout-title"})
+        title.text = text
+        return title
+
+
+class NoteLinksPreprocessor(Preprocessor):
+    """Timestamps and wiki links become links, stashed as finished HTML so inline parsing skips them."""
+
+    def run(self, lines):
+        text = "\n".join(lines)
+        text = WIKI_LINK_RE.sub(self._wiki_link, text)
+        text = CANONICAL_TIMESTAMP_RE.sub(self._timestamp, text)
+        return text.split("\n")
+
+    def _timestamp(self, m):
+        label = m.group(0)
+        video_id = self.md.note_video_id
+        if not video_id:
+            return self.md.htmlStash.store(f'<span class="timestamp">{label}</span>')
+        seconds = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+        href = html.escape(f"https://www.youtube.com/watch?v={video_id}&t={seconds}")
+        return self.md.htmlStash.store(f'<a class="timestamp" href="{href}">{label}</a>')
+
+    def _wiki_link(self, m):
+        target = m.group(1).strip()
+        text = html.escape((m.group(2) or "").strip() or humanise(target))
+        key = normalise_target(target)
+        if not key:
+            return self.md.htmlStash.store(text)
+        href = html.escape(self.md.note_resolve(key))
+        return self.md.htmlStash.store(f'<a class="wikilink" href="{href}">{text}</a>')
+
+
+class HeadingTreeprocessor(Treeprocessor):
+    """Anchors for h2-h6 and the tokens of the contents list (a lighter `toc` for notes)."""
+
+    def run(self, root):
+        used = {el.get("id") for el in root.iter() if el.get("id")}
+        counters = {}
+        tokens = []
+        for el in root.iter():
+            if el.tag in HEADING_TAGS:
+                text = HTML_PLACEHOLDER_RE.sub(self._stashed_text, "".join(el.itertext()))
+                name = " ".join(CANONICAL_TIMESTAMP_RE.sub("", text).split())
+                if "id" not in el.attrib:
+                    el.set("id", unique(toc_slugify(name, "-") or "section", used, counters))
+                tokens.append({"level": int(el.tag[1]), "id": el.get("id"), "name": name})
+        self.md.toc_tokens = nest_toc_tokens(tokens)
+
+    def _stashed_text(self, match):
+        try:
+            raw = self.md.htmlStash.rawHtmlBlocks[int(match.group(1))]
+        except (IndexError, ValueError):
+            return ""
+        return html.unescape(re.sub(r"<[^>]+>", "", str(raw)))
+
+
+class NoteExtension(markdown.Extension):
+    """What notes add to Markdown: timestamps, wiki links and callouts."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        # After fenced code (25), so code keeps its brackets; before paragraphs are parsed.
+        md.preprocessors.register(NoteLinksPreprocessor(md), "note_links", 20)
+        # After inline parsing (20) so the marker is plain text, before the contents list (5).
+        md.treeprocessors.register(CalloutTreeprocessor(md), "callout", 12)
+        md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 5)
+
+
+def _contents(tokens):
+    items = []
+    for token in tokens:
+        name = html.escape(" ".join(CANONICAL_TIMESTAMP_RE.sub("", token["name"]).split()))
+        children = _contents(token["children"]) if token["children"] else ""
+        items.append(f'<li><a href="#{token["id"]}">{name}</a>{children}</li>')
+    return f"<ul>{''.join(items)}</ul>"
+
+
+def _count(tokens):
+    return sum(1 + _count(token["children"]) for token in tokens)
+
+
+_local = threading.local()
+
+
+def _markdown():
+    """One Markdown converter per thread: building one costs more than converting a note."""
+    md = getattr(_local, "markdown", None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", NoteExtension()],
+            output_format="html",
+        )
+        _local.markdown = md
+    return md.reset()
+
+
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+")
+
+
+def _separate_lists(text):
+    """A blank line before a list that follows a paragraph, as Obsidian reads it and Markdown needs."""
+    lines = text.split("\n")
+    result = []
+    in_fence = False
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence and LIST_ITEM_RE.match(line) and result:
+            before = result[-1]
+            if before.strip() and not LIST_ITEM_RE.match(before) and not before.startswith((" ", "\t", ">")):
+                result.append("")
+        result.append(line)
+    return "\n".join(result)
+
+
+def render_note(source, video_id=None, resolve=None):
+    """A note's Markdown as sanitised HTML, with timestamps, wiki links, anchors, contents and callouts."""
+    md = _markdown()
+    md.note_video_id = video_id
+    md.note_resolve = resolve or LinkResolver({})
+    md.toc_tokens = []  # an empty note skips the tree processors
+    body = md.convert(_separate_lists(source or ""))
+    if _count(md.toc_tokens) >= MIN_HEADINGS_FOR_CONTENTS:
+        body = f'<nav class="contents" aria-label="Contents">{_contents(md.toc_tokens)}</nav>\n{body}'
+    return sanitise(body)
+
+
 def render_markdown(source, video_id=None):
-    """Render Markdown to sanitised HTML."""
-    html = markdown.markdown(source or "", extensions=["extra", "sane_lists"], output_format="html")
-    return sanitise(html)
+    """Render Markdown to sanitised HTML (a note without the library's links resolved)."""
+    return render_note(source, video_id=video_id)

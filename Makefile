@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-browser lint format seed clean
+.PHONY: install system-deps run test test-browser lint format seed clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(STAMP)
 
+## Chromium, a Java runtime and npm for the browser and HTML-checker tests (apt-get, as root; skips what is present).
+system-deps:
+	bash scripts/system-deps.sh
+
 ## Seed a development database: migrate, load the reference records, import the seed note.
 seed: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -31,11 +35,11 @@ run: seed
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).
-test: install node_modules/.installed
+test: install system-deps node_modules/.installed
 	$(BIN)/pytest
 
 ## Only the browser tests (Playwright driving Chromium against a live server).
-test-browser: install
+test-browser: install system-deps
 	$(BIN)/pytest -m browser
 
 lint: install

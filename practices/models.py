@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -16,6 +17,7 @@ class Theme(TagBase):
     """A subject practices share, from the notes' [[wiki links]]; curators rename and merge them."""
 
     description = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -32,6 +34,7 @@ class Video(models.Model):
     youtube_id = models.CharField("YouTube id", max_length=11, unique=True, validators=[YOUTUBE_ID_VALIDATOR])
     title = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=200, blank=True, help_text="The channel's index note name.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title", "youtube_id"]
@@ -98,6 +101,8 @@ class Practice(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PracticeQuerySet.as_manager()
+    # Every change a curator or the importer makes, to browse and revert in the admin.
+    history = HistoricalRecords(m2m_fields=[links_to])
 
     class Meta:
         ordering = ["-published_at", "title"]
@@ -132,6 +137,7 @@ class ThemedPractice(TaggedItemBase):
 
     content_object = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="themed_items")
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_items")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "theme of a practice"
@@ -175,6 +181,7 @@ class CountryMention(Mention):
     """A practice concerns a country."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="mentions")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country__name"]
@@ -199,6 +206,7 @@ class ToolkitMention(Mention):
     """A practice names a toolkit."""
 
     toolkit = models.ForeignKey(Toolkit, on_delete=models.CASCADE, related_name="mentions")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["toolkit__name"]

@@ -219,6 +219,17 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+def static_security_headers(headers, path, url):
+    """Whitenoise answers before the CSP and framing middleware; give static files the same headers."""
+    from csp.utils import build_policy
+
+    headers["Content-Security-Policy"] = build_policy()
+    headers["X-Frame-Options"] = X_FRAME_OPTIONS
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = static_security_headers
+
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}

@@ -4,6 +4,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from django.contrib.staticfiles import finders
+
 PAYLOADS_FILE = Path(__file__).parent / "data" / "xss_payloads.txt"
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -33,6 +35,7 @@ URL_ATTRIBUTES = {
 ACTIVE_ELEMENTS = {"applet", "base", "embed", "frame", "frameset", "iframe", "object"}
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 STATIC_URL = "/static/"
+ADMIN_CATALOG_URL = "/admin/jsi18n/"
 
 
 def load_payloads():
@@ -52,6 +55,14 @@ def url_scheme(value):
     return match.group(1).lower() if match else ""
 
 
+def is_own_script(src):
+    """A script file the project ships (found by the static finders) or the admin's translation catalogue."""
+    path = src.split("?")[0]
+    if path == ADMIN_CATALOG_URL:
+        return True
+    return path.startswith(STATIC_URL) and finders.find(path.removeprefix(STATIC_URL)) is not None
+
+
 class _SafetyParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -67,9 +78,8 @@ class _SafetyParser(HTMLParser):
     def _check(self, tag, attrs):
         attrs = [(name.lower(), value or "") for name, value in attrs]
         if tag == "script":
-            src = dict(attrs).get("src", "")
-            # The site's own static scripts (the admin's, a page enhancement) are the only ones allowed.
-            if not src.startswith(STATIC_URL):
+            # The site's own scripts (the admin's, a page enhancement) are the only ones allowed.
+            if not is_own_script(dict(attrs).get("src", "")):
                 self.problems.append(f"<script> element {attrs!r}")
             self._script_open = tag
         if tag in ACTIVE_ELEMENTS:

@@ -36,6 +36,8 @@ def test_the_checker_flags_the_raw_payloads():
     assert unsafe_markup('<svg><a xlink:href="javascript:xssHit()">x</a></svg>')
     assert unsafe_markup("<p onclick=xssHit()>x</p>")
     assert unsafe_markup("<script>xssHit()</script>")
+    assert unsafe_markup('<script src="/static/xss.js"></script>')
+    assert not unsafe_markup('<script src="/static/admin/js/core.js"></script>')
     assert not unsafe_markup('<a href="https://example.org/">x</a> <a href="/practices/">y</a>')
 
 

@@ -28,6 +28,11 @@ class Theme(TagBase):
         return reverse("practices:theme_detail", args=[self.slug])
 
 
+class VideoManager(models.Manager):
+    def get_by_natural_key(self, youtube_id):
+        return self.get(youtube_id=youtube_id)
+
+
 class Video(models.Model):
     """A YouTube video that notes were made from; every timestamp of those notes points into it."""
 
@@ -35,6 +40,9 @@ class Video(models.Model):
     title = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=200, blank=True, help_text="The channel's index note name.")
     history = HistoricalRecords()
+
+    # Backups refer to videos by YouTube id (dumpdata --natural-foreign); loading needs the lookup.
+    objects = VideoManager()
 
     class Meta:
         ordering = ["title", "youtube_id"]
@@ -138,6 +146,9 @@ class ThemedPractice(TaggedItemBase):
     content_object = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="themed_items")
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_items")
     history = HistoricalRecords()
+    # taggit gives tagged items a natural key but no fields for it; backups (dumpdata
+    # --natural-primary) need one: the pair it links.
+    natural_key_fields = ["content_object_id", "tag_id"]
 
     class Meta:
         verbose_name = "theme of a practice"

@@ -10,7 +10,8 @@ from taggit.models import TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit, format_timestamp, youtube_url
 
-from .rendering import render_markdown
+from .notes import normalise_target
+from .rendering import LinkResolver, render_note
 
 
 class Theme(TagBase):
@@ -133,11 +134,31 @@ class Practice(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
+    def set_rendered_body(self, html):
+        """Store HTML the importer rendered from the current Markdown, so `save` need not render it again."""
+        self.body_html = html
+        self._rendered_markdown = self.body_markdown
+
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body_markdown, video_id=getattr(self.source_video, "youtube_id", None))
+        if getattr(self, "_rendered_markdown", None) != self.body_markdown or not self.body_html:
+            # The importer's renderer, with links resolved against the practices that exist now.
+            self.body_html = render_note(
+                self.body_markdown,
+                video_id=getattr(self.source_video, "youtube_id", None),
+                resolve=practice_link_resolver(),
+            )
+        self._rendered_markdown = self.body_markdown
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+
+def practice_link_resolver():
+    """Wiki links resolved against the imported practices in the database (one query)."""
+    slugs = {}
+    for key, slug in Practice.objects.filter(note_key__isnull=False).values_list("note_key", "slug"):
+        slugs.setdefault(normalise_target(key), slug)
+    return LinkResolver(slugs)
 
 
 class ThemedPractice(TaggedItemBase):

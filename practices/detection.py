@@ -1,0 +1,121 @@
+"""Which countries and toolkits a note names, each with the sentence and moment that show it.
+
+Plain functions over `notes.Sentence`s. Matching is on whole words (`woman` is not Oman), the
+longest name wins (`Papua New Guinea`, not `Guinea`; `Nigeria`, not `Niger`), country names are
+case-sensitive (`china` is porcelain), toolkit names are not. How risky names are handled is in
+`country_names` and the README.
+"""
+
+import re
+from dataclasses import dataclass
+
+from . import country_names
+from .notes import Sentence
+
+# A risky name (Georgia, Jordan, Chad) is a country only after words like these...
+COUNTRY_CONTEXT_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|from|to|across|within|throughout|visited|countries\s+(?:like|such\s+as)|government\s+of|"
+    r"governments\s+of|republic\s+of|and|or)|,)\s*$",
+    re.IGNORECASE,
+)
+# ...and never beside words that make it the US state.
+US_STATE_CONTEXT_RE = re.compile(
+    r"\b(?:state\s+of|U\.?S\.?\s+states?|American\s+states?|Atlanta|Savannah|governor|county|counties)\b|"
+    r"\bGeorgia\s+(?:State|Tech)\b|\bGeorgia,\s*(?:US|USA|U\.S\.)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A record named in a note: its key (country code or toolkit slug), the sentence and the moment."""
+
+    key: str
+    sentence: str
+    seconds: int | None
+
+
+class Gazetteer:
+    """A set of phrases, each standing for a key (None for phrases that mean nothing), as one regex."""
+
+    def __init__(self, phrases, ignore_case=False, ambiguous=()):
+        self.ignore_case = ignore_case
+        self.ambiguous = {self._fold(p) for p in ambiguous}
+        self.keys = {}
+        for phrase, key in phrases:
+            phrase = " ".join(phrase.split())
+            if phrase:
+                self.keys.setdefault(self._fold(phrase), key)
+        ordered = sorted(self.keys, key=len, reverse=True)
+        alternatives = "|".join(self._pattern(p) for p in ordered) or r"(?!x)x"
+        flags = re.IGNORECASE if ignore_case else 0
+        self.regex = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", flags)
+
+    def _fold(self, phrase):
+        phrase = " ".join(re.split(r"[\s-]+", phrase)) if self.ignore_case else phrase
+        return phrase.casefold() if self.ignore_case else phrase
+
+    def _pattern(self, phrase):
+        if self.ignore_case:
+            return r"[\s-]+".join(re.escape(word) for word in phrase.split(" "))
+        return r"\s+".join(re.escape(word) for word in phrase.split(" "))
+
+    def matches(self, text):
+        """(key, start) for every phrase found in `text`, longest first at each place."""
+        for match in self.regex.finditer(text):
+            folded = self._fold(" ".join(match.group(0).split()))
+            key = self.keys.get(folded)
+            if key is None:
+                continue
+            if folded in self.ambiguous and not self._country_meant(text, match):
+                continue
+            yield key, match.start()
+
+    def _country_meant(self, text, match):
+        if US_STATE_CONTEXT_RE.search(text):
+            return False
+        if COUNTRY_CONTEXT_BEFORE_RE.search(text[: match.start()]):
+            return True
+        # Another, unambiguous country in the same sentence: a list of countries.
+        return any(
+            other.start() != match.start()
+            and self.keys.get(self._fold(other.group(0))) is not None
+            and self._fold(other.group(0)) not in self.ambiguous
+            for other in self.regex.finditer(text)
+        )
+
+
+def matching_name(name):
+    """A country's ISO name as written in text: without the parenthesised part ("Bahamas (The)")."""
+    return re.sub(r"\s*\([^)]*\)", "", name).strip()
+
+
+def country_gazetteer(countries):
+    """The gazetteer of every country from `(code, name)` pairs, plus short forms and adjectives."""
+    phrases = [(matching_name(name), str(code)) for code, name in countries]
+    known = {code for _, code in phrases}
+    for table in (country_names.OTHER_NAMES, country_names.ADJECTIVES):
+        phrases += [(word, code) for code, words in table.items() if code in known for word in words]
+    phrases += [(phrase, None) for phrase in country_names.NOT_COUNTRIES]
+    return Gazetteer(phrases, ambiguous=country_names.AMBIGUOUS)
+
+
+def toolkit_gazetteer(toolkits):
+    """The gazetteer of toolkits from `(slug, [name, alias, ...])` pairs; case does not matter."""
+    return Gazetteer([(name, slug) for slug, names in toolkits for name in names], ignore_case=True)
+
+
+def find(sentences, gazetteer):
+    """The first sentence naming each key, preferring body text to headings, in order of first mention."""
+    found = {}
+    for sentence in sentences:
+        for key, _ in gazetteer.matches(sentence.text):
+            if key not in found or (found[key].heading and not sentence.heading):
+                found[key] = sentence
+    order = list(found)
+    return [Found(key, found[key].text, found[key].seconds) for key in order]
+
+
+def detect(text, gazetteer):
+    """`find` over a plain string treated as one untimed sentence; handy for tests and one-liners."""
+    return [(f.key, f.sentence, f.seconds) for f in find([Sentence(text, None, False)], gazetteer)]

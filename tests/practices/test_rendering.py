@@ -1,0 +1,120 @@
+"""Rendering a note: timestamp and wiki links, anchors, contents, callouts, sanitising."""
+
+import pytest
+
+from practices.models import Practice
+from practices.rendering import LinkResolver, render_note
+from tests import factories
+
+VIDEO = "_HySsiq_l6A"
+
+
+def test_timestamps_link_into_the_video_at_that_second():
+    html = render_note("Denmark took part [00:01:36].", video_id=VIDEO)
+    assert (
+        '<a class="timestamp" href="https://www.youtube.com/watch?v=_HySsiq_l6A&amp;t=96" '
+        'rel="noopener noreferrer">[00:01:36]</a>'
+    ) in html
+
+
+def test_timestamps_without_a_video_are_plain_text():
+    html = render_note("Said [00:01:36].")
+    assert "<a" not in html
+    assert '<span class="timestamp">[00:01:36]</span>' in html
+
+
+def test_wiki_links_go_to_practices_of_imported_notes_and_otherwise_to_themes():
+    resolve = LinkResolver({"sharing practices": "sharing-practices"})
+    html = render_note("See [[Sharing_Practices | this]] and [[innovation_in_government]].", resolve=resolve)
+    assert 'href="/practices/sharing-practices/"' in html
+    assert '<a class="wikilink" href="/themes/innovation-in-government/" rel="noopener noreferrer">' in html
+    assert ">innovation in government</a>" in html
+
+
+def test_link_text_is_escaped():
+    html = render_note("[[x | <img src=x onerror=alert(1)>]]")
+    assert "<img" not in html
+    assert "onerror" not in html or "&lt;img" in html
+
+
+def test_headings_get_anchors_and_the_note_a_contents_list():
+    html = render_note("## First part\n\nText.\n\n### Inner [[a_b | Bee]]\n\nMore.\n")
+    assert '<h2 id="first-part">First part</h2>' in html
+    assert 'id="inner-bee"' in html
+    assert html.startswith('<nav class="contents" aria-label="Contents">')
+    assert '<a href="#first-part"' in html
+    assert '<a href="#inner-bee"' in html
+
+
+def test_a_single_heading_needs_no_contents_list():
+    assert "<nav" not in render_note("## Only one\n\nText.")
+
+
+def test_callouts_become_asides_with_a_title():
+    html = render_note("> [!tip] Try this first\n> It *works*.\n")
+    assert '<aside class="callout callout-tip">' in html
+    assert '<p class="callout-title">Try this first</p>' in html
+    assert "<em>works</em>" in html
+    assert "[!tip]" not in html
+
+
+def test_callout_without_title_takes_its_kind_and_plain_quotes_stay_quotes():
+    html = render_note("> [!INFO]\n> Body.\n\nbreak\n\n> A quote.\n")
+    assert '<aside class="callout callout-info">\n<p class="callout-title">Info</p>' in html
+    assert "<blockquote>\n<p>A quote.</p>\n</blockquote>" in html
+
+
+def test_a_callout_marker_outside_a_quote_is_a_callout_too():
+    html = render_note("[!NOTE] ACE is an example.\n")
+    assert '<aside class="callout callout-note">' in html
+    assert "<p>ACE is an example.</p>" in html
+
+
+def test_lists_directly_after_a_paragraph_are_lists():
+    html = render_note("The programme provides:\n*   Expert advice\n*   Peer support\n")
+    assert "<ul>\n<li>Expert advice</li>\n<li>Peer support</li>\n</ul>" in html
+
+
+@pytest.mark.parametrize(
+    "dangerous",
+    [
+        "<script>alert(1)</script>",
+        '<a href="javascript:alert(1)">x</a>',
+        '<img src=x onerror="alert(1)">',
+        '<div onclick="alert(1)">x</div>',
+        "<svg><path d='M1'></path></svg>",
+        "<iframe src='https://example.org'></iframe>",
+        "[[x | y]] <style>body{}</style>",
+    ],
+)
+def test_raw_html_is_kept_only_as_far_as_the_allow_list_permits(dangerous):
+    html = render_note(f"Text {dangerous} end.")
+    for bad in ("<script", "javascript:", "onerror", "onclick", "<svg", "<iframe", "<style", "<img"):
+        assert bad not in html
+
+
+def test_allowed_raw_html_survives():
+    html = render_note('<div class="callout">\n<div class="callout-title-inner">Current</div>\n</div>\n')
+    assert '<div class="callout-title-inner">Current</div>' in html
+
+
+@pytest.mark.django_db
+def test_a_curator_edit_re_renders_with_the_importer_renderer():
+    video = factories.video(youtube_id=VIDEO)
+    factories.practice(slug="target", note_key="target_note")
+    practice = factories.practice(source_video=video, body_markdown="Old.")
+    practice.body_markdown = "Now [00:00:26] and [[target_note]] and [[some theme]]."
+    practice.save()
+    practice.refresh_from_db()
+    assert "watch?v=_HySsiq_l6A&amp;t=26" in practice.body_html
+    assert 'href="/practices/target/"' in practice.body_html
+    assert 'href="/themes/some-theme/"' in practice.body_html
+
+
+@pytest.mark.django_db
+def test_html_set_by_the_importer_is_not_rendered_again(monkeypatch):
+    practice = Practice(title="T", slug="t", body_markdown="Text.")
+    practice.set_rendered_body("<p>pre-rendered</p>")
+    monkeypatch.setattr("practices.models.render_note", lambda *a, **k: pytest.fail("rendered twice"))
+    practice.save()
+    assert Practice.objects.get(pk=practice.pk).body_html == "<p>pre-rendered</p>"

@@ -170,3 +170,26 @@ def test_a_deleted_mention_stays_in_history(curator_client, seed):
 
 def test_curators_group_exists_once():
     assert Group.objects.filter(name="Curators").count() == 1
+
+
+def test_behind_a_proxy_the_lock_follows_the_forwarded_client_not_the_proxy(client, curator, settings):
+    settings.PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(
+            LOGIN,
+            {"username": "curator", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.7",
+        )
+    locked = client.post(
+        LOGIN, {"username": "curator", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    assert locked.status_code == 429
+    # Another client through the same proxy is not locked out.
+    other = client.post(
+        LOGIN,
+        {"username": "curator", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert signed_in(other)

@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run test test-browser lint format seed clean
+.PHONY: install system-deps run serve test test-browser lint format seed clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ seed: install
 ## Serve the portal with the seed data on SQLite at http://127.0.0.1:$(PORT)
 run: seed
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Serve in production: DEBUG off, static files collected, migrations applied, gunicorn on $(PORT).
+## Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (see README, Deployment).
+serve: install
+	PORT=$(PORT) bash scripts/serve.sh
 
 ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 test: install system-deps node_modules/.installed

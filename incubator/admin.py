@@ -1,6 +1,7 @@
-"""Curators' admin for the reference records."""
+"""Curators' admin for the reference records, with the history of every change (SimpleHistoryAdmin)."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 
@@ -14,14 +15,14 @@ SOURCE_FIELDSET = (
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "country"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -42,7 +43,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "organiser_names"]
     search_fields = ["name", "summary", "description"]
     autocomplete_fields = ["organisers"]
@@ -62,7 +63,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(SimpleHistoryAdmin):
     list_display = ["country", "programme", "phase", "start_year", "end_year"]
     list_filter = ["phase", "programme"]
     list_select_related = ["country", "programme"]
@@ -81,7 +82,7 @@ class PartnershipMemberInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(SimpleHistoryAdmin):
     list_display = ["name", "programme"]
     list_filter = ["programme"]
     list_select_related = ["programme"]
@@ -96,7 +97,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Toolkit)
-class ToolkitAdmin(admin.ModelAdmin):
+class ToolkitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "toolkit_type", "badge", "country", "programme"]
     list_filter = ["toolkit_type", "badge", "programme"]
     list_select_related = ["country", "programme"]

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 YOUTUBE_ID_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_-]{11}$", "A YouTube video id has 11 letters, digits, - or _.")
 
@@ -87,6 +88,7 @@ class Country(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = CountryManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -138,6 +140,7 @@ class Organisation(Sourced):
     url = models.URLField("website", blank=True)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -168,6 +171,7 @@ class Programme(Sourced):
     url = models.URLField("website", blank=True)
 
     objects = SlugManager()
+    history = HistoricalRecords(m2m_fields=[organisers])
 
     class Meta:
         ordering = ["name"]
@@ -216,6 +220,7 @@ class Participation(Sourced):
     outcome = models.TextField(blank=True, help_text="What the country produced or learnt.")
 
     objects = ParticipationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme__name", "phase", "country__name"]
@@ -265,6 +270,7 @@ class Partnership(Sourced):
     partners = models.ManyToManyField(Organisation, through="PartnershipMember", related_name="partnerships")
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -294,6 +300,7 @@ class PartnershipMember(models.Model):
     role = models.CharField(max_length=200, blank=True, help_text="For example: lead, co-developer.")
 
     objects = PartnershipMemberManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership__name", "organisation__name"]
@@ -369,6 +376,7 @@ class Toolkit(Sourced):
     developers = models.ManyToManyField(Organisation, related_name="toolkits", blank=True)
 
     objects = SlugManager()
+    history = HistoricalRecords(m2m_fields=[developers])
 
     class Meta:
         ordering = ["name"]

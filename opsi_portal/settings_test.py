@@ -7,6 +7,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright's sync API runs an event loop in the test thread; live_server tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ["STATIC_MANIFEST"] = "false"
+# The test client speaks plain HTTP; tests that need HTTPS pass secure=True.
+os.environ["SECURE_SSL_REDIRECT"] = "false"
 
 from opsi_portal.settings import *  # noqa: E402, F403
 

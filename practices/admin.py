@@ -1,7 +1,8 @@
-"""Curators' admin for the library."""
+"""Curators' admin for the library; every change page has a history a curator can browse and revert."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention, Video
@@ -33,7 +34,7 @@ class ThemedPracticeInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "status", "source_video", "published_at", "updated_at"]
     list_filter = ["status", "source_video", "countries"]
     list_select_related = ["source_video"]
@@ -53,33 +54,40 @@ class PracticeAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected practices")
     def publish(self, request, queryset):
-        count = queryset.exclude(status=Practice.Status.PUBLISHED).update(
-            status=Practice.Status.PUBLISHED, published_at=timezone.now()
-        )
+        # Saved one by one, not with update(), so each change lands in the practice's history.
+        count = 0
+        for practice in queryset.exclude(status=Practice.Status.PUBLISHED):
+            practice.status, practice.published_at = Practice.Status.PUBLISHED, timezone.now()
+            practice.save()
+            count += 1
         self.message_user(request, f"{count} practice(s) published.", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected practices (back to draft)")
     def unpublish(self, request, queryset):
-        count = queryset.exclude(status=Practice.Status.DRAFT).update(status=Practice.Status.DRAFT)
+        count = 0
+        for practice in queryset.exclude(status=Practice.Status.DRAFT):
+            practice.status = Practice.Status.DRAFT
+            practice.save()
+            count += 1
         self.message_user(request, f"{count} practice(s) unpublished.", messages.SUCCESS)
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "youtube_id", "channel"]
     list_filter = ["channel"]
     search_fields = ["title", "youtube_id", "channel"]
 
 
 @admin.register(CountryMention)
-class CountryMentionAdmin(admin.ModelAdmin):
+class CountryMentionAdmin(SimpleHistoryAdmin):
     list_display = ["practice", "country", "origin", "seconds"]
     list_filter = ["origin"]
     list_select_related = ["practice", "country"]
@@ -88,7 +96,7 @@ class CountryMentionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ToolkitMention)
-class ToolkitMentionAdmin(admin.ModelAdmin):
+class ToolkitMentionAdmin(SimpleHistoryAdmin):
     list_display = ["practice", "toolkit", "origin", "seconds"]
     list_filter = ["origin"]
     list_select_related = ["practice", "toolkit"]

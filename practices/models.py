@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -17,6 +18,7 @@ class Theme(TagBase):
     """A subject practices share, from the notes' [[wiki links]]; curators rename and merge them."""
 
     description = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -27,12 +29,21 @@ class Theme(TagBase):
         return reverse("practices:theme_detail", args=[self.slug])
 
 
+class VideoManager(models.Manager):
+    def get_by_natural_key(self, youtube_id):
+        return self.get(youtube_id=youtube_id)
+
+
 class Video(models.Model):
     """A YouTube video that notes were made from; every timestamp of those notes points into it."""
 
     youtube_id = models.CharField("YouTube id", max_length=11, unique=True, validators=[YOUTUBE_ID_VALIDATOR])
     title = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=200, blank=True, help_text="The channel's index note name.")
+    history = HistoricalRecords()
+
+    # Backups refer to videos by YouTube id (dumpdata --natural-foreign); loading needs the lookup.
+    objects = VideoManager()
 
     class Meta:
         ordering = ["title", "youtube_id"]
@@ -99,6 +110,8 @@ class Practice(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PracticeQuerySet.as_manager()
+    # Every change a curator or the importer makes, to browse and revert in the admin.
+    history = HistoricalRecords(m2m_fields=[links_to])
 
     class Meta:
         ordering = ["-published_at", "title"]
@@ -153,6 +166,10 @@ class ThemedPractice(TaggedItemBase):
 
     content_object = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="themed_items")
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_items")
+    history = HistoricalRecords()
+    # taggit gives tagged items a natural key but no fields for it; backups (dumpdata
+    # --natural-primary) need one: the pair it links.
+    natural_key_fields = ["content_object_id", "tag_id"]
 
     class Meta:
         verbose_name = "theme of a practice"
@@ -196,6 +213,7 @@ class CountryMention(Mention):
     """A practice concerns a country."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="mentions")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country__name"]
@@ -220,6 +238,7 @@ class ToolkitMention(Mention):
     """A practice names a toolkit."""
 
     toolkit = models.ForeignKey(Toolkit, on_delete=models.CASCADE, related_name="mentions")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["toolkit__name"]

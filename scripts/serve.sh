@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Production entry point: collect hashed, compressed static files, migrate, then serve with gunicorn.
+# Needs SECRET_KEY, ALLOWED_HOSTS and (for production) DATABASE_URL; see the README's Deployment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBUG=false
+PYTHON="${PYTHON:-.venv/bin/python}"
+GUNICORN="${GUNICORN:-.venv/bin/gunicorn}"
+PORT="${PORT:-8000}"
+BIND="${BIND:-0.0.0.0:$PORT}"
+# Gunicorn's rule of thumb: two workers per core, plus one.
+WORKERS="${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}"
+
+"$PYTHON" manage.py collectstatic --noinput --verbosity 0
+"$PYTHON" manage.py migrate --noinput
+exec "$GUNICORN" opsi_portal.wsgi:application \
+  --bind "$BIND" \
+  --workers "$WORKERS" \
+  --timeout "${GUNICORN_TIMEOUT:-30}" \
+  --max-requests 2000 --max-requests-jitter 200 \
+  --access-logfile - \
+  --error-logfile -

@@ -1,0 +1,63 @@
+"""With production variables the portal passes Django's deployment checks; without them it refuses to start."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+
+def production_env(**overrides):
+    """The environment an operator sets, with nothing inherited from the test settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "STATIC_", "DEBUG"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="opsi_portal.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.org",
+        DEBUG="false",
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_passes_behind_a_tls_proxy():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=production_env(BEHIND_TLS_PROXY="true"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_complains_when_hardening_is_switched_off():
+    # Proves the check above can fail: it sees what the environment turns off.
+    env = production_env(SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0", SECURE_COOKIES="false")
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=env)
+    assert result.returncode != 0
+    for check_id in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check_id in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_refuses_to_start_without(missing):
+    result = manage("check", env=production_env(**{missing: None}))
+    assert result.returncode != 0
+    assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_a_typo_in_a_flag_is_refused_not_guessed():
+    result = manage("check", env=production_env(SECURE_SSL_REDIRECT="ture"))
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT must be true or false" in result.stderr

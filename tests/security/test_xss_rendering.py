@@ -1,0 +1,74 @@
+"""Every XSS payload of the corpus comes out of the renderer harmless, wherever it sits in a note."""
+
+import pytest
+
+from practices.rendering import render_markdown
+from tests.html_safety import load_payloads, unsafe_markup, url_scheme
+
+PAYLOADS = load_payloads()
+
+# Where a payload can sit in a note's Markdown.
+PLACES = {
+    "paragraph": "{p}",
+    "inline": "Before {p} after.",
+    "link text": "[{p}](https://example.org/)",
+    "link target": "[click]({p})",
+    "image": "![{p}]({p})",
+    "heading": "## {p}",
+    "list item": "- {p}",
+    "quote": "> {p}",
+    "table cell": "| a |\n| --- |\n| {p} |",
+    "footnote": "Text[^1]\n\n[^1]: {p}",
+    "abbreviation": "*[HTML]: {p}\n\nHTML",
+}
+
+
+def test_the_corpus_holds_at_least_a_hundred_payloads():
+    assert len(PAYLOADS) >= 100
+    assert len(set(PAYLOADS)) == len(PAYLOADS)
+
+
+def test_the_checker_flags_the_raw_payloads():
+    # The checks below would prove nothing if the checker passed everything.
+    flagged = [p for p in PAYLOADS if unsafe_markup(p)]
+    assert len(flagged) >= 100
+    assert unsafe_markup('<a href="jav&#x09;ascript:xssHit()">x</a>')
+    assert unsafe_markup('<svg><a xlink:href="javascript:xssHit()">x</a></svg>')
+    assert unsafe_markup("<p onclick=xssHit()>x</p>")
+    assert unsafe_markup("<script>xssHit()</script>")
+    assert unsafe_markup('<script src="/static/xss.js"></script>')
+    assert not unsafe_markup('<script src="/static/admin/js/core.js"></script>')
+    assert not unsafe_markup('<a href="https://example.org/">x</a> <a href="/practices/">y</a>')
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [
+        ("javascript:x", "javascript"),
+        (" JaVaScRiPt:x", "javascript"),
+        ("jav\tascript:x", "javascript"),
+        ("\x01data:text/html,x", "data"),
+        ("/practices/", ""),
+        ("https://example.org", "https"),
+        ("#top", ""),
+    ],
+)
+def test_url_scheme_is_read_as_a_browser_reads_it(url, scheme):
+    assert url_scheme(url) == scheme
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_rendered_payloads_carry_no_script_handler_or_unsafe_url(place):
+    problems = {}
+    for payload in PAYLOADS:
+        html = render_markdown(PLACES[place].format(p=payload))
+        if found := unsafe_markup(html):
+            problems[payload] = found
+    assert problems == {}
+
+
+def test_safe_links_survive_sanitising():
+    html = render_markdown("[site](https://example.org/) [mail](mailto:opsi@example.org) [page](/practices/)")
+    assert 'href="https://example.org/"' in html
+    assert 'href="mailto:opsi@example.org"' in html
+    assert 'href="/practices/"' in html

@@ -16,13 +16,13 @@ class PracticeFilter(django_filters.FilterSet):
         method="filter_text", label="Search", widget=forms.TextInput(attrs={"type": "search"})
     )
     country = django_filters.ModelMultipleChoiceFilter(
-        field_name="countries", to_field_name="slug", queryset=Country.objects.all(), conjoined=True
+        field_name="countries__slug", to_field_name="slug", queryset=Country.objects.all(), conjoined=True
     )
     theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="themes", to_field_name="slug", queryset=Theme.objects.all(), conjoined=True
+        field_name="themes__slug", to_field_name="slug", queryset=Theme.objects.all(), conjoined=True
     )
     toolkit = django_filters.ModelMultipleChoiceFilter(
-        field_name="toolkits", to_field_name="slug", queryset=Toolkit.objects.all(), conjoined=True
+        field_name="toolkits__slug", to_field_name="slug", queryset=Toolkit.objects.all(), conjoined=True
     )
     sort = django_filters.OrderingFilter(
         fields=(("published_at", "published"), ("title", "title")),

@@ -1,7 +1,11 @@
-"""The portal's URLs: public pages of both apps and the curators' admin."""
+"""The portal's URLs: public pages of both apps, the API, the sitemap and the curators' admin."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from practices.sitemaps import SITEMAPS
 
 admin.site.site_header = "OPSI practices portal: curators"
 admin.site.site_title = "OPSI practices curators"
@@ -9,6 +13,9 @@ admin.site.index_title = "Records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("practices.api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("", include("incubator.urls")),
     path("", include("practices.urls")),
 ]

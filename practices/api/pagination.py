@@ -1,0 +1,33 @@
+"""Pages of API lists, each carrying the data licence."""
+
+from django.conf import settings
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+class LicensedPagination(PageNumberPagination):
+    """Pages of 50 records (up to 200 with ?page_size=), under the data licence."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "licence": settings.DATA_LICENCE,
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response_schema = super().get_paginated_response_schema(schema)
+        response_schema["properties"] = {
+            "licence": {"type": "string", "example": settings.DATA_LICENCE},
+            **response_schema["properties"],
+        }
+        response_schema["required"] = ["licence", *response_schema.get("required", [])]
+        return response_schema

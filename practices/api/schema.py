@@ -1,5 +1,7 @@
 """Additions to the generated OpenAPI description: the error responses every client may meet."""
 
+PAGINATION_PARAMETERS = {"page", "page_size"}
+
 NOT_FOUND = {
     "type": "object",
     "properties": {"detail": {"type": "string", "example": "No Practice matches the given query."}},
@@ -14,7 +16,9 @@ INVALID_QUERY = {
 
 
 def document_error_responses(result, generator, request, public):
-    """Add 404 (unknown record or page) to every operation and 400 (invalid filter) to filtered lists."""
+    """Add 404 (unknown record or page) to every operation and 400 (invalid query) to the lists.
+
+    Filters also accept an empty value, which means no filter."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["NotFound"] = NOT_FOUND
     schemas["InvalidQuery"] = INVALID_QUERY
@@ -22,10 +26,12 @@ def document_error_responses(result, generator, request, public):
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("404", _response("Unknown record or page.", "NotFound"))
-            if any(
-                p["in"] == "query" and p["name"] not in ("page", "page_size") for p in operation.get("parameters", [])
-            ):
-                responses.setdefault("400", _response("A filter value is not valid.", "InvalidQuery"))
+            for parameter in operation.get("parameters", []):
+                # An empty filter (as a form submits it) means no filter, as on the list page.
+                if parameter["in"] == "query" and parameter["name"] not in PAGINATION_PARAMETERS:
+                    parameter["allowEmptyValue"] = True
+            if any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
+                responses.setdefault("400", _response("A filter or page size is not valid.", "InvalidQuery"))
     return result
 
 

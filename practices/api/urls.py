@@ -1,6 +1,6 @@
 """The API under /api/: endpoints from a router, the OpenAPI description and the page for people."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("", views.api_docs, name="docs"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     *router.urls,
+    # Only addresses ending in a slash, so /api/practices still redirects to /api/practices/.
+    re_path(r"^(?P<path>[\s\S]*/)\Z", views.api_not_found),
 ]

@@ -1,6 +1,7 @@
 """Read-only endpoints: lists are paginated and filtered, detail is looked up by a stable identifier."""
 
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import render
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -13,12 +14,16 @@ from practices.models import Practice, Theme
 
 from . import serializers
 
+# Slugs as Django's <slug:> path converter accepts them; the OpenAPI description states it too.
+SLUG_REGEX = "[-a-zA-Z0-9_]+"
+
 
 class PracticeViewSet(viewsets.ReadOnlyModelViewSet):
     """Published practices, filtered like the list page (q, country, theme, toolkit, sort)."""
 
     serializer_class = serializers.PracticeSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PracticeFilter
 
@@ -49,18 +54,21 @@ class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Theme.objects.all()
     serializer_class = serializers.ThemeSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
 
 
 class ToolkitViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Toolkit.objects.select_related("country", "programme", "partnership").prefetch_related("developers")
     serializer_class = serializers.ToolkitSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
 
 
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Programme.objects.prefetch_related("organisers")
     serializer_class = serializers.ProgrammeSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
 
 
 class ParticipationFilter(filters.FilterSet):
@@ -77,6 +85,7 @@ class ParticipationFilter(filters.FilterSet):
 class ParticipationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Participation.objects.select_related("programme", "country")
     serializer_class = serializers.ParticipationSerializer
+    lookup_value_regex = "[0-9]+"
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ParticipationFilter
 
@@ -85,15 +94,23 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Partnership.objects.select_related("programme").prefetch_related("members__organisation")
     serializer_class = serializers.PartnershipSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Organisation.objects.select_related("country")
     serializer_class = serializers.OrganisationSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
 
 
 @extend_schema(exclude=True)
 def api_docs(request):
     """The API's page for people: endpoints, parameters, examples and the download columns."""
     return render(request, "practices/api_docs.html", {"download_columns": COLUMNS})
+
+
+@extend_schema(exclude=True)
+def api_not_found(request, path):
+    """Any other address under /api/: a JSON 404 like the endpoints', not the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)

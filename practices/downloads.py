@@ -7,14 +7,16 @@ stays flat however many rows there are.
 
 import csv
 import datetime
+import itertools
 import json
+from collections import defaultdict
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from .filters import PracticeFilter
-from .models import Practice
+from .models import CountryMention, Practice, ThemedPractice, ToolkitMention
 
 # Rows fetched (and their countries, themes and toolkits prefetched) per database round trip.
 CHUNK_SIZE = 1000
@@ -43,25 +45,45 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def download_queryset(queryset):
-    """`queryset` with what a row needs fetched alongside it, chunk by chunk."""
-    return queryset.select_related("source_video").prefetch_related("countries", "themes", "toolkits")
+def practice_rows(queryset, request):
+    """The rows of `queryset`, reading practices and their related slugs one chunk at a time.
+
+    Related records come as plain values, three queries per chunk: far lighter than
+    prefetch_related, which builds a queryset per practice and relation.
+    """
+    practices = queryset.select_related("source_video").only(*PRACTICE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(itertools.islice(practices, CHUNK_SIZE)):
+        ids = [practice.pk for practice in chunk]
+        countries = _grouped(CountryMention.objects.filter(practice__in=ids).values_list("practice", "country__code"))
+        themes = _grouped(
+            ThemedPractice.objects.filter(content_object__in=ids).values_list("content_object", "tag__slug")
+        )
+        toolkits = _grouped(ToolkitMention.objects.filter(practice__in=ids).values_list("practice", "toolkit__slug"))
+        for practice in chunk:
+            yield {
+                "slug": practice.slug,
+                "title": practice.title,
+                "summary": practice.summary,
+                "url": request.build_absolute_uri(practice.get_absolute_url()),
+                "published_at": _isoformat(practice.published_at),
+                "updated_at": _isoformat(practice.updated_at),
+                "countries": countries.get(practice.pk, []),
+                "themes": themes.get(practice.pk, []),
+                "toolkits": toolkits.get(practice.pk, []),
+                "video_url": practice.source_video.url if practice.source_video else "",
+            }
 
 
-def practice_row(practice, request):
-    """One practice as a dict of the documented columns; several values are lists."""
-    return {
-        "slug": practice.slug,
-        "title": practice.title,
-        "summary": practice.summary,
-        "url": request.build_absolute_uri(practice.get_absolute_url()),
-        "published_at": _isoformat(practice.published_at),
-        "updated_at": _isoformat(practice.updated_at),
-        "countries": sorted(country.code.code for country in practice.countries.all()),
-        "themes": sorted(theme.slug for theme in practice.themes.all()),
-        "toolkits": sorted(toolkit.slug for toolkit in practice.toolkits.all()),
-        "video_url": practice.source_video.url if practice.source_video else "",
-    }
+# What a row reads of a practice; the text and its rendering stay in the database.
+PRACTICE_FIELDS = ["slug", "title", "summary", "published_at", "updated_at", "source_video__youtube_id"]
+
+
+def _grouped(pairs):
+    """{practice id: sorted values} from (practice id, value) pairs."""
+    groups = defaultdict(list)
+    for practice_id, value in pairs:
+        groups[practice_id].append(value)
+    return {practice_id: sorted(values) for practice_id, values in groups.items()}
 
 
 def _isoformat(moment):
@@ -106,8 +128,7 @@ def practice_download(request, fmt):
     if not filterset.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
-    practices = download_queryset(filterset.qs).iterator(chunk_size=CHUNK_SIZE)
-    rows = (practice_row(practice, request) for practice in practices)
+    rows = practice_rows(filterset.qs, request)
     lines = csv_lines(rows) if fmt == "csv" else json_lines(rows)
     response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{download_filename(fmt)}"'

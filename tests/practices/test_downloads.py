@@ -179,3 +179,9 @@ def test_download_queries_do_not_grow_with_the_rows(client, fmt):
     few = count_download_queries(client, fmt)
     add_practices(30)
     assert count_download_queries(client, fmt) == few
+
+
+def test_list_page_links_to_the_download_of_the_same_filters(client, library):
+    html = client.get(reverse("practices:practice_list") + "?country=portugal&theme=anticipation").content.decode()
+    assert 'href="/practices/download.csv?country=portugal&amp;theme=anticipation"' in html
+    assert 'href="/practices/download.json?country=portugal&amp;theme=anticipation"' in html

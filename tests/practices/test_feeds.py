@@ -1,5 +1,6 @@
 """Atom feeds of new practices parse back as Atom and hold the right entries, never a draft."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -97,3 +98,19 @@ def test_feed_of_an_unknown_record_is_not_found(client, name):
 
 def test_feed_of_a_country_without_practices_is_empty(client):
     assert entry_links(parse_feed(client, reverse("practices:country_feed", args=["denmark"]))) == []
+
+
+def test_pages_advertise_their_feeds(client, seed):
+    factories.theme(name="Foresight", slug="foresight")
+    pages = {
+        "/": reverse("practices:feed"),
+        "/themes/foresight/": reverse("practices:theme_feed", args=["foresight"]),
+        "/countries/portugal/": reverse("practices:country_feed", args=["portugal"]),
+        "/toolkits/anticipatory-innovation-starter-kit/": reverse(
+            "practices:toolkit_feed", args=["anticipatory-innovation-starter-kit"]
+        ),
+    }
+    for page, feed in pages.items():
+        html = client.get(page).content.decode()
+        link = rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">'
+        assert re.search(link, html), page

@@ -160,7 +160,6 @@ class Command(BaseCommand):
         for chunk in response.streaming_content:
             sent += len(chunk)
             lines += chunk.count(b"\n")
-        response.close()
         seconds = time.perf_counter() - began
         rss_after = peak_rss()
         # A header line for CSV, the brackets' lines for JSON; --force may add the database's own practices.

@@ -18,9 +18,8 @@ from django.utils import timezone
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, ThemedPractice, ToolkitMention
 
-# Rows fetched (and their countries, themes and toolkits prefetched) per database round trip.
+# Practices read per database round trip, each chunk with one query per related list.
 CHUNK_SIZE = 1000
-
 # Separator of several values in one CSV cell; JSON gives lists instead.
 CSV_LIST_SEPARATOR = "; "
 

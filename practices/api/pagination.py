@@ -13,15 +13,32 @@ class LicensedPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    # A page is a number: DRF's "last" would contradict the OpenAPI description.
+    last_page_strings = ()
+
     def get_page_size(self, request):
         """The asked page size, refused with a clear message (not silently ignored) when out of range."""
-        value = request.query_params.get(self.page_size_query_param)
-        if value is None:
+        size = self._whole_number(request, self.page_size_query_param, f"from 1 to {self.max_page_size}")
+        if size is None:
             return self.page_size
-        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
-            message = f"Give a whole number from 1 to {self.max_page_size}."
-            raise ValidationError({self.page_size_query_param: [message]})
+        if size > self.max_page_size:
+            raise self._error(self.page_size_query_param, f"from 1 to {self.max_page_size}")
+        return size
+
+    def get_page_number(self, request, paginator):
+        """The asked page, 1 by default; a page past the end is still a 404."""
+        return self._whole_number(request, self.page_query_param, "from 1") or 1
+
+    def _whole_number(self, request, name, expected):
+        value = request.query_params.get(name)
+        if value is None:
+            return None
+        if not value.isascii() or not value.isdigit() or int(value) < 1:
+            raise self._error(name, expected)
         return int(value)
+
+    def _error(self, name, expected):
+        return ValidationError({name: [f"Give a whole number {expected}."]})
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -30,6 +30,10 @@ def document_error_responses(result, generator, request, public):
                 # An empty filter (as a form submits it) means no filter, as on the list page.
                 if parameter["in"] == "query" and parameter["name"] not in PAGINATION_PARAMETERS:
                     parameter["allowEmptyValue"] = True
+                    # Comma-separated choices (sort=title,-published) skip empty items too.
+                    items = parameter["schema"].get("items", {})
+                    if "enum" in items and "" not in items["enum"]:
+                        items["enum"].append("")
             if any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
                 responses.setdefault("400", _response("A filter or page size is not valid.", "InvalidQuery"))
     return result

@@ -46,6 +46,13 @@ def test_default_page_size_and_its_limit(client):
     assert "page_size" in error
 
 
+@pytest.mark.parametrize("query", ["page=", "page=abc", "page=0", "page=last", "page_size=", "page_size=0"])
+def test_a_page_or_page_size_that_is_not_a_whole_number_is_a_clear_400(client, query):
+    factories.practice()
+    name = query.split("=")[0]
+    assert get_json(client, f"/api/practices/?{query}", status=400)[name][0].startswith("Give a whole number")
+
+
 def test_page_past_the_end_is_a_json_404(client):
     factories.practice()
     assert get_json(client, "/api/practices/?page=9", status=404) == {"detail": "Invalid page."}

@@ -36,7 +36,7 @@ def api_data(seed):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_description(case, api_data):
     # A filter value that looks valid but names no record is rightly refused with 400, which
     # positive_data_acceptance would count as a failure; every other built-in check runs.

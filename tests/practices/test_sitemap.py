@@ -14,11 +14,20 @@ pytestmark = pytest.mark.django_db
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap_paths(client):
-    response = client.get("/sitemap.xml")
+def get_xml(client, path):
+    response = client.get(path)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 (the site's own output, not untrusted XML)
-    return [loc.text.removeprefix("http://testserver") for loc in root.findall("sm:url/sm:loc", SITEMAP)]
+    return ET.fromstring(response.content)  # noqa: S314 (the site's own output, not untrusted XML)
+
+
+def sitemap_paths(client):
+    """Every address of every sitemap the index at /sitemap.xml lists."""
+    index = get_xml(client, "/sitemap.xml")
+    paths = []
+    for section in index.findall("sm:sitemap/sm:loc", SITEMAP):
+        root = get_xml(client, section.text.removeprefix("http://testserver"))
+        paths += [loc.text.removeprefix("http://testserver") for loc in root.findall("sm:url/sm:loc", SITEMAP)]
+    return paths
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ def test_practices_are_in_the_list_order_newest_first(client):
     assert slugs(get_json(client, "/api/practices/")) == [newer.slug, older.slug]
     assert slugs(get_json(client, "/api/practices/?sort=title")) == [newer.slug, older.slug]
     assert slugs(get_json(client, "/api/practices/?sort=published")) == [older.slug, newer.slug]
+    assert slugs(get_json(client, "/api/practices/?sort=,")) == [newer.slug, older.slug]  # empty sort: the default
 
 
 def test_practices_are_filtered_like_the_list_page(client):

@@ -70,8 +70,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "taggit",
     "csp",
     "axes",
@@ -244,6 +247,30 @@ DATA_LICENCE = env_str(
     "DATA_LICENCE",
     "Practice texts and records: Creative Commons Attribution 4.0 International (CC BY 4.0)",
 )
+
+# The read-only API: JSON only (no browsable API, whose inline scripts a strict CSP would block),
+# anonymous, filtered with django-filter and described with OpenAPI by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "practices.api.pagination.LicensedPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Read-only access to the practices and the records they refer to. Data licence: " + DATA_LICENCE,
+    "VERSION": "1",
+    "LICENSE": {"name": DATA_LICENCE},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "practices.api.schema.document_error_responses",
+    ],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,11 @@
-"""The portal's URLs: public pages of both apps and the curators' admin."""
+"""The portal's URLs: public pages of both apps, the API, the sitemap and the curators' admin."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from practices.sitemaps import SITEMAPS
 
 admin.site.site_header = "OPSI practices portal: curators"
 admin.site.site_title = "OPSI practices curators"
@@ -9,6 +13,11 @@ admin.site.index_title = "Records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("practices.api.urls")),
+    # An index of one sitemap per kind of page, each paged by 50,000 addresses, so none is left out.
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("", include("incubator.urls")),
     path("", include("practices.urls")),
 ]

@@ -64,10 +64,19 @@ class Video(models.Model):
         return youtube_url(self.youtube_id, seconds)
 
 
+# The public list's order, shared by the list page, downloads, feeds and the API:
+# newest first, then by title; the unique slug makes ties stable across pages and downloads.
+LIST_ORDER = ("-published_at", "title", "slug")
+
+
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Practice.Status.PUBLISHED)
+
+    def in_list_order(self):
+        """The public list's default order; the list's `sort` filter may replace it."""
+        return self.order_by(*LIST_ORDER)
 
 
 class Practice(models.Model):

@@ -1,0 +1,70 @@
+"""Pages of API lists, each carrying the data licence."""
+
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+
+class LicensedPagination(PageNumberPagination):
+    """Pages of 50 records (up to 200 with ?page_size=), under the data licence."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    # A page is a number: DRF's "last" would contradict the OpenAPI description.
+    last_page_strings = ()
+
+    def get_page_size(self, request):
+        """The asked page size, refused with a clear message (not silently ignored) when out of range."""
+        size = self._whole_number(request, self.page_size_query_param, f"from 1 to {self.max_page_size}")
+        if size is None:
+            return self.page_size
+        if size > self.max_page_size:
+            raise self._error(self.page_size_query_param, f"from 1 to {self.max_page_size}")
+        return size
+
+    def get_page_number(self, request, paginator):
+        """The asked page, 1 by default; a page past the end is still a 404."""
+        return self._whole_number(request, self.page_query_param, "from 1") or 1
+
+    def _whole_number(self, request, name, expected):
+        value = request.query_params.get(name)
+        if value is None:
+            return None
+        if not value.isascii() or not value.isdigit() or int(value) < 1:
+            raise self._error(name, expected)
+        return int(value)
+
+    def _error(self, name, expected):
+        return ValidationError({name: [f"Give a whole number {expected}."]})
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["schema"]["default"] = self.page_size
+        return parameters
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "licence": settings.DATA_LICENCE,
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response_schema = super().get_paginated_response_schema(schema)
+        response_schema["properties"] = {
+            "licence": {"type": "string", "example": settings.DATA_LICENCE},
+            **response_schema["properties"],
+        }
+        response_schema["required"] = ["licence", *response_schema.get("required", [])]
+        return response_schema

@@ -1,0 +1,96 @@
+"""Atom feeds of new practices: all of them, and those of one country, theme or toolkit."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from incubator.models import Country, Toolkit
+
+from .models import Practice, Theme
+
+# Entries per feed: readers poll often, so the newest few are enough.
+FEED_LENGTH = 30
+
+
+class LatestPracticesFeed(Feed):
+    """The newest published practices, with the data licence as the feed's rights."""
+
+    feed_type = Atom1Feed
+    subtitle = "Innovative public-sector practices, newest first."
+
+    def title(self, obj=None):
+        return f"New practices · {settings.SITE_NAME}"
+
+    def link(self, obj=None):
+        return reverse("practices:practice_list")
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def feed_copyright(self):
+        return settings.DATA_LICENCE
+
+    def practices(self, obj):
+        return Practice.objects.published()
+
+    def items(self, obj=None):
+        return self.practices(obj).in_list_order().prefetch_related("themes")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [theme.name for theme in item.themes.all()]
+
+
+class CountryFeed(LatestPracticesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Country, slug=slug)
+
+    def title(self, obj):
+        return f"New practices in {obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def practices(self, obj):
+        return Practice.objects.published().filter(countries=obj)
+
+
+class ThemeFeed(LatestPracticesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Theme, slug=slug)
+
+    def title(self, obj):
+        return f"New practices about {obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def practices(self, obj):
+        return Practice.objects.published().filter(themes=obj)
+
+
+class ToolkitFeed(LatestPracticesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Toolkit, slug=slug)
+
+    def title(self, obj):
+        return f"New practices naming {obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def practices(self, obj):
+        return Practice.objects.published().filter(toolkits=obj)

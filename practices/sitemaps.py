@@ -1,0 +1,71 @@
+"""sitemap.xml: every public page search engines should find, and never a draft.
+
+Countries and themes are listed when they have something to show (a published practice, and for
+countries also a programme participation or a toolkit); the pages of the other ISO countries
+exist but would be empty, so they are not advertised.
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from incubator.models import Country, Organisation, Participation, Partnership, Programme, Toolkit
+
+from .models import Practice, Theme
+
+# Pages without a record of their own, by URL name. Index pages added later belong here.
+STATIC_PAGES = ["practices:home", "practices:practice_list", "api:docs"]
+
+
+class StaticPagesSitemap(Sitemap):
+    def items(self):
+        return STATIC_PAGES
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PracticeSitemap(Sitemap):
+    def items(self):
+        return Practice.objects.published().order_by("slug")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class CountrySitemap(Sitemap):
+    def items(self):
+        published = Practice.objects.published().filter(countries=OuterRef("pk"))
+        return Country.objects.filter(
+            Q(Exists(published))
+            | Q(Exists(Participation.objects.filter(country=OuterRef("pk"))))
+            | Q(Exists(Toolkit.objects.filter(country=OuterRef("pk"))))
+        ).order_by("slug")
+
+
+class ThemeSitemap(Sitemap):
+    def items(self):
+        published = Practice.objects.published().filter(themes=OuterRef("pk"))
+        return Theme.objects.filter(Exists(published)).order_by("slug")
+
+
+class RecordSitemap(Sitemap):
+    """Every record of a reference model: each is public once a curator has entered it."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        return self.model.objects.order_by("slug")
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "practices": PracticeSitemap,
+    "countries": CountrySitemap,
+    "themes": ThemeSitemap,
+    "toolkits": RecordSitemap(Toolkit),
+    "programmes": RecordSitemap(Programme),
+    "partnerships": RecordSitemap(Partnership),
+    "organisations": RecordSitemap(Organisation),
+}

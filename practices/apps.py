@@ -6,3 +6,6 @@ class PracticesConfig(AppConfig):
 
     name = "practices"
     verbose_name = "Practices library"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

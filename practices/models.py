@@ -1,5 +1,6 @@
 """The library: practices, the themes and videos they come with, and why each is linked where."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -96,6 +97,9 @@ class Practice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Title (A), summary (B), themes and countries (C), text (D), kept by practices.search.
+    # PostgreSQL only; its GIN index is made by migration 0003 there and nowhere else.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeQuerySet.as_manager()
 

@@ -1,52 +1,119 @@
-"""Public pages of the reference records."""
+"""Public pages of the reference records: countries, organisations, programmes, partnerships, toolkits.
 
+`incubator` does not import `practices`; the public practices are reached through the reverse
+relations (`country.practices`, `toolkit.mentions`), whose querysets carry `published()`.
+"""
+
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+
+from opsi_portal.pagination import paginate
 
 from .models import Country, Organisation, Partnership, Programme, Toolkit
 
 
+def published_practices():
+    """Every public practice, from the model behind `Country.practices` (the practices app's)."""
+    return Country._meta.get_field("practices").related_model.objects.published()
+
+
+def paged_mentions(request, mentions):
+    """A page of a record's mentions in published practices, each with what its practice card shows."""
+    mentions = (
+        mentions.filter(practice__in=published_practices().values("pk"))
+        .select_related("practice__source_video")
+        .prefetch_related("practice__themes", "practice__countries")
+        .order_by("-practice__published_at", "practice__title")
+    )
+    page, error = paginate(request, mentions)
+    return page, [error] if error else []
+
+
+def country_list(request):
+    countries = (
+        Country.objects.annotate(
+            practice_count=Count(
+                "mentions", filter=Q(mentions__practice__in=published_practices().values("pk")), distinct=True
+            ),
+            programme_count=Count("participations__programme", distinct=True),
+            toolkit_count=Count("toolkits", distinct=True),
+        )
+        .filter(Q(practice_count__gt=0) | Q(programme_count__gt=0) | Q(toolkit_count__gt=0))
+        .order_by("name")
+    )
+    return render(request, "incubator/country_list.html", {"countries": countries})
+
+
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
-    participations = country.participations.select_related("programme")
-    toolkits = country.toolkits.all()
-    return render(
-        request,
-        "incubator/country_detail.html",
-        {"country": country, "participations": participations, "toolkits": toolkits},
-    )
+    page, errors = paged_mentions(request, country.mentions.all())
+    context = {
+        "country": country,
+        "page": page,
+        "errors": errors,
+        "participations": country.participations.select_related("programme"),
+        "toolkits": country.toolkits.all(),
+        "organisations": country.organisations.all(),
+        "partnerships": Partnership.objects.filter(
+            Q(members__organisation__country=country) | Q(toolkits__country=country)
+        ).distinct(),
+    }
+    return render(request, "incubator/country_detail.html", context, status=400 if errors else 200)
 
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
-    return render(request, "incubator/organisation_detail.html", {"organisation": organisation})
+    context = {
+        "organisation": organisation,
+        "programmes": organisation.programmes_organised.all(),
+        "memberships": organisation.memberships.select_related("partnership"),
+        "toolkits": organisation.toolkits.all(),
+    }
+    return render(request, "incubator/organisation_detail.html", context)
+
+
+def programme_list(request):
+    programmes = Programme.objects.annotate(
+        country_count=Count("participations__country", distinct=True), toolkit_count=Count("toolkits", distinct=True)
+    )
+    return render(request, "incubator/programme_list.html", {"programmes": programmes})
 
 
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
-    participations = programme.participations.select_related("country")
-    return render(
-        request,
-        "incubator/programme_detail.html",
-        {
-            "programme": programme,
-            "organisers": programme.organisers.all(),
-            "participations": participations,
-            "toolkits": programme.toolkits.all(),
-            "partnerships": programme.partnerships.all(),
-        },
-    )
+    context = {
+        "programme": programme,
+        "organisers": programme.organisers.all(),
+        # Ordered by phase so the template can group the countries of each phase.
+        "participations": programme.participations.select_related("country").order_by("phase", "country__name"),
+        "toolkits": programme.toolkits.select_related("country"),
+        "partnerships": programme.partnerships.all(),
+    }
+    return render(request, "incubator/programme_detail.html", context)
 
 
 def partnership_detail(request, slug):
     partnership = get_object_or_404(Partnership.objects.select_related("programme"), slug=slug)
-    members = partnership.members.select_related("organisation")
-    return render(
-        request,
-        "incubator/partnership_detail.html",
-        {"partnership": partnership, "members": members, "toolkits": partnership.toolkits.all()},
+    context = {
+        "partnership": partnership,
+        "members": partnership.members.select_related("organisation__country"),
+        "toolkits": partnership.toolkits.all(),
+    }
+    return render(request, "incubator/partnership_detail.html", context)
+
+
+def toolkit_list(request):
+    toolkits = Toolkit.objects.select_related("country").annotate(
+        practice_count=Count("mentions", filter=Q(mentions__practice__in=published_practices().values("pk")))
     )
+    return render(request, "incubator/toolkit_list.html", {"toolkits": toolkits})
 
 
 def toolkit_detail(request, slug):
-    toolkit = get_object_or_404(Toolkit.objects.select_related("country", "programme", "partnership"), slug=slug)
-    return render(request, "incubator/toolkit_detail.html", {"toolkit": toolkit})
+    toolkit = get_object_or_404(
+        Toolkit.objects.select_related("country", "programme", "partnership").prefetch_related("developers"),
+        slug=slug,
+    )
+    page, errors = paged_mentions(request, toolkit.mentions.all())
+    context = {"toolkit": toolkit, "page": page, "errors": errors}
+    return render(request, "incubator/toolkit_detail.html", context, status=400 if errors else 200)

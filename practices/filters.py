@@ -2,37 +2,128 @@
 
 import django_filters
 from django import forms
+from django.db.models import Case, Count, When
 
 from incubator.models import Country, Toolkit
 
-from .models import Practice, Theme
+from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import search
+
+SEARCH_MAX_LENGTH = 200
+
+
+def _unknown(noun):
+    return {"invalid_choice": f"There is no {noun} “%(value)s”; it was left out of the filters."}
 
 
 class PracticeFilter(django_filters.FilterSet):
-    """Country, theme, toolkit and free text, combinable; the state lives in the query string."""
+    """Country, theme, toolkit and free text; the state lives in the query string.
+
+    Several values of one facet match practices with any of them; different facets all apply.
+    """
 
     q = django_filters.CharFilter(
-        method="filter_text", label="Search", widget=forms.TextInput(attrs={"type": "search"})
+        method="filter_text",
+        label="Search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": f"The search text is too long (at most {SEARCH_MAX_LENGTH} characters)."},
     )
     country = django_filters.ModelMultipleChoiceFilter(
-        field_name="countries", to_field_name="slug", queryset=Country.objects.all(), conjoined=True
+        field_name="countries",
+        to_field_name="slug",
+        queryset=Country.objects.all(),
+        method="filter_country",
+        label="Countries",
+        error_messages=_unknown("country"),
     )
     theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="themes", to_field_name="slug", queryset=Theme.objects.all(), conjoined=True
+        field_name="themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        method="filter_theme",
+        label="Themes",
+        error_messages=_unknown("theme"),
     )
     toolkit = django_filters.ModelMultipleChoiceFilter(
-        field_name="toolkits", to_field_name="slug", queryset=Toolkit.objects.all(), conjoined=True
+        field_name="toolkits",
+        to_field_name="slug",
+        queryset=Toolkit.objects.all(),
+        method="filter_toolkit",
+        label="Toolkits",
+        error_messages=_unknown("toolkit"),
     )
     sort = django_filters.OrderingFilter(
         fields=(("published_at", "published"), ("title", "title")),
         field_labels={"published": "Oldest first", "-published": "Newest first", "title": "Title A–Z"},
         label="Sort by",
+        error_messages={"invalid_choice": "There is no sort order “%(value)s”; the default order is used."},
     )
 
     class Meta:
         model = Practice
         fields = ["q", "country", "theme", "toolkit"]
 
+    # Each facet filters through a subquery on its link table: no join on the practice rows, so no
+    # duplicates and no DISTINCT however many values are chosen.
     def filter_text(self, queryset, name, value):
         return search(queryset, value)
+
+    def filter_country(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=CountryMention.objects.filter(country__in=value).values("practice"))
+
+    def filter_theme(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=ThemedPractice.objects.filter(tag__in=value).values("content_object"))
+
+    def filter_toolkit(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=ToolkitMention.objects.filter(toolkit__in=value).values("practice"))
+
+    def queryset_without(self, excluded):
+        """The queryset with every valid filter applied except `excluded` and the sort order."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in (excluded, "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def selected(self, name):
+        """The records chosen for facet `name` (already fetched while the form was validated)."""
+        value = self.form.cleaned_data.get(name) if self.is_bound and hasattr(self.form, "cleaned_data") else None
+        return list(value) if value else []
+
+    def facet(self, name, limit):
+        """Options of facet `name` with how many practices each gives under the other filters.
+
+        One GROUP BY query. Returns the chosen options (so they can be unticked) and the `limit`
+        other options with most practices; options that would give no practice are left out.
+        """
+        others = self.queryset_without(name).values("pk")
+        if name == "country":
+            options = Country.objects.filter(mentions__practice__in=others).annotate(count=Count("mentions"))
+        elif name == "theme":
+            options = Theme.objects.filter(themed_items__content_object__in=others).annotate(
+                count=Count("themed_items")
+            )
+        elif name == "toolkit":
+            options = Toolkit.objects.filter(mentions__practice__in=others).annotate(count=Count("mentions"))
+        else:
+            raise ValueError(f"{name} is not a facet")
+        chosen = {record.pk: record for record in self.selected(name)}
+        # Chosen options sort first so the slice never drops one; one extra row tells whether there are more.
+        rows = list(
+            options.annotate(is_chosen=Case(When(pk__in=list(chosen), then=1), default=0)).order_by(
+                "-is_chosen", "-count", "name"
+            )[: limit + len(chosen) + 1]
+        )
+        picked = [row for row in rows if row.is_chosen]
+        others = [row for row in rows if not row.is_chosen]
+        missing = [record for pk, record in chosen.items() if pk not in {row.pk for row in picked}]
+        for record in missing:
+            record.count = 0
+        return {"name": name, "chosen": picked + missing, "options": others[:limit], "more": len(others) > limit}

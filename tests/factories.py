@@ -3,7 +3,7 @@
 import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
-from practices.models import Practice, Theme, Video
+from practices.models import CountryMention, Origin, Practice, Theme, ToolkitMention, Video
 
 _counter = itertools.count(1)
 
@@ -71,9 +71,55 @@ def theme(**kwargs):
     return Theme.objects.create(**kwargs)
 
 
-def practice(**kwargs):
+def practice(body_html=None, **kwargs):
+    """A published practice; `body_html` stands in for what the renderer would make of a note."""
     n = _n()
     kwargs.setdefault("title", f"Practice {n}")
     kwargs.setdefault("slug", f"practice-{n}")
     kwargs.setdefault("status", Practice.Status.PUBLISHED)
-    return Practice.objects.create(**kwargs)
+    created = Practice.objects.create(**kwargs)
+    if body_html is not None:
+        # save() renders body_markdown; set the rendered form directly, as an import would leave it.
+        Practice.objects.filter(pk=created.pk).update(body_html=body_html)
+        created.body_html = body_html
+    return created
+
+
+def note_html(video_id="_HySsiq_l6A", seconds=96):
+    """Rendered note text with section headings that carry ids and a timestamp link into the video."""
+    stamp = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return (
+        '<h2 id="overview">Overview</h2>\n'
+        "<p>Governments share what works through peer learning.</p>\n"
+        '<h2 id="how-it-works">How it works</h2>\n'
+        '<h3 id="first-steps">First steps</h3>\n'
+        f'<p>Teams start small <a class="timestamp" href="https://www.youtube.com/watch?v={video_id}&amp;t={seconds}">'
+        f"[{stamp}]</a> and then scale.</p>\n"
+    )
+
+
+def country_mention(practice, country, **kwargs):
+    kwargs.setdefault("origin", Origin.DETECTED)
+    kwargs.setdefault("sentence", f"{country.name} tried this first.")
+    kwargs.setdefault("seconds", 76)
+    return CountryMention.objects.create(practice=practice, country=country, **kwargs)
+
+
+def toolkit_mention(practice, toolkit, **kwargs):
+    kwargs.setdefault("origin", Origin.DETECTED)
+    kwargs.setdefault("sentence", f"They used the {toolkit.name}.")
+    kwargs.setdefault("seconds", 130)
+    return ToolkitMention.objects.create(practice=practice, toolkit=toolkit, **kwargs)
+
+
+def rich_practice(themes=(), countries=(), toolkits=(), **kwargs):
+    """A published practice from a video, with a note, themes, country and toolkit mentions."""
+    kwargs.setdefault("source_video", video())
+    kwargs.setdefault("summary", "How a government learnt from its peers.")
+    created = practice(body_html=note_html(kwargs["source_video"].youtube_id), **kwargs)
+    created.themes.add(*themes)
+    for each in countries:
+        country_mention(created, each)
+    for each in toolkits:
+        toolkit_mention(created, each)
+    return created

@@ -1,0 +1,156 @@
+"""The practice list: filters that combine, counts per option, clear messages for bad input."""
+
+import pytest
+from django.urls import reverse
+
+from practices.models import Practice
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("practices:practice_list")
+
+
+@pytest.fixture
+def library():
+    """Three published practices and a draft across two countries, two themes and a toolkit."""
+    pt, dk = factories.country("PT"), factories.country("DK")
+    foresight = factories.theme(name="Foresight", slug="foresight")
+    peer = factories.theme(name="Peer learning", slug="peer-learning")
+    kit = factories.toolkit(name="Starter Kit", slug="starter-kit")
+    return {
+        "a": factories.rich_practice(
+            title="Anticipation in Lisbon", countries=[pt], themes=[foresight], toolkits=[kit]
+        ),
+        "b": factories.rich_practice(title="Borrowing from Denmark", countries=[dk], themes=[foresight, peer]),
+        "c": factories.rich_practice(title="Copenhagen circles", countries=[dk, pt], themes=[peer]),
+        "draft": factories.rich_practice(
+            title="Draft about Portugal", countries=[pt], themes=[foresight], status=Practice.Status.DRAFT
+        ),
+    }
+
+
+def titles(response):
+    return [practice.title for practice in response.context["page"].object_list]
+
+
+def facet(response, name):
+    """The facet as {slug: (count, checked)}."""
+    found = next(f for f in response.context["facets"] if f["name"] == name)
+    options = {o.slug: (o.count, True) for o in found["chosen"]}
+    options.update({o.slug: (o.count, False) for o in found["options"]})
+    return options
+
+
+def test_list_shows_published_practices_newest_first_and_hides_drafts(client, library):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert titles(response) == ["Copenhagen circles", "Borrowing from Denmark", "Anticipation in Lisbon"]
+    assert "Draft about Portugal" not in response.content.decode()
+
+
+def test_facet_counts_ignore_drafts(client, library):
+    response = client.get(URL)
+    assert facet(response, "country") == {"denmark": (2, False), "portugal": (2, False)}
+    assert facet(response, "theme") == {"foresight": (2, False), "peer-learning": (2, False)}
+    assert facet(response, "toolkit") == {"starter-kit": (1, False)}
+
+
+def test_country_filter_narrows_results_and_other_facets_counts(client, library):
+    response = client.get(URL, {"country": "portugal"})
+    assert sorted(titles(response)) == ["Anticipation in Lisbon", "Copenhagen circles"]
+    # The country facet itself still counts under the other filters (none), so Denmark shows 2.
+    assert facet(response, "country") == {"portugal": (2, True), "denmark": (2, False)}
+    assert facet(response, "theme") == {"foresight": (1, False), "peer-learning": (1, False)}
+    assert facet(response, "toolkit") == {"starter-kit": (1, False)}
+
+
+def test_filters_of_different_facets_combine(client, library):
+    response = client.get(URL, {"country": "denmark", "theme": "foresight"})
+    assert titles(response) == ["Borrowing from Denmark"]
+    assert facet(response, "country") == {"denmark": (1, True), "portugal": (1, False)}
+    assert facet(response, "theme") == {"foresight": (1, True), "peer-learning": (2, False)}
+
+
+def test_values_of_one_facet_match_any_of_them(client, library):
+    response = client.get(URL, {"country": ["denmark", "portugal"]})
+    assert len(titles(response)) == 3
+
+
+def test_text_search_combines_with_facets(client, library):
+    response = client.get(URL, {"q": "copenhagen", "theme": "peer-learning"})
+    assert titles(response) == ["Copenhagen circles"]
+    assert 'value="copenhagen"' in response.content.decode()
+
+
+def test_sort_by_title(client, library):
+    response = client.get(URL, {"sort": "title"})
+    assert titles(response) == ["Anticipation in Lisbon", "Borrowing from Denmark", "Copenhagen circles"]
+    response = client.get(URL, {"sort": "-title"})
+    assert titles(response)[0] == "Copenhagen circles"
+
+
+def test_active_filters_link_to_the_list_without_each_one(client, library):
+    response = client.get(URL, {"country": "denmark", "theme": "foresight", "page": "1"})
+    html = response.content.decode()
+    assert f'href="{URL}?theme=foresight">Remove country Denmark' in html
+    assert f'href="{URL}?country=denmark">Remove theme Foresight' in html
+    assert "Clear all filters" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"country": "atlantis"}, "There is no country “atlantis”"),
+        ({"theme": "no-such-theme"}, "There is no theme “no-such-theme”"),
+        ({"toolkit": "nope"}, "There is no toolkit “nope”"),
+        ({"sort": "price"}, "There is no sort order “price”"),
+        ({"page": "abc"}, "“abc” is not a page number"),
+        ({"page": "99"}, "There is no page 99"),
+        ({"q": "x" * 500}, "The search text is too long"),
+    ],
+)
+def test_bad_query_values_give_a_clear_message_not_a_server_error(client, library, query, message):
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_unknown_country_keeps_the_other_valid_filters(client, library):
+    response = client.get(URL, {"country": "atlantis", "theme": "peer-learning"})
+    assert response.status_code == 400
+    assert sorted(titles(response)) == ["Borrowing from Denmark", "Copenhagen circles"]
+
+
+def test_theme_facet_shows_the_top_themes_and_links_to_the_index(client, db):
+    themes = [factories.theme(name=f"Theme {i:02d}", slug=f"theme-{i:02d}") for i in range(20)]
+    for i, theme in enumerate(themes):
+        for _ in range(20 - i):
+            factories.practice().themes.add(theme)
+    response = client.get(URL, {"theme": "theme-19"})
+    shown = facet(response, "theme")
+    # The 12 most used themes, plus the chosen one although it is the least used.
+    assert len(shown) == 13
+    assert shown["theme-00"] == (20, False)
+    assert shown["theme-19"] == (1, True)
+    assert "theme-18" not in shown
+    assert reverse("practices:theme_list") in response.content.decode()
+
+
+def test_pagination_keeps_the_filters_and_marks_the_current_page(client, db):
+    theme = factories.theme(slug="many")
+    for _ in range(45):
+        factories.practice().themes.add(theme)
+    response = client.get(URL, {"theme": "many", "page": "2"})
+    html = response.content.decode()
+    assert len(titles(response)) == 20
+    assert f'href="{URL}?theme=many&amp;page=3"' in html
+    assert f'href="{URL}?theme=many" rel="prev"' in html
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2<' in html
+
+
+def test_empty_library_says_so(client, db):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "No published practice matches these filters" in response.content.decode()

@@ -2,13 +2,16 @@
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import condition
 
 from incubator.models import Country, Participation, Programme, Toolkit
 from opsi_portal.pagination import paginate
 
+from .caching import cached, content_etag
 from .contents import contents
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, Theme, ToolkitMention
+from .search import snippets, suggest
 
 # How many options each facet shows before pointing to its index page.
 FACET_LIMITS = {"country": 30, "theme": 12, "toolkit": 20}
@@ -29,6 +32,20 @@ def published_counts(model, relation):
     )
 
 
+def home_counts():
+    """The home page's counts: whole-table aggregates, so cached until the data changes."""
+    published = Practice.objects.published()
+    return {
+        "practice_count": published.count(),
+        "themes": list(
+            published_counts(Theme, "themed_items__content_object").order_by("-practice_count", "name")[:HOME_THEMES]
+        ),
+        "countries": list(published_counts(Country, "mentions__practice").order_by("name")),
+        "theme_count": published_counts(Theme, "themed_items__content_object").count(),
+        "toolkit_count": Toolkit.objects.count(),
+    }
+
+
 def home(request):
     published = Practice.objects.published()
     programmes = Programme.objects.prefetch_related(
@@ -38,34 +55,62 @@ def home(request):
     context = {
         "programmes": programmes,
         "latest": with_card_data(published.order_by("-published_at", "title"))[:HOME_LATEST],
-        "practice_count": published.count(),
-        "themes": published_counts(Theme, "themed_items__content_object").order_by("-practice_count", "name")[
-            :HOME_THEMES
-        ],
-        "countries": published_counts(Country, "mentions__practice").order_by("name"),
-        "theme_count": published_counts(Theme, "themed_items__content_object").count(),
-        "toolkit_count": Toolkit.objects.count(),
+        **cached("home-counts", home_counts),
     }
     return render(request, "practices/home.html", context)
 
 
-def practice_list(request):
-    filterset = PracticeFilter(request.GET, queryset=Practice.objects.published())
+def filtered_practices(data):
+    """The list's FilterSet for query-string `data`, with the messages of what it left out."""
+    filterset = PracticeFilter(data, queryset=Practice.objects.published())
     errors = [str(message) for field_errors in filterset.errors.values() for message in field_errors]
+    return filterset, errors
+
+
+def facet_counts(filterset):
+    """Every facet with its counts, cached per combination of filters until the data changes."""
+    params = tuple((name, tuple(sorted(filterset.data.getlist(name)))) for name in ("q", *FACET_LIMITS))
+    return cached(
+        "facets", lambda: [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()], params=params
+    )
+
+
+def practice_list(request):
+    filterset, errors = filtered_practices(request.GET)
+    query = filterset.form.cleaned_data.get("q", "")
     page, page_error = paginate(request, with_card_data(filterset.qs))
+    searched_for, suggestion = query, None
+    if query and not page.paginator.count:
+        # Nothing matched: retry with the closest known words, and say so.
+        suggestion = suggest(query)
+        if suggestion:
+            data = request.GET.copy()
+            data["q"] = suggestion
+            filterset, errors = filtered_practices(data)
+            query = suggestion
+            page, page_error = paginate(request, with_card_data(filterset.qs))
     if page_error:
         errors.append(page_error)
+    practices = list(page.object_list)
+    if query:
+        highlighted = snippets(practices, query)
+        for practice in practices:
+            practice.snippet = highlighted.get(practice.pk)
+    page.object_list = practices
     context = {
         "filter": filterset,
         "page": page,
         "errors": errors,
-        "facets": [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()],
-        "query": filterset.form.cleaned_data.get("q", ""),
+        "facets": facet_counts(filterset),
+        "query": query,
+        "searched_for": searched_for,
+        "suggestion": suggestion,
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)
 
 
+@condition(etag_func=content_etag)
 def practice_detail(request, slug):
     practice = get_object_or_404(
         Practice.objects.published()
@@ -104,6 +149,7 @@ def theme_list(request):
     return render(request, "practices/theme_list.html", {"themes": themes, "by_count": by_count})
 
 
+@condition(etag_func=content_etag)
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     practices = with_card_data(Practice.objects.published().filter(themed_items__tag=theme))

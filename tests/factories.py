@@ -4,6 +4,7 @@ import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 from practices.models import CountryMention, Origin, Practice, Theme, ToolkitMention, Video
+from practices.search import refresh_search_vector
 
 _counter = itertools.count(1)
 
@@ -81,6 +82,7 @@ def practice(body_html=None, **kwargs):
     if body_html is not None:
         # save() renders body_markdown; set the rendered form directly, as an import would leave it.
         Practice.objects.filter(pk=created.pk).update(body_html=body_html)
+        refresh_search_vector([created.pk])  # what an import does after writing around save()
         created.body_html = body_html
     return created
 

@@ -8,4 +8,6 @@ class PracticesConfig(AppConfig):
     verbose_name = "Practices library"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import signals  # connects the search-vector receivers on import
+
+        signals.connect_data_version()

@@ -110,8 +110,7 @@ def parse(text):
             current.append(Term(" ".join(words), negated))
     if current:
         alternatives.append(current)
-    # An alternative of exclusions alone would match nearly everything; websearch drops it too.
-    return ParsedQuery([alt for alt in alternatives if any(not term.negated for term in alt)])
+    return ParsedQuery(alternatives)
 
 
 def _term_q(term):
@@ -136,6 +135,9 @@ def _simple_search(queryset, parsed):
             clause &= ~term_q if term.negated else term_q
         condition |= clause
     positives = parsed.positive_terms()
+    if not positives:
+        # Only exclusions, as "-tax": everything else matches, newest first, as on PostgreSQL.
+        return queryset.filter(condition).annotate(rank=Value(0.0, output_field=FloatField()))
     in_title = Q()
     for term in positives:
         in_title &= Q(title__iregex=term.pattern())

@@ -4,6 +4,7 @@ Bulk writers that skip signals (QuerySet.update, bulk_create) call
 `practices.search.refresh_search_vector(ids)` and `practices.caching.bump_data_version()` themselves.
 """
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -13,24 +14,25 @@ from .caching import bump_data_version
 from .models import CountryMention, Practice, Theme, ThemedPractice
 from .search import refresh_search_vector
 
-CONTENT_APPS = {"practices", "incubator"}
+CONTENT_APPS = ("practices", "incubator")
 
 
-def _is_content(sender):
-    return getattr(sender, "_meta", None) is not None and sender._meta.app_label in CONTENT_APPS
-
-
-@receiver(post_save)
-@receiver(post_delete)
 def bump_on_content_change(sender, **kwargs):
-    if _is_content(sender):
-        bump_data_version()
+    bump_data_version()
 
 
-@receiver(m2m_changed)
 def bump_on_link_change(sender, action, **kwargs):
-    if action.startswith("post_") and _is_content(sender):
+    if action.startswith("post_"):
         bump_data_version()
+
+
+def connect_data_version():
+    """Bump the data version on every write to a content model, and only those (others stay fast to delete)."""
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            post_save.connect(bump_on_content_change, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
+            post_delete.connect(bump_on_content_change, sender=model, dispatch_uid=f"bump-delete-{model._meta.label}")
+            m2m_changed.connect(bump_on_link_change, sender=model, dispatch_uid=f"bump-m2m-{model._meta.label}")
 
 
 @receiver(post_save, sender=Practice)

@@ -43,6 +43,12 @@ def test_minus_excludes_a_word():
     assert found("service design -health") == ["Service design in tax"]
 
 
+def test_a_lone_exclusion_keeps_everything_else():
+    factories.practice(title="Tax forms")
+    factories.practice(title="Health journeys")
+    assert found("-tax") == ["Health journeys"]
+
+
 def test_or_matches_either_word():
     factories.practice(title="Foresight unit", body_markdown="Scenarios.")
     factories.practice(title="Behavioural insights", body_markdown="Nudges.")

@@ -7,6 +7,7 @@ starting with `bench-`, and refuses a database that holds other practices unless
 import os
 import random
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         if options["practices"] < 100 or options["requests"] < 5:
             raise CommandError("Use at least 100 practices and 5 requests per page type.")
         log = self.stdout.write
+        if settings.DEBUG:
+            log(self.style.WARNING("DEBUG is on: templates and queries run slower than in production."))
         if options["remove"]:
             benchmark.remove_dataset()
             log(self.style.SUCCESS("Benchmark data removed."))

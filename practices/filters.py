@@ -10,6 +10,8 @@ from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMent
 from .search import search
 
 SEARCH_MAX_LENGTH = 200
+# The search ranks a bounded set of matches, so it must see every other filter first; sort comes last.
+APPLY_ORDER = ["country", "theme", "toolkit", "q", "sort"]
 
 
 def _unknown(noun):
@@ -67,7 +69,12 @@ class PracticeFilter(django_filters.FilterSet):
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
     def filter_text(self, queryset, name, value):
-        return search(queryset, value)
+        # Facets apply the same filters again; the search runs once per distinct queryset.
+        searches = self.__dict__.setdefault("_searches", {})
+        key = (value, str(queryset.query))
+        if key not in searches:
+            searches[key] = search(queryset, value)
+        return searches[key]
 
     def filter_country(self, queryset, name, value):
         if not value:
@@ -84,10 +91,19 @@ class PracticeFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(pk__in=ToolkitMention.objects.filter(toolkit__in=value).values("practice"))
 
+    def in_order(self):
+        """The valid filters, free text after the facets: a search ranks what the facets leave."""
+        return sorted(self.form.cleaned_data.items(), key=lambda item: APPLY_ORDER.index(item[0]))
+
+    def filter_queryset(self, queryset):
+        for name, value in self.in_order():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def queryset_without(self, excluded):
         """The queryset with every valid filter applied except `excluded` and the sort order."""
         queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
+        for name, value in self.in_order():
             if name not in (excluded, "sort"):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset

@@ -143,6 +143,10 @@ class ThemedPractice(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="themed_practice_unique"),
         ]
+        indexes = [
+            # Theme pages and "related practices": the newest practices of one theme.
+            models.Index(fields=["tag", "-content_object"], name="themed_practice_tag_idx"),
+        ]
 
 
 class Origin(models.TextChoices):

@@ -1,5 +1,6 @@
 """Public pages of the library: home, the filtered list, a practice, themes."""
 
+from django.db import connection
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition
@@ -20,9 +21,53 @@ HOME_THEMES = 12
 RELATED = 5
 
 
+# Columns a card never shows; the texts and the search vector are kilobytes stored out of line.
+CARD_DEFERRED = ("body_markdown", "body_html", "search_vector", "import_snapshot")
+# How many of the newest practices of each theme are considered for "related practices".
+RELATED_POOL = 200
+
+
 def with_card_data(practices):
     """What a practice card shows, fetched in a constant number of queries."""
-    return practices.prefetch_related("themes", "countries")
+    return practices.defer(*CARD_DEFERRED).prefetch_related("themes", "countries")
+
+
+def related_practices(practice, themes):
+    """Published practices sharing most themes with `practice`, newest first among equals.
+
+    On PostgreSQL only the newest RELATED_POOL practices of each theme are counted, so a theme
+    thousands of practices share costs no more than a rare one.
+    """
+    if not themes:
+        return []
+    published = with_card_data(Practice.objects.published())
+    if connection.vendor != "postgresql":
+        return list(
+            published.exclude(pk=practice.pk)
+            .filter(themed_items__tag__in=[theme.pk for theme in themes])
+            .annotate(shared=Count("themed_items"))
+            .order_by("-shared", "-published_at", "title")[:RELATED]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT pool.content_object_id, COUNT(*) AS shared
+            FROM unnest(%s::bigint[]) AS chosen(tag_id)
+            CROSS JOIN LATERAL (
+                SELECT tp.content_object_id FROM practices_themedpractice AS tp
+                JOIN practices_practice AS p ON p.id = tp.content_object_id
+                WHERE tp.tag_id = chosen.tag_id AND p.status = %s AND p.id <> %s
+                ORDER BY tp.content_object_id DESC LIMIT %s
+            ) AS pool
+            GROUP BY pool.content_object_id
+            ORDER BY shared DESC, pool.content_object_id DESC
+            LIMIT %s
+            """,
+            [[theme.pk for theme in themes], Practice.Status.PUBLISHED, practice.pk, RELATED_POOL, RELATED],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    found = {each.pk: each for each in published.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def published_counts(model, relation):
@@ -123,20 +168,13 @@ def practice_detail(request, slug):
         slug=slug,
     )
     themes = list(practice.themes.all())
-    related = (
-        with_card_data(Practice.objects.published())
-        .exclude(pk=practice.pk)
-        .filter(themed_items__tag__in=[theme.pk for theme in themes])
-        .annotate(shared=Count("themed_items"))
-        .order_by("-shared", "-published_at", "title")[:RELATED]
-    )
     context = {
         "practice": practice,
         "themes": themes,
         "country_mentions": practice.countrymention_set.all(),
         "toolkit_mentions": practice.toolkitmention_set.all(),
         "contents": contents(practice.body_html),
-        "related": related if themes else [],
+        "related": related_practices(practice, themes),
         "linked_from": with_card_data(practice.linked_from.published()).order_by("title"),
     }
     return render(request, "practices/practice_detail.html", context)

@@ -5,9 +5,12 @@ column is filled for existing rows (practices.search.refresh_search_vector keeps
 """
 
 import django.contrib.postgres.search
-from django.db import migrations
+from django.db import migrations, models
 
 INDEXES = [
+    # Keep practice rows small: texts and vectors (kilobytes each) move out of line, so counting and
+    # listing practices reads megabytes, not the whole library. Applies to rows as they are written.
+    "ALTER TABLE practices_practice SET (toast_tuple_target = 128)",
     # Full-text search: `search_vector @@ query` on the public list.
     "CREATE INDEX IF NOT EXISTS practice_search_vector_idx ON practices_practice USING gin (search_vector)",
     # "Did you mean": trigram similarity of a misspelt word to titles and theme names.
@@ -42,6 +45,7 @@ def create_indexes(apps, schema_editor):
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("ALTER TABLE practices_practice RESET (toast_tuple_target)")
     for name in ("practice_search_vector_idx", "practice_title_trgm_idx", "theme_name_trgm_idx"):
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
@@ -57,6 +61,10 @@ class Migration(migrations.Migration):
             model_name="practice",
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
+        migrations.AddIndex(
+            model_name="themedpractice",
+            index=models.Index(fields=["tag", "-content_object"], name="themed_practice_tag_idx"),
         ),
         migrations.RunPython(create_indexes, drop_indexes),
     ]

@@ -12,10 +12,13 @@ bounds how long another process can serve what changed.
 import hashlib
 import time
 from functools import cache as memoize
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 DATA_VERSION_KEY = "data-version"
 # How long a process may go without seeing a change made by another process (in-process cache only).
@@ -75,3 +78,33 @@ def content_etag(request, *args, **kwargs):
     # A signed-in curator may see more than the public; their pages get ETags of their own.
     viewer = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else 0
     return f"{data_version()}-{code_version()}-{viewer}"
+
+
+PAGE_TIMEOUT = 600
+
+
+def cache_public_page(view):
+    """Serve anonymous GETs of `view` from the cache, per URL, until the data or the code changes.
+
+    Pages that used a CSP nonce are never cached: a nonce must differ on every response.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = f"page:{data_version()}:{code_version()}:{path}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not getattr(request, "_csp_nonce", None):
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        # The page differs for signed-in curators, who are told apart by their cookie.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapper

@@ -290,7 +290,10 @@ def page_urls(rng, requests):
         return f"country={country}&theme={theme}&toolkit={toolkit}"
 
     return {
-        "list, unfiltered": ["/practices/"] * requests,
+        # An unknown parameter makes each URL a page of its own, so the page is rendered every time
+        # (its counts stay cached); the next row is the same page served whole from the cache.
+        "list, unfiltered": [f"/practices/?r={i}" for i in range(requests)],
+        "list, page cached": ["/practices/"] * requests,
         "list, three filters": [f"/practices/?{filters(combos[i % len(combos)])}" for i in range(requests)],
         "search, 1 word": [f"/practices/?{urlencode({'q': words(1)})}" for _ in range(requests)],
         "search, 2 words": [f"/practices/?{urlencode({'q': words(2)})}" for _ in range(requests)],

@@ -4,6 +4,6 @@
 params)` for expensive counts; `content_etag` for conditional GET on public pages.
 """
 
-from opsi_portal.caching import bump_data_version, cached, content_etag, data_version
+from opsi_portal.caching import bump_data_version, cache_public_page, cached, content_etag, data_version
 
-__all__ = ["bump_data_version", "cached", "content_etag", "data_version"]
+__all__ = ["bump_data_version", "cache_public_page", "cached", "content_etag", "data_version"]

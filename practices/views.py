@@ -8,7 +8,7 @@ from django.views.decorators.http import condition
 from incubator.models import Country, Participation, Programme, Toolkit
 from opsi_portal.pagination import paginate
 
-from .caching import cached, content_etag
+from .caching import cache_public_page, cached, content_etag
 from .contents import contents
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, Theme, ToolkitMention
@@ -120,6 +120,7 @@ def facet_counts(filterset):
     )
 
 
+@cache_public_page
 def practice_list(request):
     filterset, errors = filtered_practices(request.GET)
     query = filterset.form.cleaned_data.get("q", "")

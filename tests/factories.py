@@ -3,6 +3,7 @@
 import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
+from practices.caching import bump_data_version
 from practices.models import CountryMention, Origin, Practice, Theme, ToolkitMention, Video
 from practices.search import refresh_search_vector
 
@@ -82,7 +83,9 @@ def practice(body_html=None, **kwargs):
     if body_html is not None:
         # save() renders body_markdown; set the rendered form directly, as an import would leave it.
         Practice.objects.filter(pk=created.pk).update(body_html=body_html)
-        refresh_search_vector([created.pk])  # what an import does after writing around save()
+        # What an import does after writing around save().
+        refresh_search_vector([created.pk])
+        bump_data_version()
         created.body_html = body_html
     return created
 

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 PAGE_TYPES = [
     "list, unfiltered",
+    "list, page cached",
     "list, three filters",
     "search, 1 word",
     "search, 2 words",

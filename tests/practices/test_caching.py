@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from practices import caching
 from tests import factories
@@ -74,3 +76,21 @@ def test_etag_changes_with_the_data_and_the_viewer(curator):
     request.user = type("Anonymous", (), {"is_authenticated": False, "pk": None})()
     factories.practice()
     assert caching.content_etag(request) != anonymous
+
+
+def test_list_page_is_served_from_the_cache_until_the_data_changes(client, django_assert_num_queries):
+    factories.practice(title="First")
+    client.get("/practices/")
+    with django_assert_num_queries(0):
+        cached_page = client.get("/practices/")
+    assert "First" in cached_page.content.decode()
+    factories.practice(title="Second")
+    assert "Second" in client.get("/practices/").content.decode()
+
+
+def test_list_page_is_not_cached_for_curators(curator_client):
+    factories.practice(title="First")
+    curator_client.get("/practices/")
+    with CaptureQueriesContext(connection) as again:
+        curator_client.get("/practices/")
+    assert len(again.captured_queries) > 0

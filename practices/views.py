@@ -8,6 +8,7 @@ from django.views.decorators.http import condition
 from incubator.models import Country, Participation, Programme, Toolkit
 from opsi_portal.pagination import paginate
 
+from . import search
 from .caching import cache_public_page, cached, content_etag
 from .contents import contents
 from .filters import PracticeFilter
@@ -151,6 +152,8 @@ def practice_list(request):
         "query": query,
         "searched_for": searched_for,
         "suggestion": suggestion,
+        # A search ranks at most this many matches; the page says so when it reaches it.
+        "search_limit": search.LIMIT if query else None,
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)

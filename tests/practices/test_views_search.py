@@ -146,3 +146,12 @@ def test_healthz_answers_ok(client, django_assert_num_queries):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_a_search_that_reaches_the_ranked_limit_says_so(client, monkeypatch):
+    monkeypatch.setattr("practices.search.LIMIT", 2)
+    for town in ("Aarhus", "Odense", "Aalborg"):
+        factories.practice(title=f"Open budgeting in {town}")
+    response = client.get(URL, {"q": "budgeting"})
+    assert len(titles(response)) == 2
+    assert "these are the 2 newest" in response.content.decode()

@@ -4,14 +4,19 @@
 relations (`country.practices`, `toolkit.mentions`), whose querysets carry `published()`.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition
 
 from opsi_portal.caching import content_etag
 from opsi_portal.pagination import paginate
 
-from .models import Country, Organisation, Partnership, Programme, Toolkit
+from .models import Country, Organisation, Participation, Partnership, Programme, Toolkit
+
+PHASE_ORDER = Case(
+    *(When(phase=phase, then=Value(i)) for i, phase in enumerate(Participation.Phase.values)),
+    output_field=IntegerField(),
+)
 
 
 def published_practices():
@@ -53,7 +58,7 @@ def country_detail(request, slug):
     context = {
         "country": country,
         "page": page,
-        "errors": errors,
+        "query_errors": errors,
         "participations": country.participations.select_related("programme"),
         "toolkits": country.toolkits.all(),
         "organisations": country.organisations.all(),
@@ -89,8 +94,8 @@ def programme_detail(request, slug):
     context = {
         "programme": programme,
         "organisers": programme.organisers.all(),
-        # Ordered by phase so the template can group the countries of each phase.
-        "participations": programme.participations.select_related("country").order_by("phase", "country__name"),
+        # Ordered by phase, in the order phases happen, so the template can group the countries of each.
+        "participations": programme.participations.select_related("country").order_by(PHASE_ORDER, "country__name"),
         "toolkits": programme.toolkits.select_related("country"),
         "partnerships": programme.partnerships.all(),
     }
@@ -122,5 +127,5 @@ def toolkit_detail(request, slug):
         slug=slug,
     )
     page, errors = paged_mentions(request, toolkit.mentions.all())
-    context = {"toolkit": toolkit, "page": page, "errors": errors}
+    context = {"toolkit": toolkit, "page": page, "query_errors": errors}
     return render(request, "incubator/toolkit_detail.html", context, status=400 if errors else 200)

@@ -7,7 +7,7 @@ from django.db.models import Case, Count, When
 from incubator.models import Country, Toolkit
 
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
-from .search import search
+from .search import in_order_of, matching, ranked_ids
 
 SEARCH_MAX_LENGTH = 200
 # The search ranks a bounded set of matches, so it must see every other filter first; sort comes last.
@@ -69,12 +69,12 @@ class PracticeFilter(django_filters.FilterSet):
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
     def filter_text(self, queryset, name, value):
-        # Facets apply the same filters again; the search runs once per distinct queryset.
-        searches = self.__dict__.setdefault("_searches", {})
-        key = (value, str(queryset.query))
-        if key not in searches:
-            searches[key] = search(queryset, value)
-        return searches[key]
+        ids = ranked_ids(queryset, value)
+        if ids is None:
+            return queryset
+        # The search comes after every facet and only the sort follows, so this is the list's size.
+        self.match_count = len(ids)
+        return in_order_of(queryset, ids)
 
     def filter_country(self, queryset, name, value):
         if not value:
@@ -91,9 +91,14 @@ class PracticeFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(pk__in=ToolkitMention.objects.filter(toolkit__in=value).values("practice"))
 
+    def valid_values(self):
+        """The values of the query string that passed validation; invalid ones are left out."""
+        self.errors  # noqa: B018 (validates the form once)
+        return getattr(self.form, "cleaned_data", {})
+
     def in_order(self):
         """The valid filters, free text after the facets: a search ranks what the facets leave."""
-        return sorted(self.form.cleaned_data.items(), key=lambda item: APPLY_ORDER.index(item[0]))
+        return sorted(self.valid_values().items(), key=lambda item: APPLY_ORDER.index(item[0]))
 
     def filter_queryset(self, queryset):
         for name, value in self.in_order():
@@ -104,14 +109,15 @@ class PracticeFilter(django_filters.FilterSet):
         """The queryset with every valid filter applied except `excluded` and the sort order."""
         queryset = self.queryset.all()
         for name, value in self.in_order():
-            if name not in (excluded, "sort"):
-                queryset = self.filters[name].filter(queryset, value)
+            if name in (excluded, "sort"):
+                continue
+            # Counts need the same practices as the search, not their ranking: it stays a subquery.
+            queryset = matching(queryset, value) if name == "q" else self.filters[name].filter(queryset, value)
         return queryset
 
     def selected(self, name):
         """The records chosen for facet `name` (already fetched while the form was validated)."""
-        value = self.form.cleaned_data.get(name) if self.is_bound and hasattr(self.form, "cleaned_data") else None
-        return list(value) if value else []
+        return list(self.valid_values().get(name) or [])
 
     def facet(self, name, limit):
         """Options of facet `name` with how many practices each gives under the other filters.
@@ -119,15 +125,15 @@ class PracticeFilter(django_filters.FilterSet):
         One GROUP BY query. Returns the chosen options (so they can be unticked) and the `limit`
         other options with most practices; options that would give no practice are left out.
         """
-        others = self.queryset_without(name).values("pk")
+        matching = self.queryset_without(name).values("pk")
         if name == "country":
-            options = Country.objects.filter(mentions__practice__in=others).annotate(count=Count("mentions"))
+            options = Country.objects.filter(mentions__practice__in=matching).annotate(count=Count("mentions"))
         elif name == "theme":
-            options = Theme.objects.filter(themed_items__content_object__in=others).annotate(
+            options = Theme.objects.filter(themed_items__content_object__in=matching).annotate(
                 count=Count("themed_items")
             )
         elif name == "toolkit":
-            options = Toolkit.objects.filter(mentions__practice__in=others).annotate(count=Count("mentions"))
+            options = Toolkit.objects.filter(mentions__practice__in=matching).annotate(count=Count("mentions"))
         else:
             raise ValueError(f"{name} is not a facet")
         chosen = {record.pk: record for record in self.selected(name)}
@@ -138,8 +144,8 @@ class PracticeFilter(django_filters.FilterSet):
             )[: limit + len(chosen) + 1]
         )
         picked = [row for row in rows if row.is_chosen]
-        others = [row for row in rows if not row.is_chosen]
+        rest = [row for row in rows if not row.is_chosen]
         missing = [record for pk, record in chosen.items() if pk not in {row.pk for row in picked}]
         for record in missing:
             record.count = 0
-        return {"name": name, "chosen": picked + missing, "options": others[:limit], "more": len(others) > limit}
+        return {"name": name, "chosen": picked + missing, "options": rest[:limit], "more": len(rest) > limit}

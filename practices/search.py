@@ -14,6 +14,8 @@ its themes or its countries, and which bulk writers (the importer, the benchmark
 import difflib
 import html
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -187,15 +189,40 @@ def candidates(queryset, text):
     return matches.order_by("-published_at", "-pk").values("pk")[:LIMIT]
 
 
+_hint = threading.local()
+
+
+@contextmanager
+def planner_hint():
+    """Plan the queries inside without sequential scans of practices (PostgreSQL; nothing elsewhere).
+
+    The planner thinks `@@` on each row is cheap, but every row read that way has its vector fetched
+    from TOAST; without sequential scans it takes the GIN or the date index instead.
+    """
+    if not is_postgresql() or getattr(_hint, "active", False):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        _hint.active = True
+        try:
+            yield
+        finally:
+            _hint.active = False
+
+
+def matching(queryset, text):
+    """The practices of `queryset` that `search` would return, unranked and unevaluated (for counts)."""
+    rows = candidates(queryset, text)
+    return queryset if rows is None else queryset.filter(pk__in=rows)
+
+
 def _ranked_ids(queryset, text, rows):
     if is_postgresql():
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         # Ranking reads each candidate's whole vector (stored out of line), so only candidates are ranked.
         ranked = queryset.model.objects.filter(pk__in=rows).annotate(rank=SearchRank(F("search_vector"), query))
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The planner thinks `@@` on each row is cheap, but every row read that way has its vector
-            # fetched from TOAST; without sequential scans it takes the GIN or the date index instead.
-            cursor.execute("SET LOCAL enable_seqscan = off")
+        with planner_hint():
             found = list(ranked.values_list("pk", "rank", "published_at"))
     else:
         found = list(
@@ -205,29 +232,37 @@ def _ranked_ids(queryset, text, rows):
     return [row[0] for row in found]
 
 
+def ranked_ids(queryset, text):
+    """Ids of the practices of `queryset` matching `text`, best first (the newest `LIMIT`); None for no text."""
+    text = (text or "").strip()
+    rows = candidates(queryset, text)
+    return None if rows is None else _ranked_ids(queryset, text, rows)
+
+
+def in_order_of(queryset, ids):
+    """The practices of `queryset` with these ids, in the order of `ids`."""
+    if not ids:
+        return queryset.none()
+    if is_postgresql():
+        order = Func(
+            Value(ids, output_field=ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+    else:
+        order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
+    return queryset.filter(pk__in=ids).annotate(search_order=order).order_by("search_order")
+
+
 def search(queryset, text):
     """Practices of `queryset` matching `text`, best first: the newest `LIMIT` matches, ranked.
 
     One query finds and ranks the candidates; the queryset returned selects them by id, so counts,
     facets and pages built on it never search again.
     """
-    text = (text or "").strip()
-    rows = candidates(queryset, text)
-    if rows is None:
-        return queryset
-    ranked = _ranked_ids(queryset, text, rows)
-    if not ranked:
-        return queryset.none()
-    if is_postgresql():
-        order = Func(
-            Value(ranked, output_field=ArrayField(BigIntegerField())),
-            F("pk"),
-            function="array_position",
-            output_field=IntegerField(),
-        )
-    else:
-        order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)], output_field=IntegerField())
-    return queryset.filter(pk__in=ranked).annotate(search_order=order).order_by("search_order")
+    ids = ranked_ids(queryset, text)
+    return queryset if ids is None else in_order_of(queryset, ids)
 
 
 # -- Snippets ------------------------------------------------------------------------------------
@@ -274,32 +309,37 @@ def _stem_patterns(tsquery):
     return patterns
 
 
+def with_snippet_data(queryset, text):
+    """`queryset` loading what `snippets` needs with the rows themselves, so it costs no query."""
+    queryset = queryset.defer(None).defer("body_markdown", "search_vector", "import_snapshot")
+    if is_postgresql() and (text or "").strip():
+        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        queryset = queryset.annotate(search_tsquery=Cast(query, TextField()))
+    return queryset
+
+
 def snippets(practices, text):
     """{practice id: safe HTML} with the words of `text` in <mark>, for these practices only.
 
-    Ts_headline would cost a couple of milliseconds a row; the stems of the query, marked in the
-    text by Python, give the same marks for a fraction of that.
+    Practices from `with_snippet_data` carry their text; others are read in one query.
     """
-    ids = [practice.pk for practice in practices]
+    practices = list(practices)
     text = (text or "").strip()
-    if not ids or not text:
+    if not practices or not text:
         return {}
-    rows = Practice.objects.filter(pk__in=ids)
+    loaded = all("body_html" not in p.get_deferred_fields() for p in practices)
+    if not loaded or (is_postgresql() and not hasattr(practices[0], "search_tsquery")):
+        practices = list(with_snippet_data(Practice.objects.filter(pk__in=[p.pk for p in practices]), text))
     if is_postgresql():
-        # The stems PostgreSQL searched for come back with the rows: one query for the whole page.
-        query = SearchQuery(text, search_type="websearch", config=CONFIG)
-        found = list(
-            rows.annotate(tsquery=Cast(query, TextField())).values_list("pk", "summary", "body_html", "tsquery")
-        )
-        patterns = _stem_patterns(found[0][3]) if found else []
+        # PostgreSQL searched for stems (`budget` for "budgeting"); SQLite for the words as typed.
+        patterns = _stem_patterns(practices[0].search_tsquery) if practices else []
     else:
-        found = rows.values_list("pk", "summary", "body_html", Value(""))
         patterns = [term.pattern() for term in parse(text).positive_terms()]
     result = {}
-    for pk, summary, body_html, _ in found:
-        snippet = _snippet(_plain_text(summary, body_html), patterns)
+    for practice in practices:
+        snippet = _snippet(_plain_text(practice.summary, practice.body_html), patterns)
         if snippet:
-            result[pk] = _marked_to_html(snippet)
+            result[practice.pk] = _marked_to_html(snippet)
     return result
 
 

@@ -2,6 +2,7 @@
 
 from django.db import connection
 from django.db.models import Count, Prefetch
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition
 
@@ -49,26 +50,29 @@ def related_practices(practice, themes):
             .annotate(shared=Count("themed_items"))
             .order_by("-shared", "-published_at", "title")[:RELATED]
         )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT pool.content_object_id, COUNT(*) AS shared
-            FROM unnest(%s::bigint[]) AS chosen(tag_id)
-            CROSS JOIN LATERAL (
-                SELECT tp.content_object_id FROM practices_themedpractice AS tp
-                JOIN practices_practice AS p ON p.id = tp.content_object_id
-                WHERE tp.tag_id = chosen.tag_id AND p.status = %s AND p.id <> %s
-                ORDER BY tp.content_object_id DESC LIMIT %s
-            ) AS pool
-            GROUP BY pool.content_object_id
-            ORDER BY shared DESC, pool.content_object_id DESC
-            LIMIT %s
-            """,
-            [[theme.pk for theme in themes], Practice.Status.PUBLISHED, practice.pk, RELATED_POOL, RELATED],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    found = {each.pk: each for each in published.filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
+    tag_ids = [theme.pk for theme in themes]
+    best = RawSQL(
+        """
+        SELECT pool.content_object_id
+        FROM unnest(%s::bigint[]) AS chosen(tag_id)
+        CROSS JOIN LATERAL (
+            SELECT tp.content_object_id FROM practices_themedpractice AS tp
+            JOIN practices_practice AS p ON p.id = tp.content_object_id
+            WHERE tp.tag_id = chosen.tag_id AND p.status = %s AND p.id <> %s
+            ORDER BY tp.content_object_id DESC LIMIT %s
+        ) AS pool
+        GROUP BY pool.content_object_id
+        ORDER BY COUNT(*) DESC, pool.content_object_id DESC
+        LIMIT %s
+        """,
+        [tag_ids, Practice.Status.PUBLISHED, practice.pk, RELATED_POOL, RELATED],
+    )
+    shared = RawSQL(
+        "SELECT COUNT(*) FROM practices_themedpractice AS tp"
+        " WHERE tp.content_object_id = practices_practice.id AND tp.tag_id = ANY(%s::bigint[])",
+        [tag_ids],
+    )
+    return list(published.filter(pk__in=best).annotate(shared=shared).order_by("-shared", "-pk"))
 
 
 def published_counts(model, relation):
@@ -116,16 +120,31 @@ def filtered_practices(data):
 def facet_counts(filterset):
     """Every facet with its counts, cached per combination of filters until the data changes."""
     params = tuple((name, tuple(sorted(filterset.data.getlist(name)))) for name in ("q", *FACET_LIMITS))
+
     return cached(
         "facets", lambda: [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()], params=params
     )
 
 
+def cards(filterset, query):
+    """The filtered practices with what their cards show, and their text when a search needs snippets."""
+    practices = with_card_data(filterset.qs)
+    return search.with_snippet_data(practices, query) if query else practices
+
+
 @cache_public_page
 def practice_list(request):
+    if request.GET.get("q", "").strip():
+        # A search's queries, its facet counts included, are planned without sequential scans.
+        with search.planner_hint():
+            return list_page(request)
+    return list_page(request)
+
+
+def list_page(request):
     filterset, errors = filtered_practices(request.GET)
-    query = filterset.form.cleaned_data.get("q", "")
-    page, page_error = paginate(request, with_card_data(filterset.qs))
+    query = filterset.valid_values().get("q", "")
+    page, page_error = paginate(request, cards(filterset, query), count=getattr(filterset, "match_count", None))
     searched_for, suggestion = query, None
     if query and not page.paginator.count:
         # Nothing matched: retry with the closest known words, and say so.
@@ -135,7 +154,7 @@ def practice_list(request):
             data["q"] = suggestion
             filterset, errors = filtered_practices(data)
             query = suggestion
-            page, page_error = paginate(request, with_card_data(filterset.qs))
+            page, page_error = paginate(request, cards(filterset, query), count=getattr(filterset, "match_count", None))
     if page_error:
         errors.append(page_error)
     practices = list(page.object_list)
@@ -147,7 +166,7 @@ def practice_list(request):
     context = {
         "filter": filterset,
         "page": page,
-        "errors": errors,
+        "query_errors": errors,
         "facets": facet_counts(filterset),
         "query": query,
         "searched_for": searched_for,
@@ -199,6 +218,6 @@ def theme_detail(request, slug):
     return render(
         request,
         "practices/theme_detail.html",
-        {"theme": theme, "page": page, "errors": [page_error] if page_error else []},
+        {"theme": theme, "page": page, "query_errors": [page_error] if page_error else []},
         status=400 if page_error else 200,
     )

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from practices.filters import PracticeFilter
 from practices.models import Practice
 from tests import factories
 
@@ -154,3 +155,9 @@ def test_empty_library_says_so(client, db):
     response = client.get(URL)
     assert response.status_code == 200
     assert "No published practice matches these filters" in response.content.decode()
+
+
+def test_an_unbound_filter_gives_every_published_practice_and_facets(library):
+    filterset = PracticeFilter(queryset=Practice.objects.published())
+    assert filterset.qs.count() == 3
+    assert {o.slug: o.count for o in filterset.facet("country", 10)["options"]} == {"denmark": 2, "portugal": 2}

@@ -1,0 +1,65 @@
+"""Playwright's Chromium against pytest-django's live server; skipped where Chromium is absent."""
+
+from importlib import import_module
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from incubator.models import Country
+from tests.sample_site import build_sample_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium: scripts/system-deps.sh installs it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def restore_countries():
+    """Put back every country, as the data migration creates them.
+
+    Live-server tests are transactional, so each ends by emptying every table. pytest-django's
+    serialized rollback would restore them, but Playwright's greenlets give the test a fresh
+    connection object that lacks the serialized copy (pytest-django issue 1117).
+    """
+    if not Country.objects.exists():
+        import_module("incubator.migrations.0002_all_countries").create_countries(apps, None)
+
+
+@pytest.fixture
+def site(live_server):
+    """The sample portal served by the live server: its base URL and the path of each page type."""
+    restore_countries()
+    call_command("loaddata", "incubator", verbosity=0)
+    return live_server.url, build_sample_site()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page that records every host it requests; nothing may come from elsewhere."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requested_hosts = set()
+    page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
+    yield page
+    context.close()

@@ -1,0 +1,132 @@
+"""Pages of countries, organisations, programmes, partnerships and toolkits, and their indexes."""
+
+import pytest
+from django.urls import reverse
+
+from incubator.models import Country, Organisation, Partnership, Programme, Toolkit
+from practices.models import Practice
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def html_of(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    return html
+
+
+def test_country_page_shows_practices_with_evidence_programmes_toolkits_and_partnerships(client, seed):
+    portugal = Country.objects.get(code="PT")
+    factories.rich_practice(title="Lisbon foresight", countries=[portugal])
+    factories.rich_practice(title="Hidden draft", countries=[portugal], status=Practice.Status.DRAFT)
+    html = html_of(client, portugal.get_absolute_url())
+    assert "Practices (1)" in html
+    assert "Lisbon foresight" in html
+    assert "<q>Portugal tried this first.</q>" in html
+    assert "Hidden draft" not in html
+    assert "Innovation Incubator" in html and "(pilot" in html
+    assert "Anticipatory Innovation Starter Kit" in html
+    assert f"{reverse('practices:practice_list')}?country=portugal" in html
+
+
+def test_country_page_lists_partnerships_of_its_organisations(client, seed):
+    estonia = Country.objects.get(code="EE")
+    html = html_of(client, estonia.get_absolute_url())
+    partnership = Partnership.objects.get(members__organisation__country=estonia)
+    assert partnership.name in html
+    assert "Accelerate Estonia" in html
+
+
+def test_country_page_of_any_iso_country_works_empty(client, db):
+    html = html_of(client, reverse("incubator:country_detail", args=["iceland"]))
+    assert "No published practice names this country yet." in html
+
+
+def test_country_page_bad_page_number_gives_a_message(client, db):
+    response = client.get(reverse("incubator:country_detail", args=["iceland"]), {"page": "x"})
+    assert response.status_code == 400
+    assert "is not a page number" in response.content.decode()
+
+
+def test_country_index_counts_published_practices_programmes_and_toolkits(client, seed):
+    portugal = Country.objects.get(code="PT")
+    factories.rich_practice(countries=[portugal])
+    factories.rich_practice(countries=[portugal], status=Practice.Status.DRAFT)
+    response = client.get(reverse("incubator:country_list"))
+    rows = {c.code.code: (c.practice_count, c.programme_count, c.toolkit_count) for c in response.context["countries"]}
+    assert rows["PT"] == (1, 1, 1)
+    assert rows["DK"] == (0, 1, 0)
+    assert "IS" not in rows
+
+
+def test_toolkit_page_shows_its_facts_and_the_practices_that_mention_it(client, seed):
+    kit = Toolkit.objects.get(slug="anticipatory-innovation-starter-kit")
+    factories.rich_practice(title="Uses the kit", toolkits=[kit])
+    factories.rich_practice(title="Draft uses the kit", toolkits=[kit], status=Practice.Status.DRAFT)
+    html = html_of(client, kit.get_absolute_url())
+    for label in ("Audience", "Type", "Licence", "Adaptability badge"):
+        assert f"<dt>{label}</dt>" in html
+    assert "Practices that mention it (1)" in html
+    assert "Uses the kit" in html
+    assert f"<q>They used the {kit.name}.</q>" in html
+    assert "Draft uses the kit" not in html
+
+
+def test_toolkit_index_counts_published_mentions(client, seed):
+    kit = Toolkit.objects.get(slug="anticipatory-innovation-starter-kit")
+    factories.rich_practice(toolkits=[kit])
+    factories.rich_practice(toolkits=[kit], status=Practice.Status.DRAFT)
+    response = client.get(reverse("incubator:toolkit_list"))
+    counts = {t.slug: t.practice_count for t in response.context["toolkits"]}
+    assert counts[kit.slug] == 1
+    assert html_of(client, reverse("incubator:toolkit_list"))
+
+
+def test_programme_page_groups_countries_by_phase(client, seed):
+    programme = Programme.objects.get(slug="innovation-incubator")
+    factories.participation(programme=programme, country=factories.country("FI"), phase="main")
+    html = html_of(client, programme.get_absolute_url())
+    assert "<h3>Pilot</h3>" in html
+    assert "<h3>Main programme</h3>" in html
+    pilot, main = html.index("<h3>Pilot</h3>"), html.index("<h3>Main programme</h3>")
+    assert pilot < html.index("Denmark</a>", pilot) < main < html.index("Finland</a>", main)
+    assert "European Commission" in html
+    assert "Anticipatory Innovation Starter Kit" in html
+
+
+def test_programme_index_lists_programmes(client, seed):
+    html = html_of(client, reverse("incubator:programme_list"))
+    assert "Innovation Incubator" in html
+
+
+def test_partnership_page_shows_partners_and_toolkits(client, seed):
+    partnership = Partnership.objects.get()
+    html = html_of(client, partnership.get_absolute_url())
+    for member in partnership.members.all():
+        assert member.organisation.name in html
+    for toolkit in partnership.toolkits.all():
+        assert toolkit.name in html
+
+
+def test_organisation_page_shows_what_it_organises(client, seed):
+    opsi = Organisation.objects.get(short_name="OPSI")
+    html = html_of(client, opsi.get_absolute_url())
+    assert "Innovation Incubator" in html
+    assert "Intergovernmental organisation" in html
+
+
+@pytest.mark.parametrize("name", ["country", "organisation", "programme", "partnership", "toolkit"])
+def test_unknown_slug_gives_the_styled_404(client, db, name):
+    html = html_of(client, reverse(f"incubator:{name}_detail", args=["no-such-thing"]), status=404)
+    assert "Page not found" in html
+    assert 'rel="canonical"' not in html
+
+
+def test_500_page_renders_without_a_request(db):
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert "Something went wrong" in html

@@ -1,0 +1,100 @@
+"""Every public page runs the same number of SQL queries with 3 items as with 25: no N+1."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incubator.models import Country
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [3, 25]
+CONTROL = ("SAVEPOINT", "RELEASE", "SET ", "BEGIN", "COMMIT")
+
+
+def build_library(size):
+    """`size` practices, themes, countries and toolkits; the first of each is linked to everything."""
+    countries = list(Country.objects.order_by("code")[:size])
+    themes = [factories.theme() for _ in range(size)]
+    toolkits = [factories.toolkit(country=countries[0]) for _ in range(size)]
+    programme = factories.programme(name="The programme", slug="the-programme")
+    partnership = factories.partnership(slug="the-partnership", programme=programme)
+    organisation = factories.organisation(slug="the-organisation", country=countries[0])
+    programme.organisers.add(organisation)
+    practices = []
+    for i in range(size):
+        practices.append(
+            factories.rich_practice(
+                themes=[themes[0]] + themes[i : i + 1] if i else themes,
+                countries=[countries[0]] + countries[i : i + 1] if i else countries,
+                toolkits=[toolkits[0]] + toolkits[i : i + 1] if i else toolkits,
+            )
+        )
+        factories.participation(programme=programme, country=countries[i])
+        other = factories.organisation(country=countries[i])
+        factories.partnership_member(partnership=partnership, organisation=other)
+        factories.partnership_member(organisation=organisation)
+        toolkits[i].developers.add(organisation)
+        toolkits[i].partnership = partnership
+        toolkits[i].programme = programme
+        toolkits[i].save()
+    for practice in practices[1:]:
+        practice.links_to.add(practices[0])
+    return {"hub": practices[0], "country": countries[0], "theme": themes[0], "toolkit": toolkits[0]}
+
+
+def pages(library):
+    return {
+        "home": reverse("practices:home"),
+        "list": reverse("practices:practice_list"),
+        "list_filtered": reverse("practices:practice_list")
+        + f"?country={library['country'].slug}&theme={library['theme'].slug}"
+        + f"&toolkit={library['toolkit'].slug}&q=Practice",
+        "practice": library["hub"].get_absolute_url(),
+        "theme_list": reverse("practices:theme_list"),
+        "theme": library["theme"].get_absolute_url(),
+        "country_list": reverse("incubator:country_list"),
+        "country": library["country"].get_absolute_url(),
+        "toolkit_list": reverse("incubator:toolkit_list"),
+        "toolkit": library["toolkit"].get_absolute_url(),
+        "programme_list": reverse("incubator:programme_list"),
+        "programme": reverse("incubator:programme_detail", args=["the-programme"]),
+        "partnership": reverse("incubator:partnership_detail", args=["the-partnership"]),
+        "organisation": reverse("incubator:organisation_detail", args=["the-organisation"]),
+    }
+
+
+# Queries per page, the same at every size.
+EXPECTED = {
+    "home": 11,
+    "list": 7,
+    "list_filtered": 10,
+    "practice": 10,
+    "theme_list": 1,
+    "theme": 5,
+    "country_list": 1,
+    "country": 9,
+    "toolkit_list": 1,
+    "toolkit": 6,
+    "programme_list": 1,
+    "programme": 5,
+    "partnership": 3,
+    "organisation": 4,
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("page", list(EXPECTED))
+def test_query_count_does_not_grow_with_items_shown(client, size, page):
+    url = pages(build_library(size))[page]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    # A search on PostgreSQL wraps its queries in a transaction with a planner setting (see
+    # practices.search.planner_hint); those statements read no data and are not counted.
+    data = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]
+    assert len(data) == EXPECTED[page], "\n\n".join(data)
+    assert response.status_code == 200
+    if page.startswith("list"):
+        assert len(response.context["page"].object_list) == min(size, 20)

@@ -6,7 +6,9 @@ relations (`country.practices`, `toolkit.mentions`), whose querysets carry `publ
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import condition
 
+from opsi_portal.caching import content_etag
 from opsi_portal.pagination import paginate
 
 from .models import Country, Organisation, Participation, Partnership, Programme, Toolkit
@@ -49,6 +51,7 @@ def country_list(request):
     return render(request, "incubator/country_list.html", {"countries": countries})
 
 
+@condition(etag_func=content_etag)
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
     page, errors = paged_mentions(request, country.mentions.all())
@@ -66,6 +69,7 @@ def country_detail(request, slug):
     return render(request, "incubator/country_detail.html", context, status=400 if errors else 200)
 
 
+@condition(etag_func=content_etag)
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
     context = {
@@ -84,6 +88,7 @@ def programme_list(request):
     return render(request, "incubator/programme_list.html", {"programmes": programmes})
 
 
+@condition(etag_func=content_etag)
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
     context = {
@@ -97,6 +102,7 @@ def programme_detail(request, slug):
     return render(request, "incubator/programme_detail.html", context)
 
 
+@condition(etag_func=content_etag)
 def partnership_detail(request, slug):
     partnership = get_object_or_404(Partnership.objects.select_related("programme"), slug=slug)
     context = {
@@ -114,6 +120,7 @@ def toolkit_list(request):
     return render(request, "incubator/toolkit_list.html", {"toolkits": toolkits})
 
 
+@condition(etag_func=content_etag)
 def toolkit_detail(request, slug):
     toolkit = get_object_or_404(
         Toolkit.objects.select_related("country", "programme", "partnership").prefetch_related("developers"),

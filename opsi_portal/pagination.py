@@ -5,9 +5,14 @@ from django.core.paginator import Paginator
 PER_PAGE = 20
 
 
-def paginate(request, queryset, per_page=PER_PAGE):
-    """The requested page of `queryset` and a message when the page number had to be corrected."""
+def paginate(request, queryset, per_page=PER_PAGE, count=None):
+    """The requested page of `queryset` and a message when the page number had to be corrected.
+
+    `count`, when the caller already knows it (a search does), spares the COUNT query.
+    """
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)

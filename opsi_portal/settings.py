@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # full-text search fields and lookups (used only on PostgreSQL)
     "django_countries",
     "django_filters",
     "rest_framework",

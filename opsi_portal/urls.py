@@ -7,6 +7,8 @@ from django.views.generic import TemplateView
 
 from practices.sitemaps import SITEMAPS
 
+from . import views
+
 admin.site.site_header = "OPSI practices portal: curators"
 admin.site.site_title = "OPSI practices curators"
 admin.site.index_title = "Records"
@@ -18,6 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("incubator.urls")),
     path("", include("practices.urls")),
 ]

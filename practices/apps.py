@@ -6,3 +6,8 @@ class PracticesConfig(AppConfig):
 
     name = "practices"
     verbose_name = "Practices library"
+
+    def ready(self):
+        from . import signals  # connects the search-vector receivers on import
+
+        signals.connect_data_version()

@@ -7,9 +7,11 @@ from django.db.models import Case, Count, When
 from incubator.models import Country, Toolkit
 
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
-from .search import search
+from .search import in_order_of, matching, ranked_ids
 
 SEARCH_MAX_LENGTH = 200
+# The search ranks a bounded set of matches, so it must see every other filter first; sort comes last.
+APPLY_ORDER = ["country", "theme", "toolkit", "q", "sort"]
 
 
 def _unknown(noun):
@@ -67,7 +69,12 @@ class PracticeFilter(django_filters.FilterSet):
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
     def filter_text(self, queryset, name, value):
-        return search(queryset, value)
+        ids = ranked_ids(queryset, value)
+        if ids is None:
+            return queryset
+        # The search comes after every facet and only the sort follows, so this is the list's size.
+        self.match_count = len(ids)
+        return in_order_of(queryset, ids)
 
     def filter_country(self, queryset, name, value):
         if not value:
@@ -89,12 +96,23 @@ class PracticeFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 (validates the form once)
         return getattr(self.form, "cleaned_data", {})
 
+    def in_order(self):
+        """The valid filters, free text after the facets: a search ranks what the facets leave."""
+        return sorted(self.valid_values().items(), key=lambda item: APPLY_ORDER.index(item[0]))
+
+    def filter_queryset(self, queryset):
+        for name, value in self.in_order():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def queryset_without(self, excluded):
         """The queryset with every valid filter applied except `excluded` and the sort order."""
         queryset = self.queryset.all()
-        for name, value in self.valid_values().items():
-            if name not in (excluded, "sort"):
-                queryset = self.filters[name].filter(queryset, value)
+        for name, value in self.in_order():
+            if name in (excluded, "sort"):
+                continue
+            # Counts need the same practices as the search, not their ranking: it stays a subquery.
+            queryset = matching(queryset, value) if name == "q" else self.filters[name].filter(queryset, value)
         return queryset
 
     def selected(self, name):

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from incubator.models import Country, Toolkit
 
 from . import detection
+from .caching import bump_data_version
 from .models import CountryMention, Origin, Practice, Theme, ThemedPractice, ToolkitMention, Video
 from .notes import (
     MAX_NOTE_BYTES,
@@ -39,6 +40,7 @@ from .notes import (
     summary_of,
 )
 from .rendering import LinkResolver, render_note, theme_slug
+from .search import refresh_search_vector
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 SKIPPED_DIRECTORIES = {".git", ".obsidian", ".trash", "node_modules", "__pycache__"}
@@ -394,6 +396,10 @@ class Importer:
             pending_links.append(written)
         if not self.dry_run:
             self.write_links(pending_links, practice_slugs)
+            if pending_links:
+                # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
+                refresh_search_vector([practice_pk for practice_pk, *_ in pending_links])
+                bump_data_version()
         return result
 
     def check_video(self, note, videos):

@@ -1,5 +1,6 @@
 """The library: practices, the themes and videos they come with, and why each is linked where."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -117,10 +118,14 @@ class Practice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Title (A), summary (B), themes and countries (C), text (D), kept by practices.search.
+    # PostgreSQL only; its GIN index is made by migration 0004 there and nowhere else.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeQuerySet.as_manager()
     # Every change a curator or the importer makes, to browse and revert in the admin.
-    history = HistoricalRecords(m2m_fields=[links_to])
+    # The search vector is derived data: no history, and none of its weight in every historical row.
+    history = HistoricalRecords(m2m_fields=[links_to], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-published_at", "title"]
@@ -185,6 +190,10 @@ class ThemedPractice(TaggedItemBase):
         verbose_name_plural = "themes of practices"
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="themed_practice_unique"),
+        ]
+        indexes = [
+            # Theme pages and "related practices": the newest practices of one theme.
+            models.Index(fields=["tag", "-content_object"], name="themed_practice_tag_idx"),
         ]
 
 

@@ -1,14 +1,20 @@
 """Public pages of the library: home, the filtered list, a practice, themes."""
 
+from django.db import connection
 from django.db.models import Count, Prefetch
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import condition
 
 from incubator.models import Country, Participation, Programme, Toolkit
 from opsi_portal.pagination import paginate
 
+from . import search
+from .caching import cache_public_page, cached, content_etag
 from .contents import contents
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, Theme, ToolkitMention
+from .search import snippets, suggest
 
 # How many options each facet shows before pointing to its index page.
 FACET_LIMITS = {"country": 30, "theme": 12, "toolkit": 20}
@@ -17,9 +23,56 @@ HOME_THEMES = 12
 RELATED = 5
 
 
+# Columns a card never shows; the texts and the search vector are kilobytes stored out of line.
+CARD_DEFERRED = ("body_markdown", "body_html", "search_vector", "import_snapshot")
+# How many of the newest practices of each theme are considered for "related practices".
+RELATED_POOL = 200
+
+
 def with_card_data(practices):
     """What a practice card shows, fetched in a constant number of queries."""
-    return practices.prefetch_related("themes", "countries")
+    return practices.defer(*CARD_DEFERRED).prefetch_related("themes", "countries")
+
+
+def related_practices(practice, themes):
+    """Published practices sharing most themes with `practice`, newest first among equals.
+
+    On PostgreSQL only the newest RELATED_POOL practices of each theme are counted, so a theme
+    thousands of practices share costs no more than a rare one.
+    """
+    if not themes:
+        return []
+    published = with_card_data(Practice.objects.published())
+    if connection.vendor != "postgresql":
+        return list(
+            published.exclude(pk=practice.pk)
+            .filter(themed_items__tag__in=[theme.pk for theme in themes])
+            .annotate(shared=Count("themed_items"))
+            .order_by("-shared", "-published_at", "title")[:RELATED]
+        )
+    tag_ids = [theme.pk for theme in themes]
+    best = RawSQL(
+        """
+        SELECT pool.content_object_id
+        FROM unnest(%s::bigint[]) AS chosen(tag_id)
+        CROSS JOIN LATERAL (
+            SELECT tp.content_object_id FROM practices_themedpractice AS tp
+            JOIN practices_practice AS p ON p.id = tp.content_object_id
+            WHERE tp.tag_id = chosen.tag_id AND p.status = %s AND p.id <> %s
+            ORDER BY tp.content_object_id DESC LIMIT %s
+        ) AS pool
+        GROUP BY pool.content_object_id
+        ORDER BY COUNT(*) DESC, pool.content_object_id DESC
+        LIMIT %s
+        """,
+        [tag_ids, Practice.Status.PUBLISHED, practice.pk, RELATED_POOL, RELATED],
+    )
+    shared = RawSQL(
+        "SELECT COUNT(*) FROM practices_themedpractice AS tp"
+        " WHERE tp.content_object_id = practices_practice.id AND tp.tag_id = ANY(%s::bigint[])",
+        [tag_ids],
+    )
+    return list(published.filter(pk__in=best).annotate(shared=shared).order_by("-shared", "-pk"))
 
 
 def published_counts(model, relation):
@@ -27,6 +80,20 @@ def published_counts(model, relation):
     return model.objects.filter(**{f"{relation}__in": Practice.objects.published().values("pk")}).annotate(
         practice_count=Count(relation)
     )
+
+
+def home_counts():
+    """The home page's counts: whole-table aggregates, so cached until the data changes."""
+    published = Practice.objects.published()
+    return {
+        "practice_count": published.count(),
+        "themes": list(
+            published_counts(Theme, "themed_items__content_object").order_by("-practice_count", "name")[:HOME_THEMES]
+        ),
+        "countries": list(published_counts(Country, "mentions__practice").order_by("name")),
+        "theme_count": published_counts(Theme, "themed_items__content_object").count(),
+        "toolkit_count": Toolkit.objects.count(),
+    }
 
 
 def home(request):
@@ -38,34 +105,80 @@ def home(request):
     context = {
         "programmes": programmes,
         "latest": with_card_data(published.order_by("-published_at", "title"))[:HOME_LATEST],
-        "practice_count": published.count(),
-        "themes": published_counts(Theme, "themed_items__content_object").order_by("-practice_count", "name")[
-            :HOME_THEMES
-        ],
-        "countries": published_counts(Country, "mentions__practice").order_by("name"),
-        "theme_count": published_counts(Theme, "themed_items__content_object").count(),
-        "toolkit_count": Toolkit.objects.count(),
+        **cached("home-counts", home_counts),
     }
     return render(request, "practices/home.html", context)
 
 
-def practice_list(request):
-    filterset = PracticeFilter(request.GET, queryset=Practice.objects.published())
+def filtered_practices(data):
+    """The list's FilterSet for query-string `data`, with the messages of what it left out."""
+    filterset = PracticeFilter(data, queryset=Practice.objects.published())
     errors = [str(message) for field_errors in filterset.errors.values() for message in field_errors]
-    page, page_error = paginate(request, with_card_data(filterset.qs))
+    return filterset, errors
+
+
+def facet_counts(filterset):
+    """Every facet with its counts, cached per combination of filters until the data changes."""
+    params = tuple((name, tuple(sorted(filterset.data.getlist(name)))) for name in ("q", *FACET_LIMITS))
+
+    return cached(
+        "facets", lambda: [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()], params=params
+    )
+
+
+def cards(filterset, query):
+    """The filtered practices with what their cards show, and their text when a search needs snippets."""
+    practices = with_card_data(filterset.qs)
+    return search.with_snippet_data(practices, query) if query else practices
+
+
+@cache_public_page
+def practice_list(request):
+    if request.GET.get("q", "").strip():
+        # A search's queries, its facet counts included, are planned without sequential scans.
+        with search.planner_hint():
+            return list_page(request)
+    return list_page(request)
+
+
+def list_page(request):
+    filterset, errors = filtered_practices(request.GET)
+    query = filterset.valid_values().get("q", "")
+    page, page_error = paginate(request, cards(filterset, query), count=getattr(filterset, "match_count", None))
+    searched_for, suggestion = query, None
+    if query and not page.paginator.count:
+        # Nothing matched: retry with the closest known words, and say so.
+        suggestion = suggest(query)
+        if suggestion:
+            data = request.GET.copy()
+            data["q"] = suggestion
+            filterset, errors = filtered_practices(data)
+            query = suggestion
+            page, page_error = paginate(request, cards(filterset, query), count=getattr(filterset, "match_count", None))
     if page_error:
         errors.append(page_error)
+    practices = list(page.object_list)
+    if query:
+        highlighted = snippets(practices, query)
+        for practice in practices:
+            practice.snippet = highlighted.get(practice.pk)
+    page.object_list = practices
     context = {
         "filter": filterset,
         "page": page,
         "query_errors": errors,
-        "facets": [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()],
-        "query": filterset.valid_values().get("q", ""),
+        "facets": facet_counts(filterset),
+        "query": query,
+        "searched_for": searched_for,
+        "suggestion": suggestion,
+        # A search ranks at most this many matches; the page says so when it reaches it.
+        "search_limit": search.LIMIT if query else None,
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)
 
 
+@condition(etag_func=content_etag)
 def practice_detail(request, slug):
     practice = get_object_or_404(
         Practice.objects.published()
@@ -78,20 +191,13 @@ def practice_detail(request, slug):
         slug=slug,
     )
     themes = list(practice.themes.all())
-    related = (
-        with_card_data(Practice.objects.published())
-        .exclude(pk=practice.pk)
-        .filter(themed_items__tag__in=[theme.pk for theme in themes])
-        .annotate(shared=Count("themed_items"))
-        .order_by("-shared", "-published_at", "title")[:RELATED]
-    )
     context = {
         "practice": practice,
         "themes": themes,
         "country_mentions": practice.countrymention_set.all(),
         "toolkit_mentions": practice.toolkitmention_set.all(),
         "contents": contents(practice.body_html),
-        "related": related if themes else [],
+        "related": related_practices(practice, themes),
         "linked_from": with_card_data(practice.linked_from.published()).order_by("title"),
     }
     return render(request, "practices/practice_detail.html", context)
@@ -104,6 +210,7 @@ def theme_list(request):
     return render(request, "practices/theme_list.html", {"themes": themes, "by_count": by_count})
 
 
+@condition(etag_func=content_etag)
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     practices = with_card_data(Practice.objects.published().filter(themed_items__tag=theme))

@@ -11,6 +11,16 @@ SHARED_NOTES = PROJECT_ROOT.parent / "shared" / "notes" / "opsi"
 FIXTURE_NOTES = PROJECT_ROOT / "fixtures" / "notes"
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: cached pages and counts never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seed(db):
     """The curated reference records of the seed note."""

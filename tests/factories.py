@@ -3,7 +3,9 @@
 import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
+from practices.caching import bump_data_version
 from practices.models import CountryMention, Origin, Practice, Theme, ToolkitMention, Video
+from practices.search import refresh_search_vector
 
 _counter = itertools.count(1)
 
@@ -81,6 +83,9 @@ def practice(body_html=None, **kwargs):
     if body_html is not None:
         # save() renders body_markdown; set the rendered form directly, as an import would leave it.
         Practice.objects.filter(pk=created.pk).update(body_html=body_html)
+        # What an import does after writing around save().
+        refresh_search_vector([created.pk])
+        bump_data_version()
         created.body_html = body_html
     return created
 

@@ -1,6 +1,8 @@
 """Every public page runs the same number of SQL queries with 3 items as with 25: no N+1."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incubator.models import Country
@@ -9,6 +11,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 SIZES = [3, 25]
+CONTROL = ("SAVEPOINT", "RELEASE", "SET ", "BEGIN", "COMMIT")
 
 
 def build_library(size):
@@ -84,10 +87,14 @@ EXPECTED = {
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("page", list(EXPECTED))
-def test_query_count_does_not_grow_with_items_shown(client, django_assert_num_queries, size, page):
+def test_query_count_does_not_grow_with_items_shown(client, size, page):
     url = pages(build_library(size))[page]
-    with django_assert_num_queries(EXPECTED[page]):
+    with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
+    # A search on PostgreSQL wraps its queries in a transaction with a planner setting (see
+    # practices.search.planner_hint); those statements read no data and are not counted.
+    data = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]
+    assert len(data) == EXPECTED[page], "\n\n".join(data)
     assert response.status_code == 200
     if page.startswith("list"):
         assert len(response.context["page"].object_list) == min(size, 20)

@@ -1,0 +1,96 @@
+"""The data version and the caches keyed on it: a change to content is never served stale."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from practices import caching
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_data_version_is_stable_until_bumped():
+    first = caching.data_version()
+    assert caching.data_version() == first
+    caching.bump_data_version()
+    assert caching.data_version() != first
+
+
+def test_bump_works_when_the_version_expired():
+    caching.bump_data_version()
+    assert caching.data_version() is not None
+
+
+def test_cached_value_is_computed_once_per_version():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert caching.cached("counts", compute) == 1
+    assert caching.cached("counts", compute) == 1
+    caching.bump_data_version()
+    assert caching.cached("counts", compute) == 2
+
+
+def test_cached_values_are_kept_apart_by_params():
+    assert caching.cached("counts", lambda: "a", params=("theme", "x")) == "a"
+    assert caching.cached("counts", lambda: "b", params=("theme", "y")) == "b"
+
+
+def test_saving_content_bumps_the_version():
+    before = caching.data_version()
+    practice = factories.practice()
+    after_save = caching.data_version()
+    assert after_save != before
+    practice.themes.add("Foresight")
+    after_theme = caching.data_version()
+    assert after_theme != after_save
+    practice.delete()
+    assert caching.data_version() != after_theme
+
+
+def test_saving_a_reference_record_bumps_the_version():
+    before = caching.data_version()
+    factories.toolkit()
+    assert caching.data_version() != before
+
+
+def test_etag_changes_with_the_data_and_the_viewer(curator):
+    request = RequestFactory().get("/")
+    request.user = type("Anonymous", (), {"is_authenticated": False, "pk": None})()
+    anonymous = caching.content_etag(request)
+    request.user = curator
+    assert caching.content_etag(request) != anonymous
+    request.user = type("Anonymous", (), {"is_authenticated": False, "pk": None})()
+    factories.practice()
+    assert caching.content_etag(request) != anonymous
+
+
+def test_list_page_is_served_from_the_cache_until_the_data_changes(client, django_assert_num_queries):
+    factories.practice(title="First")
+    client.get("/practices/")
+    with django_assert_num_queries(0):
+        cached_page = client.get("/practices/")
+    assert "First" in cached_page.content.decode()
+    factories.practice(title="Second")
+    assert "Second" in client.get("/practices/").content.decode()
+
+
+def test_list_page_is_not_cached_for_curators(curator_client):
+    factories.practice(title="First")
+    curator_client.get("/practices/")
+    with CaptureQueriesContext(connection) as again:
+        curator_client.get("/practices/")
+    assert len(again.captured_queries) > 0

@@ -1,0 +1,157 @@
+"""Searching from the practice list: ranked results, highlighted words, typos, filters, caching."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("practices:practice_list")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def titles(response):
+    return [practice.title for practice in response.context["page"].object_list]
+
+
+def test_search_lists_title_matches_before_text_matches(client):
+    factories.practice(title="Civic dashboards", body_markdown="Dashboards of participatory budgeting results.")
+    factories.practice(title="Participatory budgeting in towns", body_markdown="Citizens vote.")
+    response = client.get(URL, {"q": "participatory budgeting"})
+    assert titles(response) == ["Participatory budgeting in towns", "Civic dashboards"]
+
+
+def test_results_show_the_words_highlighted_in_context(client):
+    factories.practice(title="Starter kit", body_markdown="Managers new to <b>anticipatory</b> innovation use the kit.")
+    response = client.get(URL, {"q": "anticipatory"})
+    html = response.content.decode()
+    assert '<p class="snippet">' in html
+    assert "<mark>anticipatory</mark>" in html.lower()
+
+
+def test_search_with_a_country_filter_returns_the_intersection(client):
+    portugal, denmark = factories.country("PT"), factories.country("DK")
+    wanted = factories.rich_practice(title="Innovation labs in Lisbon", countries=[portugal])
+    factories.rich_practice(title="Innovation labs in Aarhus", countries=[denmark])
+    factories.rich_practice(title="Tax forms", countries=[portugal])
+    response = client.get(URL, {"q": "innovation labs", "country": "portugal"})
+    assert titles(response) == [wanted.title]
+
+
+def test_a_misspelt_word_shows_did_you_mean_and_the_practice(client):
+    factories.practice(title="Anticipatory innovation starter kit")
+    response = client.get(URL, {"q": "anticipatroy"})
+    assert response.status_code == 200
+    assert response.context["suggestion"] == "anticipatory"
+    assert titles(response) == ["Anticipatory innovation starter kit"]
+    html = response.content.decode()
+    assert "No practice matches “anticipatroy”" in html
+    assert "Best match" in html
+
+
+def test_a_search_with_no_close_word_says_nothing_matches(client):
+    factories.practice(title="Anticipatory innovation")
+    response = client.get(URL, {"q": "zzzzqqq"})
+    assert titles(response) == []
+    assert response.context["suggestion"] is None
+
+
+# Transaction control and the planner setting a search sends around its query are not data queries.
+CONTROL = ("SAVEPOINT", "RELEASE", "SET ", "BEGIN", "COMMIT")
+
+
+def data_queries(captured):
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]
+
+
+def test_search_page_queries_do_not_grow_with_the_page(client):
+    def make(n):
+        for i in range(n):
+            factories.rich_practice(
+                title=f"Open budgeting {i}", themes=[factories.theme()], countries=[factories.country("PT")]
+            )
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, {"q": "budgeting", "country": "portugal"})
+        assert response.status_code == 200
+        return data_queries(captured)
+
+    make(2)
+    small = queries()
+    make(15)
+    large = queries()
+    assert len(large) == len(small)
+    # Slug of the chosen country, search, count, page, its themes and countries, snippets, the
+    # search behind the country facet (under the other filters), three facets.
+    assert len(large) <= 11
+
+
+def test_facet_counts_are_cached_until_the_data_changes(client):
+    portugal = factories.country("PT")
+    factories.rich_practice(title="One", countries=[portugal])
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as repeat:
+        client.get(URL, {"page": "1"})  # another URL, so the page itself is not cached, same filters
+    # The three facets are one GROUP BY query each; the repeat reads them from the cache.
+    assert len(repeat.captured_queries) == len(first.captured_queries) - 3
+    factories.rich_practice(title="Two", countries=[portugal])
+    response = client.get(URL)
+    countries = next(f for f in response.context["facets"] if f["name"] == "country")
+    assert [(option.slug, option.count) for option in countries["options"]] == [("portugal", 2)]
+
+
+def test_practice_page_answers_not_modified_until_the_data_changes(client):
+    practice = factories.practice(title="Cached page")
+    url = practice.get_absolute_url()
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    practice.title = "Renamed page"
+    practice.save()
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 200
+    assert "Renamed page" in again.content.decode()
+
+
+def test_country_page_answers_not_modified_until_a_mention_changes(client):
+    portugal = factories.country("PT")
+    url = portugal.get_absolute_url()
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    factories.rich_practice(title="New in Portugal", countries=[portugal])
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_home_counts_follow_a_new_practice(client):
+    client.get(reverse("practices:home"))
+    factories.practice(title="Fresh")
+    assert client.get(reverse("practices:home")).context["practice_count"] == 1
+
+
+def test_healthz_answers_ok(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_a_search_that_reaches_the_ranked_limit_says_so(client, monkeypatch):
+    monkeypatch.setattr("practices.search.LIMIT", 2)
+    for town in ("Aarhus", "Odense", "Aalborg"):
+        factories.practice(title=f"Open budgeting in {town}")
+    response = client.get(URL, {"q": "budgeting"})
+    assert len(titles(response)) == 2
+    assert "these are the 2 newest" in response.content.decode()

@@ -6,7 +6,7 @@ from django.db.models import Case, Count, When
 
 from incubator.models import Country, Toolkit
 
-from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
+from .models import LIST_ORDER, CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import in_order_of, matching, ranked_ids
 
 SEARCH_MAX_LENGTH = 200
@@ -16,6 +16,17 @@ APPLY_ORDER = ["country", "theme", "toolkit", "q", "sort"]
 
 def _unknown(noun):
     return {"invalid_choice": f"There is no {noun} “%(value)s”; it was left out of the filters."}
+
+
+class ListOrderingFilter(django_filters.OrderingFilter):
+    """The list's sort choices; empty parts are ignored and the list order breaks ties."""
+
+    def filter(self, qs, value):
+        chosen = [self.get_ordering_value(part) for part in value or () if part]
+        if not chosen:
+            return qs
+        named = {field.lstrip("-") for field in chosen}
+        return qs.order_by(*chosen, *(field for field in LIST_ORDER if field.lstrip("-") not in named))
 
 
 class PracticeFilter(django_filters.FilterSet):
@@ -55,7 +66,7 @@ class PracticeFilter(django_filters.FilterSet):
         label="Toolkits",
         error_messages=_unknown("toolkit"),
     )
-    sort = django_filters.OrderingFilter(
+    sort = ListOrderingFilter(
         fields=(("published_at", "published"), ("title", "title")),
         field_labels={"published": "Oldest first", "-published": "Newest first", "title": "Title A–Z"},
         label="Sort by",

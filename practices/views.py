@@ -112,7 +112,7 @@ def home(request):
 
 def filtered_practices(data):
     """The list's FilterSet for query-string `data`, with the messages of what it left out."""
-    filterset = PracticeFilter(data, queryset=Practice.objects.published())
+    filterset = PracticeFilter(data, queryset=Practice.objects.published().in_list_order())
     errors = [str(message) for field_errors in filterset.errors.values() for message in field_errors]
     return filterset, errors
 

@@ -45,3 +45,33 @@ def shared_notes():
     if not SHARED_NOTES.is_dir():
         pytest.skip("the sample vault ../shared/notes/opsi is not beside the project")
     return SHARED_NOTES
+
+
+def _restores_migrated_data(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Among the transactional tests (which pytest-django puts last), run those that restore the
+    migrated data first.
+
+    A transactional test without serialized rollback ends by flushing every table and re-creating
+    content types under new ids; a serialized rollback after that would write the saved content
+    types over rows that now hold other ones. Run first, the serialized tests find the database as
+    migrated, and the flush after each of them leaves nothing behind to collide with.
+    """
+    transactional = [
+        index
+        for index, item in enumerate(items)
+        if "transactional_db" in getattr(item, "fixturenames", ())
+        or "live_server" in getattr(item, "fixturenames", ())
+        or (item.get_closest_marker("django_db") and item.get_closest_marker("django_db").kwargs.get("transaction"))
+    ]
+    if not transactional:
+        return
+    start = transactional[0]
+    block = items[start:]
+    block.sort(key=lambda item: not _restores_migrated_data(item))
+    items[start:] = block

@@ -187,3 +187,27 @@ def test_list_page_links_to_the_download_of_the_same_filters(client, library):
     html = client.get(reverse("practices:practice_list") + "?country=portugal&theme=anticipation").content.decode()
     assert 'href="/practices/download.csv?country=portugal&amp;theme=anticipation"' in html
     assert 'href="/practices/download.json?country=portugal&amp;theme=anticipation"' in html
+
+
+def list_page_slugs(client, query):
+    """The slugs the public list page shows for `query`, page after page."""
+    slugs, number = [], 1
+    while True:
+        separator = "&" if query else ""
+        response = client.get(f"{reverse('practices:practice_list')}?{query}{separator}page={number}")
+        assert response.status_code == 200
+        page = response.context["page"]
+        slugs += [practice.slug for practice in page.object_list]
+        if not page.has_next():
+            return slugs
+        number += 1
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_download_matches_what_the_list_page_shows(client, library, query):
+    _, text = download(client, "csv", query)
+    assert [row["slug"] for row in csv_rows(text)] == list_page_slugs(client, query)
+
+
+def test_an_empty_sort_keeps_the_list_order(client, library):
+    assert list_page_slugs(client, "sort=,") == list_page_slugs(client, "")

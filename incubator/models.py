@@ -112,6 +112,11 @@ class Country(models.Model):
     def flag_emoji(self):
         return self.code.unicode_flag
 
+    @property
+    def flag_path(self):
+        """The static path of its flag image, shipped by django-countries (no emoji font needed)."""
+        return f"flags/{self.code.code.lower()}.gif"
+
 
 class Organisation(Sourced):
     """An institution that takes part in programmes and partnerships: OPSI, a ministry, an agency."""

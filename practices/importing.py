@@ -39,7 +39,7 @@ from .notes import (
     sentences_of,
     summary_of,
 )
-from .rendering import LinkResolver, render_note, theme_slug
+from .rendering import RENDER_VERSION, LinkResolver, render_note, theme_slug
 from .search import refresh_search_vector
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
@@ -351,6 +351,7 @@ class Importer:
                 videos.get(key, ""),
                 [(k, practice_slugs[k]) for k in practice_links],
                 self.toolkits[2],
+                RENDER_VERSION,
             ]
             hashes[key] = content_hash(sources[key].data, json.dumps(context))
             row = existing.get(key)

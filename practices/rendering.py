@@ -285,6 +285,11 @@ def _separate_lists(text):
     return "\n".join(result)
 
 
+# Part of every imported note's content hash: raise it when rendering changes, so the next import
+# re-renders notes whose text did not change.
+RENDER_VERSION = 2
+
+
 def render_note(source, video_id=None, resolve=None):
     """A note's Markdown as sanitised HTML, with timestamps, wiki links, anchors, contents and callouts."""
     md = _markdown()
@@ -293,7 +298,10 @@ def render_note(source, video_id=None, resolve=None):
     md.toc_tokens = []  # an empty note skips the tree processors
     body = md.convert(_separate_lists(source or ""))
     if _count(md.toc_tokens) >= MIN_HEADINGS_FOR_CONTENTS:
-        body = f'<nav class="contents" aria-label="Contents">{_contents(md.toc_tokens)}</nav>\n{body}'
+        body = (
+            '<nav class="contents" aria-label="Contents"><p class="contents-title">Contents</p>'
+            f"{_contents(md.toc_tokens)}</nav>\n{body}"
+        )
     return sanitise(body)
 
 

@@ -11,7 +11,6 @@ from opsi_portal.pagination import paginate
 
 from . import search
 from .caching import cache_public_page, cached, content_etag
-from .contents import contents
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, Theme, ToolkitMention
 from .search import snippets, suggest
@@ -196,7 +195,6 @@ def practice_detail(request, slug):
         "themes": themes,
         "country_mentions": practice.countrymention_set.all(),
         "toolkit_mentions": practice.toolkitmention_set.all(),
-        "contents": contents(practice.body_html),
         "related": related_practices(practice, themes),
         "linked_from": with_card_data(practice.linked_from.published()).order_by("title"),
     }

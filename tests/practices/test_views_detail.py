@@ -1,5 +1,7 @@
 """The practice page: the note with its contents, timestamps and the evidence behind every link."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -18,7 +20,10 @@ def practice():
         title="Sharing practices",
         summary="How OPSI spreads what works.",
         source_video=video,
-        body_html=factories.note_html("_HySsiq_l6A", 96),
+        body_markdown=(
+            "## Overview\n\nGovernments share what works through peer learning.\n\n"
+            "## How it works\n\n### First steps\n\nTeams start small [00:01:36] and then scale.\n"
+        ),
     )
     practice.themes.add(foresight)
     factories.country_mention(practice, factories.country("PT"), sentence="Portugal built a starter kit.", seconds=76)
@@ -43,14 +48,20 @@ def test_practice_page_shows_title_summary_and_note(client, practice):
 
 def test_contents_list_links_to_the_sections_of_the_note(client, practice):
     html = get(client, practice).content.decode()
-    assert '<a href="#overview">Overview</a>' in html
-    assert '<a href="#how-it-works">How it works</a>' in html
-    assert '<li class="level-3"><a href="#first-steps">First steps</a>' in html
+    contents = html[html.index('<nav class="contents"') : html.index("</nav>", html.index('<nav class="contents"'))]
+    assert html.count('<nav class="contents"') == 1
+    assert 'href="#overview"' in contents
+    # Sub-sections nest under their section.
+    assert re.search(r'href="#how-it-works"[^>]*>How it works</a><ul><li><a href="#first-steps"', contents)
+    for anchor in ("overview", "how-it-works", "first-steps"):
+        assert f'id="{anchor}"' in html
 
 
 def test_timestamps_link_to_the_video_at_that_second(client, practice):
     html = get(client, practice).content.decode()
-    assert 'href="https://www.youtube.com/watch?v=_HySsiq_l6A&amp;t=96">[00:01:36]</a>' in html
+    assert (
+        'href="https://www.youtube.com/watch?v=_HySsiq_l6A&amp;t=96" rel="noopener noreferrer">[00:01:36]</a>' in html
+    )
 
 
 def test_each_country_and_toolkit_shows_its_sentence_and_moment(client, practice):

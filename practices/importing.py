@@ -40,7 +40,7 @@ from .notes import (
     summary_of,
 )
 from .rendering import RENDER_VERSION, LinkResolver, render_note, theme_slug
-from .search import refresh_search_vector
+from .search import deferred_search_refresh, refresh_search_vector
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 SKIPPED_DIRECTORIES = {".git", ".obsidian", ".trash", "node_modules", "__pycache__"}
@@ -653,5 +653,5 @@ def import_notes(paths, status=None, dry_run=False, progress=None):
 
     `status` is what imported practices should be; None makes new ones drafts and leaves others be.
     """
-    with relaxed_commits():
+    with relaxed_commits(), deferred_search_refresh():
         return Importer(status=status, dry_run=dry_run, progress=progress).run(paths)

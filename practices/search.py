@@ -16,6 +16,7 @@ import html
 import re
 import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -72,9 +73,29 @@ def is_postgresql():
     return connection.vendor == "postgresql"
 
 
+# While a bulk writer runs (the importer), the practices to refresh are collected here instead.
+_deferred = ContextVar("deferred_search_refresh", default=None)
+
+
+@contextmanager
+def deferred_search_refresh():
+    """Refresh the vectors of the practices saved meanwhile once, at the end, not on every save."""
+    pending = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        refresh_search_vector(pending)
+
+
 def refresh_search_vector(practice_ids):
     """Recompute the stored search vector of these practices (PostgreSQL; nothing to do elsewhere)."""
     if not is_postgresql():
+        return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(practice_ids)
         return
     ids = sorted({int(pk) for pk in practice_ids})
     with connection.cursor() as cursor:

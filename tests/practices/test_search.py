@@ -186,3 +186,19 @@ def test_imported_practices_are_found_by_their_countries_and_themes(seed):
             vector = cursor.fetchone()[0]
         # Countries carry weight C: present only if the vector was refreshed after the mentions were written.
         assert re.search(r"'estonia':[0-9A-D,]*C", vector), vector
+
+
+def test_a_deferred_refresh_updates_vectors_once_at_the_end():
+    if not on_postgresql():
+        pytest.skip("stored search vectors exist only on PostgreSQL")
+    from practices.search import deferred_search_refresh
+
+    def vector(practice):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_vector::text FROM practices_practice WHERE id = %s", [practice.pk])
+            return cursor.fetchone()[0] or ""
+
+    with deferred_search_refresh():
+        practice = factories.practice(title="Participatory budgeting")
+        assert "budget" not in vector(practice)
+    assert "budget" in vector(practice)

@@ -5,6 +5,7 @@ import itertools
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 from practices.caching import bump_data_version
 from practices.models import CountryMention, Origin, Practice, Theme, ToolkitMention, Video
+from practices.rendering import render_note
 from practices.search import refresh_search_vector
 
 _counter = itertools.count(1)
@@ -91,15 +92,12 @@ def practice(body_html=None, **kwargs):
 
 
 def note_html(video_id="_HySsiq_l6A", seconds=96):
-    """Rendered note text with section headings that carry ids and a timestamp link into the video."""
+    """What the renderer makes of a note with sections, a sub-section and a timestamp into the video."""
     stamp = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return (
-        '<h2 id="overview">Overview</h2>\n'
-        "<p>Governments share what works through peer learning.</p>\n"
-        '<h2 id="how-it-works">How it works</h2>\n'
-        '<h3 id="first-steps">First steps</h3>\n'
-        f'<p>Teams start small <a class="timestamp" href="https://www.youtube.com/watch?v={video_id}&amp;t={seconds}">'
-        f"[{stamp}]</a> and then scale.</p>\n"
+    return render_note(
+        "## Overview\n\nGovernments share what works through peer learning.\n\n"
+        f"## How it works\n\n### First steps\n\nTeams start small [{stamp}] and then scale.\n",
+        video_id=video_id,
     )
 
 

@@ -1,7 +1,6 @@
 """Playwright's Chromium against pytest-django's live server; skipped where Chromium is absent."""
 
 from importlib import import_module
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,19 +8,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 from incubator.models import Country
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.sample_site import build_sample_site
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

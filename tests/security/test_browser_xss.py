@@ -1,7 +1,6 @@
 """In a real Chromium, pages and admin screens full of XSS payloads run none of them, even with CSP off."""
 
 import threading
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -11,24 +10,14 @@ from incubator.models import Programme
 from practices.importing import import_notes
 from practices.models import Practice
 from tests import factories
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.html_safety import load_payloads
 from tests.security.test_xss_import import payload_note
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAYLOADS = load_payloads()
-CHROMIUM = "/usr/bin/chromium"
 BROWSER_SECONDS = 300
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Runs before any page script: the payloads call xssHit(); CSP violations are recorded too.
 WATCH = """
 window.__xss = [];
@@ -59,14 +48,14 @@ def in_browser(task):
     that Django's database connections (and pytest-django's serialized rollback) live in.
     """
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     outcome = {}
 
     def run():
         try:
             with sync_api.sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 try:
                     outcome["result"] = task(browser)
                 finally:

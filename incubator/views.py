@@ -30,7 +30,7 @@ def paged_mentions(request, mentions):
         mentions.filter(practice__in=published_practices().values("pk"))
         .select_related("practice__source_video")
         .prefetch_related("practice__themes", "practice__countries")
-        .order_by("-practice__published_at", "practice__title")
+        .order_by("-practice__published_at", "practice__title", "practice__slug")
     )
     page, error = paginate(request, mentions)
     return page, [error] if error else []

@@ -93,7 +93,8 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        # The page prints its own address (canonical link), so the key holds scheme and host too.
+        path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
         key = f"page:{data_version()}:{code_version()}:{path}"
         stored = cache.get(key)
         if stored is not None:

@@ -127,16 +127,11 @@ def practice_download(request, fmt):
     if not filterset.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
-    rows = practice_rows(in_list_order_unless_sorted(filterset.qs), request)
+    rows = practice_rows(filterset.qs, request)
     lines = csv_lines(rows) if fmt == "csv" else json_lines(rows)
     response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{download_filename(fmt)}"'
     return response
-
-
-def in_list_order_unless_sorted(practices):
-    """`practices` as filtered, back in the list's order if an empty `sort` (sort=,) cleared it."""
-    return practices if practices.ordered else practices.in_list_order()
 
 
 def download_filename(fmt):

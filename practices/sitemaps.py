@@ -27,7 +27,7 @@ class StaticPagesSitemap(Sitemap):
 
 class PracticeSitemap(Sitemap):
     def items(self):
-        return Practice.objects.published().order_by("slug")
+        return Practice.objects.published().only("slug", "updated_at").order_by("slug")
 
     def lastmod(self, item):
         return item.updated_at

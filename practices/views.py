@@ -118,7 +118,9 @@ def filtered_practices(data):
 
 def facet_counts(filterset):
     """Every facet with its counts, cached per combination of filters until the data changes."""
-    params = tuple((name, tuple(sorted(filterset.data.getlist(name)))) for name in ("q", *FACET_LIMITS))
+    # The key is what the filters will use (validated), not the raw query string: `?q=a&q=b` searches "b".
+    values = filterset.valid_values()
+    params = (values.get("q", ""), *(tuple(sorted(r.slug for r in values.get(name) or ())) for name in FACET_LIMITS))
 
     return cached(
         "facets", lambda: [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()], params=params
@@ -211,7 +213,7 @@ def theme_list(request):
 @condition(etag_func=content_etag)
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    practices = with_card_data(Practice.objects.published().filter(themed_items__tag=theme))
+    practices = with_card_data(Practice.objects.published().filter(themed_items__tag=theme).in_list_order())
     page, page_error = paginate(request, practices)
     return render(
         request,

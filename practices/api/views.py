@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from incubator.models import Country, Organisation, Participation, Partnership, Programme, Toolkit
-from practices.downloads import COLUMNS, in_list_order_unless_sorted
+from practices.downloads import COLUMNS
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
 
@@ -26,9 +26,6 @@ class PracticeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_REGEX
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PracticeFilter
-
-    def filter_queryset(self, queryset):
-        return in_list_order_unless_sorted(super().filter_queryset(queryset))
 
     def get_queryset(self):
         return (

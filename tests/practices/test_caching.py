@@ -94,3 +94,38 @@ def test_list_page_is_not_cached_for_curators(curator_client):
     with CaptureQueriesContext(connection) as again:
         curator_client.get("/practices/")
     assert len(again.captured_queries) > 0
+
+
+def test_the_version_is_bumped_again_when_the_write_commits(django_capture_on_commit_callbacks):
+    """A page read between a write and its commit must not stay cached under the new version."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        factories.practice()
+        during = caching.data_version()
+    assert callbacks, "no bump was scheduled for the commit"
+    for callback in callbacks:
+        callback()
+    assert caching.data_version() != during
+
+
+def test_facet_counts_follow_the_search_the_filters_use(client):
+    """`?q=a&q=b` searches "b" (the last value); its counts must not be those of `?q=b&q=a`."""
+    budget = factories.practice(title="Participatory budget")
+    budget.countries.add(factories.country("PT"))
+    tax = factories.practice(title="Tax letters")
+    tax.countries.add(factories.country("DK"))
+
+    def countries(query):
+        facets = client.get(f"/practices/?{query}").context["facets"]
+        country = next(facet for facet in facets if facet["name"] == "country")
+        return {option.code.code for option in country["options"] + country["chosen"]}
+
+    assert countries("q=tax&q=budget") == {"PT"}
+    assert countries("q=budget&q=tax") == {"DK"}
+
+
+def test_cached_list_pages_keep_their_own_host(client):
+    factories.practice()
+    first = client.get("/practices/", HTTP_HOST="localhost").content.decode()
+    second = client.get("/practices/", HTTP_HOST="127.0.0.1").content.decode()
+    assert 'href="http://localhost/practices/"' in first
+    assert 'href="http://127.0.0.1/practices/"' in second

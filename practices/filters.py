@@ -18,6 +18,18 @@ def _unknown(noun):
     return {"invalid_choice": f"There is no {noun} “%(value)s”; it was left out of the filters."}
 
 
+def facet_filter(field_name, model, noun, label):
+    """A facet chosen by slugs; several values match practices with any of them."""
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=model.objects.all(),
+        method=f"filter_{noun}",
+        label=label,
+        error_messages=_unknown(noun),
+    )
+
+
 class ListOrderingFilter(django_filters.OrderingFilter):
     """The list's sort choices; empty parts are ignored and the list order breaks ties."""
 
@@ -42,30 +54,9 @@ class PracticeFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={"max_length": f"The search text is too long (at most {SEARCH_MAX_LENGTH} characters)."},
     )
-    country = django_filters.ModelMultipleChoiceFilter(
-        field_name="countries",
-        to_field_name="slug",
-        queryset=Country.objects.all(),
-        method="filter_country",
-        label="Countries",
-        error_messages=_unknown("country"),
-    )
-    theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="themes",
-        to_field_name="slug",
-        queryset=Theme.objects.all(),
-        method="filter_theme",
-        label="Themes",
-        error_messages=_unknown("theme"),
-    )
-    toolkit = django_filters.ModelMultipleChoiceFilter(
-        field_name="toolkits",
-        to_field_name="slug",
-        queryset=Toolkit.objects.all(),
-        method="filter_toolkit",
-        label="Toolkits",
-        error_messages=_unknown("toolkit"),
-    )
+    country = facet_filter("countries", Country, "country", "Countries")
+    theme = facet_filter("themes", Theme, "theme", "Themes")
+    toolkit = facet_filter("toolkits", Toolkit, "toolkit", "Toolkits")
     sort = ListOrderingFilter(
         fields=(("published_at", "published"), ("title", "title")),
         field_labels={"published": "Oldest first", "-published": "Newest first", "title": "Title A–Z"},

@@ -18,12 +18,17 @@ from . import serializers
 SLUG_REGEX = "[-a-zA-Z0-9_]+"
 
 
-class PracticeViewSet(viewsets.ReadOnlyModelViewSet):
+class SlugViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only endpoint whose records are addressed by their slug."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+
+class PracticeViewSet(SlugViewSet):
     """Published practices, filtered like the list page (q, country, theme, toolkit, sort)."""
 
     serializer_class = serializers.PracticeSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_REGEX
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PracticeFilter
 
@@ -50,25 +55,19 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[A-Z]{2}"
 
 
-class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
+class ThemeViewSet(SlugViewSet):
     queryset = Theme.objects.all()
     serializer_class = serializers.ThemeSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_REGEX
 
 
-class ToolkitViewSet(viewsets.ReadOnlyModelViewSet):
+class ToolkitViewSet(SlugViewSet):
     queryset = Toolkit.objects.select_related("country", "programme", "partnership").prefetch_related("developers")
     serializer_class = serializers.ToolkitSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_REGEX
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(SlugViewSet):
     queryset = Programme.objects.prefetch_related("organisers")
     serializer_class = serializers.ProgrammeSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_REGEX
 
 
 class ParticipationFilter(filters.FilterSet):
@@ -90,18 +89,14 @@ class ParticipationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ParticipationFilter
 
 
-class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
+class PartnershipViewSet(SlugViewSet):
     queryset = Partnership.objects.select_related("programme").prefetch_related("members__organisation")
     serializer_class = serializers.PartnershipSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_REGEX
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(SlugViewSet):
     queryset = Organisation.objects.select_related("country")
     serializer_class = serializers.OrganisationSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_REGEX
 
 
 @extend_schema(exclude=True)

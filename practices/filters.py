@@ -1,5 +1,7 @@
 """The filters of the public practice list, reused by downloads, feeds and the API."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.db.models import Case, Count, When
@@ -71,12 +73,22 @@ class PracticeFilter(django_filters.FilterSet):
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
     def filter_text(self, queryset, name, value):
-        ids = ranked_ids(queryset, value)
-        if ids is None:
-            return queryset
-        # The search comes after every facet and only the sort follows, so this is the list's size.
-        self.match_count = len(ids)
-        return in_order_of(queryset, ids)
+        ids = self.ranked_ids
+        return queryset if ids is None else in_order_of(queryset, ids)
+
+    @cached_property
+    def ranked_ids(self):
+        """Ids of the practices the search finds under the other filters, best first; None without a search.
+
+        Searched once, on first use, whichever of the page, its count or the facets asks first.
+        """
+        return ranked_ids(self.queryset_without("q"), self.valid_values().get("q"))
+
+    @property
+    def match_count(self):
+        """How many practices the list holds when it searches; None without a search (count the rows)."""
+        ids = self.ranked_ids
+        return None if ids is None else len(ids)
 
     def filter_country(self, queryset, name, value):
         if not value:

@@ -145,7 +145,7 @@ def practice_list(request):
 def list_page(request):
     filterset, errors = filtered_practices(request.GET)
     query = filterset.valid_values().get("q", "")
-    page, page_error = paginate(request, cards(filterset, query), count=getattr(filterset, "match_count", None))
+    page, page_error = paginate(request, cards(filterset, query), count=filterset.match_count)
     searched_for, suggestion = query, None
     if query and not page.paginator.count:
         # Nothing matched: retry with the closest known words, and say so.
@@ -155,7 +155,7 @@ def list_page(request):
             data["q"] = suggestion
             filterset, errors = filtered_practices(data)
             query = suggestion
-            page, page_error = paginate(request, cards(filterset, query), count=getattr(filterset, "match_count", None))
+            page, page_error = paginate(request, cards(filterset, query), count=filterset.match_count)
     if page_error:
         errors.append(page_error)
     practices = list(page.object_list)
@@ -173,7 +173,7 @@ def list_page(request):
         "searched_for": searched_for,
         "suggestion": suggestion,
         # A search ranks at most this many matches; the page says so when it reaches it.
-        "search_limit": search.LIMIT if query else None,
+        "search_limit": search.ranking.LIMIT if query else None,
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)

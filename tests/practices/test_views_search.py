@@ -149,7 +149,7 @@ def test_healthz_answers_ok(client, django_assert_num_queries):
 
 
 def test_a_search_that_reaches_the_ranked_limit_says_so(client, monkeypatch):
-    monkeypatch.setattr("practices.search.LIMIT", 2)
+    monkeypatch.setattr("practices.search.ranking.LIMIT", 2)
     for town in ("Aarhus", "Odense", "Aalborg"):
         factories.practice(title=f"Open budgeting in {town}")
     response = client.get(URL, {"q": "budgeting"})

@@ -1,24 +1,14 @@
-"""Free-text search: what a user typing words into the list's search box gets, on both databases."""
-
-import re
+"""Finding and ranking: what a user typing words into the list's search box gets, on both databases."""
 
 import pytest
 from django.db import connection
 
 from practices.models import Practice
-from practices.search import candidates, parse, refresh_search_vector, search, snippets, suggest
+from practices.search import candidates, refresh_search_vector
 from tests import factories
+from tests.practices.search import found, on_postgresql
 
 pytestmark = pytest.mark.django_db
-
-
-def on_postgresql():
-    return connection.vendor == "postgresql"
-
-
-def found(text, queryset=None):
-    queryset = Practice.objects.published() if queryset is None else queryset
-    return list(search(queryset, text).values_list("title", flat=True))
 
 
 def test_title_match_ranks_above_body_match():
@@ -76,15 +66,6 @@ def test_themes_and_countries_are_searched():
     assert found("portugal") == ["Kit for starters"]
 
 
-def test_renaming_a_theme_makes_practices_findable_by_the_new_name():
-    practice = factories.practice(title="Kit for starters")
-    practice.themes.add("Foresight")
-    theme = practice.themes.get()
-    theme.name = "Futures literacy"
-    theme.save()
-    assert found("literacy") == ["Kit for starters"]
-
-
 def test_search_with_filters_returns_the_intersection():
     portugal, denmark = factories.country("PT"), factories.country("DK")
     both = factories.practice(title="Innovation labs in Portugal")
@@ -92,48 +73,6 @@ def test_search_with_filters_returns_the_intersection():
     factories.practice(title="Innovation labs in Denmark").countries.add(denmark)
     factories.practice(title="Tax forms").countries.add(portugal)
     assert found("innovation labs", Practice.objects.published().filter(countries=portugal)) == [both.title]
-
-
-def test_snippets_highlight_the_words():
-    practice = factories.practice(
-        title="Starter kit",
-        body_markdown="The kit helps public servants who are new to anticipatory innovation try it out.",
-    )
-    html = snippets([practice], "anticipatory")[practice.pk]
-    assert "<mark>anticipatory</mark>" in html.lower()
-    assert "public servants" in html
-
-
-def test_snippets_escape_the_text_around_the_marks():
-    practice = factories.practice(
-        title="Markup", body_markdown="Write &lt;script&gt; carefully, said the anticipatory team."
-    )
-    html = snippets([practice], "anticipatory")[practice.pk]
-    assert "<script>" not in html
-    assert "&lt;script&gt;" in html
-    assert html.count("<mark>") == html.count("</mark>") >= 1
-
-
-def test_misspelt_word_gets_a_suggestion_that_finds_the_practice():
-    factories.practice(title="Anticipatory innovation starter kit")
-    factories.practice(title="Tax forms")
-    assert found("anticipatroy") == []
-    suggestion = suggest("anticipatroy kit")
-    assert suggestion == "anticipatory kit"
-    assert found(suggestion) == ["Anticipatory innovation starter kit"]
-
-
-def test_no_suggestion_for_words_that_exist():
-    factories.practice(title="Anticipatory innovation")
-    assert suggest("innovation") is None
-
-
-def test_parse_reads_web_search_syntax():
-    parsed = parse('"open data" -health foresight or tax')
-    assert [[(t.text, t.negated) for t in alt] for alt in parsed.alternatives] == [
-        [("open data", False), ("health", True), ("foresight", False)],
-        [("tax", False)],
-    ]
 
 
 def test_search_plan_uses_the_gin_index():
@@ -159,46 +98,10 @@ def test_search_plan_uses_the_gin_index():
 
 
 def test_filters_apply_before_the_ranked_set_is_cut(client, monkeypatch):
-    monkeypatch.setattr("practices.search.LIMIT", 2)
+    monkeypatch.setattr("practices.search.ranking.LIMIT", 2)
     portugal, denmark = factories.country("PT"), factories.country("DK")
     older = factories.rich_practice(title="Open budgeting in Porto", countries=[portugal])
     for town in ("Aarhus", "Odense", "Aalborg"):
         factories.rich_practice(title=f"Open budgeting in {town}", countries=[denmark])
     response = client.get("/practices/", {"q": "budgeting", "country": "portugal"})
     assert [p.title for p in response.context["page"].object_list] == [older.title]
-
-
-def test_imported_practices_are_found_by_their_countries_and_themes(seed):
-    """The importer writes themes and mentions in bulk; the practice must still be findable by them."""
-    from django.core.management import call_command
-
-    from tests.conftest import FIXTURE_NOTES
-
-    call_command("import_notes", str(FIXTURE_NOTES), "--status", "published", verbosity=0)
-    practice = Practice.objects.get(note_key="sharing_and_disseminating_innovative_practices")
-    assert practice.countries.filter(code="EE").exists()
-    theme = practice.themes.order_by("name").first()
-    assert practice.title in found("Estonia")
-    assert practice.title in found(theme.name)
-    if on_postgresql():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT search_vector::text FROM practices_practice WHERE id = %s", [practice.pk])
-            vector = cursor.fetchone()[0]
-        # Countries carry weight C: present only if the vector was refreshed after the mentions were written.
-        assert re.search(r"'estonia':[0-9A-D,]*C", vector), vector
-
-
-def test_a_deferred_refresh_updates_vectors_once_at_the_end():
-    if not on_postgresql():
-        pytest.skip("stored search vectors exist only on PostgreSQL")
-    from practices.search import deferred_search_refresh
-
-    def vector(practice):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT search_vector::text FROM practices_practice WHERE id = %s", [practice.pk])
-            return cursor.fetchone()[0] or ""
-
-    with deferred_search_refresh():
-        practice = factories.practice(title="Participatory budgeting")
-        assert "budget" not in vector(practice)
-    assert "budget" in vector(practice)

@@ -7,25 +7,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.text import slugify
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-YOUTUBE_ID_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_-]{11}$", "A YouTube video id has 11 letters, digits, - or _.")
+from opsi_portal.lib.youtube import VIDEO_ID_RE, format_timestamp, watch_url
 
-
-def youtube_url(video_id, seconds=None):
-    """The watch URL of a video, at a moment when `seconds` is given."""
-    url = f"https://www.youtube.com/watch?v={video_id}"
-    if seconds is not None:
-        url += f"&t={int(seconds)}"
-    return url
-
-
-def format_timestamp(seconds):
-    """Seconds as the notes write them: HH:MM:SS."""
-    seconds = int(seconds)
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+YOUTUBE_ID_VALIDATOR = RegexValidator(VIDEO_ID_RE.pattern, "A YouTube video id has 11 letters, digits, - or _.")
 
 
 class SlugManager(models.Manager):
@@ -68,7 +55,7 @@ class Sourced(models.Model):
     def source_url(self):
         if not self.source_video_id:
             return ""
-        return youtube_url(self.source_video_id, self.source_seconds)
+        return watch_url(self.source_video_id, self.source_seconds)
 
     @property
     def source_timestamp(self):
@@ -399,19 +386,9 @@ class Toolkit(Sourced):
 
     @property
     def alias_list(self):
+        """The aliases, one a line, without blank lines or surrounding spaces."""
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
     def names(self):
         """Every name that identifies the toolkit in text: its own and its aliases."""
         return [self.name, *self.alias_list]
-
-
-def unique_slug(model, text, max_length=100):
-    """A slug for `text` not yet used by `model`, with -2, -3... appended when needed."""
-    base = slugify(text)[:max_length].strip("-") or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        suffix = f"-{n}"
-        slug = base[: max_length - len(suffix)] + suffix
-        n += 1
-    return slug

@@ -9,9 +9,10 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit, format_timestamp, youtube_url
+from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
+from opsi_portal.lib.youtube import format_timestamp, watch_url
 
-from .notes import normalise_target
+from .importing.parser import by_link_key
 from .rendering import LinkResolver, render_note
 
 
@@ -59,10 +60,10 @@ class Video(models.Model):
 
     @property
     def url(self):
-        return youtube_url(self.youtube_id)
+        return watch_url(self.youtube_id)
 
     def url_at(self, seconds):
-        return youtube_url(self.youtube_id, seconds)
+        return watch_url(self.youtube_id, seconds)
 
 
 # The public list's order, shared by the list page, downloads, feeds and the API:
@@ -169,10 +170,7 @@ class Practice(models.Model):
 
 def practice_link_resolver():
     """Wiki links resolved against the imported practices in the database (one query)."""
-    slugs = {}
-    for key, slug in Practice.objects.filter(note_key__isnull=False).values_list("note_key", "slug"):
-        slugs.setdefault(normalise_target(key), slug)
-    return LinkResolver(slugs)
+    return LinkResolver(by_link_key(Practice.objects.filter(note_key__isnull=False).values_list("note_key", "slug")))
 
 
 class ThemedPractice(TaggedItemBase):

@@ -21,7 +21,17 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from .notes import CANONICAL_TIMESTAMP_RE, WIKI_LINK_RE, humanise, normalise_target
+from opsi_portal.lib.fences import code_fence_flags
+from opsi_portal.lib.youtube import watch_url
+
+from .importing.parser import (
+    CALLOUT_MARKER,
+    CANONICAL_TIMESTAMP_RE,
+    LIST_ITEM_RE,
+    WIKI_LINK_RE,
+    humanise,
+    normalise_target,
+)
 
 ALLOWED_TAGS = {
     "a",
@@ -98,7 +108,7 @@ def sanitise(html):
     )
 
 
-CALLOUT_MARKER_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\][+-]?[ \t]*([^\n]*)\n?")
+CALLOUT_MARKER_RE = re.compile(rf"^{CALLOUT_MARKER}\n?")
 # Below this many headings a contents list is more clutter than help.
 MIN_HEADINGS_FOR_CONTENTS = 2
 HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -108,10 +118,6 @@ HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 def theme_slug(key):
     """The slug of the theme a normalised link target stands for."""
     return slugify(key)[:100] or "theme"
-
-
-def theme_url(key):
-    return reverse("practices:theme_detail", args=[theme_slug(key)])
 
 
 class LinkResolver:
@@ -190,7 +196,7 @@ class NoteLinksPreprocessor(Preprocessor):
         if not video_id:
             return self.md.htmlStash.store(f'<span class="timestamp">{label}</span>')
         seconds = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
-        href = html.escape(f"https://www.youtube.com/watch?v={video_id}&t={seconds}")
+        href = html.escape(watch_url(video_id, seconds))
         return self.md.htmlStash.store(f'<a class="timestamp" href="{href}">{label}</a>')
 
     def _wiki_link(self, m):
@@ -266,18 +272,11 @@ def _markdown():
     return md.reset()
 
 
-LIST_ITEM_RE = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+")
-
-
 def _separate_lists(text):
     """A blank line before a list that follows a paragraph, as Obsidian reads it and Markdown needs."""
-    lines = text.split("\n")
     result = []
-    in_fence = False
-    for line in lines:
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        elif not in_fence and LIST_ITEM_RE.match(line) and result:
+    for line, in_code in code_fence_flags(text.split("\n")):
+        if not in_code and LIST_ITEM_RE.match(line) and result:
             before = result[-1]
             if before.strip() and not LIST_ITEM_RE.match(before) and not before.startswith((" ", "\t", ">")):
                 result.append("")
@@ -303,8 +302,3 @@ def render_note(source, video_id=None, resolve=None):
             f"{_contents(md.toc_tokens)}</nav>\n{body}"
         )
     return sanitise(body)
-
-
-def render_markdown(source, video_id=None):
-    """Render Markdown to sanitised HTML (a note without the library's links resolved)."""
-    return render_note(source, video_id=video_id)

@@ -3,7 +3,8 @@
 import pytest
 from django.db import DatabaseError
 
-from practices.importing import Importer, import_notes
+from practices.importing import import_notes
+from practices.importing.writer import NoteWriter
 from practices.models import CountryMention, Practice, ThemedPractice
 
 pytestmark = pytest.mark.django_db
@@ -31,15 +32,15 @@ def earlier(seed):
 
 
 def break_on(monkeypatch, key, error):
-    original = Importer.write
+    original = NoteWriter.write
 
-    def write(self, note, *args, **kwargs):
-        written = original(self, note, *args, **kwargs)
-        if note.key == key:
+    def write(self, plan):
+        written = original(self, plan)
+        if plan.note.key == key:
             raise error  # after the practice, its mentions and themes are written: all must roll back
         return written
 
-    monkeypatch.setattr(Importer, "write", write)
+    monkeypatch.setattr(NoteWriter, "write", write)
 
 
 def assert_whole(key):

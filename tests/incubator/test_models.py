@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from incubator.models import Country, Participation, format_timestamp, unique_slug, youtube_url
+from incubator.models import Country, Participation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -95,14 +95,3 @@ def test_toolkit_slug_is_unique():
     factories.toolkit(slug="kit")
     with pytest.raises(IntegrityError):
         factories.toolkit(slug="kit")
-
-
-def test_helpers():
-    assert youtube_url("_HySsiq_l6A") == "https://www.youtube.com/watch?v=_HySsiq_l6A"
-    assert youtube_url("_HySsiq_l6A", 96) == "https://www.youtube.com/watch?v=_HySsiq_l6A&t=96"
-    assert format_timestamp(3725) == "01:02:05"
-    factories.organisation(slug="opsi")
-    from incubator.models import Organisation
-
-    assert unique_slug(Organisation, "OPSI") == "opsi-2"
-    assert unique_slug(Organisation, "Accelerate Estonia") == "accelerate-estonia"

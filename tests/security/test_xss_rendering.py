@@ -2,7 +2,7 @@
 
 import pytest
 
-from practices.rendering import render_markdown
+from practices.rendering import render_note
 from tests.html_safety import load_payloads, unsafe_markup, url_scheme
 
 PAYLOADS = load_payloads()
@@ -61,14 +61,14 @@ def test_url_scheme_is_read_as_a_browser_reads_it(url, scheme):
 def test_rendered_payloads_carry_no_script_handler_or_unsafe_url(place):
     problems = {}
     for payload in PAYLOADS:
-        html = render_markdown(PLACES[place].format(p=payload))
+        html = render_note(PLACES[place].format(p=payload))
         if found := unsafe_markup(html):
             problems[payload] = found
     assert problems == {}
 
 
 def test_safe_links_survive_sanitising():
-    html = render_markdown("[site](https://example.org/) [mail](mailto:opsi@example.org) [page](/practices/)")
+    html = render_note("[site](https://example.org/) [mail](mailto:opsi@example.org) [page](/practices/)")
     assert 'href="https://example.org/"' in html
     assert 'href="mailto:opsi@example.org"' in html
     assert 'href="/practices/"' in html

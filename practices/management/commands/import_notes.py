@@ -12,6 +12,8 @@ from practices.importing import import_notes
 from practices.models import Practice
 
 BAR_WIDTH = 30
+# Missing practices named in the warning; the rest are counted.
+MISSING_SHOWN = 10
 
 
 class Command(BaseCommand):
@@ -34,38 +36,47 @@ class Command(BaseCommand):
         parser.add_argument("--report", metavar="FILE", help="write every problem as JSON to FILE")
 
     def handle(self, *args, **options):
-        progress = self.progress_bar if self.stdout.isatty() and options["verbosity"] >= 1 else None
+        verbosity = options["verbosity"]
+        progress = self.progress_bar if self.stdout.isatty() and verbosity >= 1 else None
         result = import_notes(options["paths"], status=options["status"], dry_run=options["dry_run"], progress=progress)
         if progress:
             self.stdout.write("")
-        verbosity = options["verbosity"]
+        self.write_problems(result, verbosity)
+        if verbosity >= 2:
+            self.write_keys(result)
+        if result.missing and verbosity >= 1:
+            self.write_missing(result.missing)
+        if options["report"]:
+            self.write_report(options["report"], result)
+        if verbosity >= 1:
+            self.write_summary(result)
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} note(s) or path(s) failed; see the messages above")
+
+    def write_problems(self, result, verbosity):
         for problem in result.problems:
             if problem.severity == "error" or verbosity >= 2:
                 style = self.style.ERROR if problem.severity == "error" else self.style.WARNING
                 self.stderr.write(style(f"{problem.file}:{problem.line}: {problem.kind}: {problem.message}"))
-        if verbosity >= 2:
-            for label, keys in (("created", result.created), ("updated", result.updated)):
-                for key in keys:
-                    self.stdout.write(f"{label}: {key}")
-        if result.missing and verbosity >= 1:
-            shown = ", ".join(result.missing[:10]) + (" ..." if len(result.missing) > 10 else "")
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{len(result.missing)} imported practice(s) have no note in these paths; kept: {shown}"
-                )
-            )
-        if options["report"]:
-            self.write_report(options["report"], result)
+
+    def write_keys(self, result):
+        for label, keys in (("created", result.created), ("updated", result.updated)):
+            for key in keys:
+                self.stdout.write(f"{label}: {key}")
+
+    def write_missing(self, missing):
+        shown = ", ".join(missing[:MISSING_SHOWN]) + (" ..." if len(missing) > MISSING_SHOWN else "")
+        message = f"{len(missing)} imported practice(s) have no note in these paths; kept: {shown}"
+        self.stdout.write(self.style.WARNING(message))
+
+    def write_summary(self, result):
         prefix = "Dry run, nothing written. Would have: " if result.dry_run else ""
         summary = (
             f"{prefix}created {len(result.created)}, updated {len(result.updated)}, "
             f"unchanged {len(result.unchanged)}, failed {len(result.failed)}, warnings {len(result.warnings)}; "
             f"videos {result.videos}"
         )
-        if verbosity >= 1:
-            self.stdout.write(self.style.SUCCESS(summary) if not result.failed else summary)
-        if result.failed:
-            raise CommandError(f"{len(result.failed)} note(s) or path(s) failed; see the messages above")
+        self.stdout.write(self.style.SUCCESS(summary) if not result.failed else summary)
 
     def write_report(self, path, result):
         try:

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from practices.importing.parser import NoteError, decode_note, parse_note
 from practices.models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention, Video
-from practices.notes import NoteError, decode_note, parse_note
 from practices.rendering import render_note
 
 # Pieces real notes are made of, so generated text reaches the parser's interesting paths.

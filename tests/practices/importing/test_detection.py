@@ -3,8 +3,8 @@
 import pytest
 
 from incubator.models import Country
-from practices.detection import country_gazetteer, detect, find, toolkit_gazetteer
-from practices.notes import sentences_of
+from practices.importing.detection import country_gazetteer, find, toolkit_gazetteer
+from practices.importing.sentences import Sentence, sentences_of
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,8 @@ def countries():
 
 
 def codes(text, gazetteer):
-    return [code for code, _, _ in detect(text, gazetteer)]
+    """The keys `find` gives for `text` read as one untimed sentence."""
+    return [found.key for found in find([Sentence(text, None, False)], gazetteer)]
 
 
 @pytest.mark.parametrize(

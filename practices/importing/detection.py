@@ -1,6 +1,6 @@
 """Which countries and toolkits a note names, each with the sentence and moment that show it.
 
-Plain functions over `notes.Sentence`s. Matching is on whole words (`woman` is not Oman), the
+Plain functions over `sentences.Sentence`s. Matching is on whole words (`woman` is not Oman), the
 longest name wins (`Papua New Guinea`, not `Guinea`; `Nigeria`, not `Niger`), country names are
 case-sensitive (`china` is porcelain), toolkit names are not. How risky names are handled is in
 `country_names` and the README.
@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from . import country_names
-from .notes import Sentence
 
 # A risky name (Georgia, Jordan, Chad) is a country only after words like these...
 COUNTRY_CONTEXT_BEFORE_RE = re.compile(
@@ -116,8 +115,3 @@ def find(sentences, gazetteer):
                 found[key] = sentence
     order = list(found)
     return [Found(key, found[key].text, found[key].seconds) for key in order]
-
-
-def detect(text, gazetteer):
-    """`find` over a plain string treated as one untimed sentence; handy for tests and one-liners."""
-    return [(f.key, f.sentence, f.seconds) for f in find([Sentence(text, None, False)], gazetteer)]

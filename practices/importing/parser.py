@@ -2,16 +2,19 @@
 
 Plain functions with no database: `parse_note(key, text)` returns a `Note` whose body is the note's
 Markdown with every timestamp rewritten to the canonical `[HH:MM:SS]`, plus the `Problem`s found.
-Only `NoteError` escapes, for damage that leaves no note to import.
+Only `NoteError` escapes, for damage that leaves no note to import. The importer's cheap looks at a
+note before parsing it (`may_be_index`, `read_video_id`, `parse_links`) are the parser's own pieces.
 """
 
 import functools
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
+
+from opsi_portal.lib.fences import code_fence_flags
+from opsi_portal.lib.youtube import VIDEO_ID_PATTERN, VIDEO_ID_RE, format_timestamp
 
 # libyaml's safe loader when PyYAML was built with it: the same result, several times faster.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -20,7 +23,6 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PARSER_VERSION = "5"
 
 MAX_NOTE_BYTES = 1_000_000
-YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
 # YouTube does not take uploads longer than 12 hours: a timestamp past that cannot be H:M:S.
 MAX_VIDEO_HOURS = 12
@@ -37,11 +39,14 @@ BARE_TIMESTAMP_RE = re.compile(
 )
 CANONICAL_TIMESTAMP_RE = re.compile(r"\[(\d{2,}):(\d{2}):(\d{2})\](?!\()")
 FROM_LINE_RE = re.compile(r"^\s*From:\s*\[\[([^\]|]+)(?:\|[^\]]*)?\]\]\s*(?:<br\s*/?>)?\s*$", re.IGNORECASE)
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-CALLOUT_RE = re.compile(r"^\s*(?:>\s*)?\[!([A-Za-z][\w-]*)\][+-]?\s*(.*)$")
+# `[!kind] Title`, Obsidian's callout marker; rendering finds it at the start of a paragraph.
+CALLOUT_MARKER = r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*([^\n]*)"
+CALLOUT_RE = re.compile(rf"^\s*(?:>\s*)?{CALLOUT_MARKER}$")
 INDEX_VIDEO_RE = re.compile(
     r"^#{1,6}\s*\[(?P<title>[^\]]+)\]\(\s*https?://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/)"
-    r"(?P<id>[A-Za-z0-9_-]{11})[^)]*\)\s*$"
+    rf"(?P<id>{VIDEO_ID_PATTERN})[^)]*\)\s*$"
 )
 
 
@@ -88,7 +93,7 @@ class Timestamp:
 
     @property
     def text(self):
-        return format_hms(self.seconds)
+        return format_timestamp(self.seconds)
 
 
 @dataclass(frozen=True)
@@ -138,16 +143,20 @@ class Note:
         return bool(self.index_videos) and not self.video_id
 
 
-def format_hms(seconds):
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
 @functools.lru_cache(maxsize=65536)
 def normalise_target(target):
     """One key per link target: case, accents, spaces, underscores, hyphens and punctuation folded."""
     text = unicodedata.normalize("NFKD", target).encode("ascii", "ignore").decode("ascii").lower()
     text = text.replace("'", "")
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def by_link_key(pairs):
+    """{normalised key: value} of (note key, value) pairs; the first of keys that normalise alike wins."""
+    found = {}
+    for key, value in pairs:
+        found.setdefault(normalise_target(key), value)
+    return found
 
 
 def note_key_for(filename):
@@ -158,16 +167,6 @@ def note_key_for(filename):
 def humanise(target):
     """A readable spelling of a link target: underscores become spaces."""
     return " ".join(target.replace("_", " ").split())
-
-
-def content_hash(data, *context):
-    """Hash of a note's bytes and whatever else decides what the import writes."""
-    digest = hashlib.sha256(PARSER_VERSION.encode())
-    digest.update(data)
-    for part in context:
-        digest.update(b"\0")
-        digest.update(str(part).encode())
-    return digest.hexdigest()
 
 
 def decode_note(file, data, max_bytes=MAX_NOTE_BYTES):
@@ -279,30 +278,32 @@ def detect_misscaling(values):
     return ""
 
 
+def _read_value(file, source, inner, line, problems):
+    """(hours, minutes, seconds) of one timestamp found in the text, or None (reported)."""
+    # The visible text is what the reader sees and checks; data-t is the fallback.
+    seconds, remark = parse_time_fields(inner) if inner else (None, "")
+    if seconds is None:
+        seconds, remark = parse_time_fields(source)
+    elif source != inner:
+        data_seconds, _ = parse_time_fields(source)
+        if data_seconds is not None and data_seconds != seconds:
+            message = f"data-t {source!r} and text {inner!r} differ; the text is used"
+            problems.append(Problem(file, line, "timestamp-mismatch", message))
+    if seconds is None:
+        problems.append(Problem(file, line, "timestamp-invalid", f"cannot read timestamp {source!r}: {remark}"))
+        return None
+    if remark:
+        problems.append(Problem(file, line, "timestamp-extra-field", f"timestamp {source!r}: {remark}"))
+    return seconds // 3600, seconds % 3600 // 60, seconds % 60
+
+
 def parse_timestamps(file, body, first_line, scale=None):
     """Rewrite every timestamp of `body` as canonical [HH:MM:SS]; report what could not be read.
 
     `scale` forces a reading ("minutes" or "fields", see `detect_misscaling`); None detects it.
     """
     body, found, problems = read_timestamps(file, body, first_line)
-    values = []
-    for source, inner, line in found:
-        # The visible text is what the reader sees and checks; data-t is the fallback.
-        seconds, remark = parse_time_fields(inner) if inner else (None, "")
-        if seconds is None:
-            seconds, remark = parse_time_fields(source)
-        elif source != inner:
-            data_seconds, _ = parse_time_fields(source)
-            if data_seconds is not None and data_seconds != seconds:
-                message = f"data-t {source!r} and text {inner!r} differ; the text is used"
-                problems.append(Problem(file, line, "timestamp-mismatch", message))
-        if seconds is None:
-            problems.append(Problem(file, line, "timestamp-invalid", f"cannot read timestamp {source!r}: {remark}"))
-            values.append(None)
-            continue
-        if remark:
-            problems.append(Problem(file, line, "timestamp-extra-field", f"timestamp {source!r}: {remark}"))
-        values.append((seconds // 3600, seconds % 3600 // 60, seconds % 60))
+    values = [_read_value(file, source, inner, line, problems) for source, inner, line in found]
     if scale is None:
         scale = detect_misscaling([v for v in values if v is not None])
     if scale and any(v is not None for v in values):
@@ -319,7 +320,7 @@ def parse_timestamps(file, body, first_line, scale=None):
         hours, minutes, seconds = value
         total = hours * 60 + minutes if scale else hours * 3600 + minutes * 60 + seconds
         timestamps.append(Timestamp(total, line))
-        texts.append(f"[{format_hms(total)}]")
+        texts.append(f"[{format_timestamp(total)}]")
     body = re.sub(r"\x00TS(\d+)\x00", lambda m: texts[int(m.group(1))], body)
     return body, timestamps, bool(scale), problems
 
@@ -339,81 +340,118 @@ def parse_links(file, body, first_line):
     return links, problems
 
 
-def parse_structure(body, first_line):
-    """Headings, callouts and (for the index note) videos, line by line outside code fences."""
-    headings, callouts, videos = [], [], []
-    current = None
-    in_fence = False
-    for offset, line in enumerate(body.split("\n")):
-        number = first_line + offset
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
+def link_words(text):
+    """Text with each wiki link replaced by the words a reader sees."""
+    return WIKI_LINK_RE.sub(lambda m: (m.group(2) or humanise(m.group(1))).strip(), text)
+
+
+@dataclass
+class _Structure:
+    headings: list = field(default_factory=list)
+    callouts: list = field(default_factory=list)
+    videos: list = field(default_factory=list)
+    # The index video whose lines are being read: its wiki links name the notes made from it.
+    current: list | None = None
+
+    def read(self, line, number):
         video = INDEX_VIDEO_RE.match(line)
         if video:
-            current = [video.group("id"), video.group("title").strip(), [], number]
-            videos.append(current)
-            continue
+            self.current = [video.group("id"), video.group("title").strip(), [], number]
+            self.videos.append(self.current)
+            return
         heading = HEADING_RE.match(line)
         if heading:
-            current = None
-            text = WIKI_LINK_RE.sub(lambda m: (m.group(2) or humanise(m.group(1))).strip(), heading.group(2))
-            headings.append(Heading(len(heading.group(1)), text, number))
-            continue
+            self.current = None
+            self.headings.append(Heading(len(heading.group(1)), link_words(heading.group(2)), number))
+            return
         callout = CALLOUT_RE.match(line)
         if callout:
-            callouts.append(Callout(callout.group(1).lower(), callout.group(2).strip(), number))
-        if current is not None:
-            for match in WIKI_LINK_RE.finditer(line):
-                current[2].append(note_key_for(match.group(1).strip()))
-    index = [IndexVideo(vid, title, tuple(keys), line) for vid, title, keys, line in videos]
-    return headings, callouts, index
+            self.callouts.append(Callout(callout.group(1).lower(), callout.group(2).strip(), number))
+        if self.current is not None:
+            self.current[2].extend(note_key_for(m.group(1).strip()) for m in WIKI_LINK_RE.finditer(line))
 
 
-def parse_note(key, text, file=None, scale=None):
-    """Parse a note's text; raises `NoteError` only when nothing of it can be imported."""
-    file = file or f"{key}.md"
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise NoteError(Problem(file, 0, "empty", "the note is empty", "error"))
-    front, body, first_line, problems = split_front_matter(file, text)
+def parse_structure(body, first_line):
+    """Headings, callouts and (for the index note) videos, line by line outside code fences."""
+    structure = _Structure()
+    for offset, (line, in_code) in enumerate(code_fence_flags(body.split("\n"))):
+        if not in_code:
+            structure.read(line, first_line + offset)
+    index = [IndexVideo(vid, title, tuple(keys), line) for vid, title, keys, line in structure.videos]
+    return structure.headings, structure.callouts, index
+
+
+def title_of(file, key, front, problems):
+    """The front matter's title on one line, or the file name's words when it has none."""
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
         if title is not None:
             problems.append(Problem(file, 2, "title-invalid", "title is not text; the file name is used"))
         title = humanise(key)
-    title = " ".join(title.split())
-    video_id = front.get("videoId") or front.get("videoid") or ""
-    video_id = str(video_id).strip()
-    if video_id and not YOUTUBE_ID_RE.match(video_id):
-        problems.append(Problem(file, 2, "video-id-invalid", f"videoId {video_id!r} is not a YouTube id"))
-        video_id = ""
+    return " ".join(title.split())[:300]
 
-    channel = ""
+
+def video_id_of(file, front, problems):
+    """The front matter's YouTube id, or "" (reported) when it is not one."""
+    video_id = str(front.get("videoId") or front.get("videoid") or "").strip()
+    if video_id and not VIDEO_ID_RE.match(video_id):
+        problems.append(Problem(file, 2, "video-id-invalid", f"videoId {video_id!r} is not a YouTube id"))
+        return ""
+    return video_id
+
+
+def read_video_id(text):
+    """A note's videoId from its front matter alone, without parsing the rest ("" when none)."""
+    try:
+        front = split_front_matter("", normalise_newlines(text))[0]
+    except NoteError:
+        return ""
+    return video_id_of("", front, [])
+
+
+def may_be_index(text):
+    """Cheap test for the channel's index note (video headings, no videoId); parsing confirms it."""
+    return "youtube.com/watch" in text and "videoId" not in text[:1000]
+
+
+def split_from_line(body):
+    """(channel named by the `From: [[channel]]` line among the first lines, body with it blanked)."""
     lines = body.split("\n")
     for index, line in enumerate(lines[:5]):
         match = FROM_LINE_RE.match(line)
         if match:
             # Blanked, not deleted, so the lines below keep their numbers in problems.
-            channel = match.group(1).strip()
             lines[index] = ""
-            body = "\n".join(lines)
-            break
+            return match.group(1).strip(), "\n".join(lines)
         if line.strip():
             break
+    return "", body
+
+
+def normalise_newlines(text):
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_note(key, text, file=None, scale=None):
+    """Parse a note's text; raises `NoteError` only when nothing of it can be imported."""
+    file = file or f"{key}.md"
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise NoteError(Problem(file, 0, "empty", "the note is empty", "error"))
+    front, body, first_line, problems = split_front_matter(file, text)
+    title = title_of(file, key, front, problems)
+    video_id = video_id_of(file, front, problems)
+    channel, body = split_from_line(body)
     body, timestamps, misscaled, timestamp_problems = parse_timestamps(file, body, first_line, scale)
     links, link_problems = parse_links(file, body, first_line)
     headings, callouts, index_videos = parse_structure(body, first_line)
-    body = body.strip("\n") + "\n"
     return Note(
         key=key,
         file=file,
-        title=title[:300],
+        title=title,
         video_id=video_id,
         channel=channel,
-        body=body,
+        body=body.strip("\n") + "\n",
         front_matter=front,
         links=links,
         timestamps=timestamps,
@@ -423,103 +461,3 @@ def parse_note(key, text, file=None, scale=None):
         misscaled=misscaled,
         problems=problems + timestamp_problems + link_problems,
     )
-
-
-def plain_text(markdown_text):
-    """Markdown of a note as plain text: links as their words, timestamps, tags and markup removed."""
-    text = WIKI_LINK_RE.sub(lambda m: (m.group(2) or humanise(m.group(1))).strip(), markdown_text)
-    text = CANONICAL_TIMESTAMP_RE.sub("", text)
-    text = re.sub(r"<[^>]*>", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[![\w-]+\][+-]?", "", text)
-    text = re.sub(r"(\*\*|__|\*|`|~~|==)", "", text)
-    text = re.sub(r"^\s*(?:#{1,6}|>|[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
-    return text
-
-
-def tidy(text):
-    """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs."""
-    text = " ".join(text.split())
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    text = re.sub(r"(?:,\s*)+(?=[.!?;:]|$)", "", text)
-    return re.sub(r"(?:,\s*){2,}", ", ", text)
-
-
-def summary_of(body, limit=300):
-    """The first paragraph of a note as plain text, cut at a word near `limit` characters."""
-    for block in re.split(r"\n\s*\n", body):
-        stripped = block.strip()
-        if not stripped or stripped.startswith(("#", "<", "```", "---", "|")):
-            continue
-        text = tidy(plain_text(stripped))
-        if not text:
-            continue
-        if len(text) <= limit:
-            return text
-        cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-        return cut + "…"
-    return ""
-
-
-SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[*]*[A-Z0-9])")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    seconds: int | None
-    heading: bool
-
-
-def sentences_of(body):
-    """Every sentence of a note's body with its nearest timestamp, in order, headings marked."""
-    result = []
-    in_fence = False
-    blocks = []
-    current = []
-    for line in body.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        if HEADING_RE.match(line) or not line.strip() or re.match(r"^\s*(?:[-+*]|\d+[.)])\s+", line):
-            if current:
-                blocks.append((" ".join(current), False))
-                current = []
-            if HEADING_RE.match(line):
-                blocks.append((line, True))
-            elif line.strip():
-                current.append(line)
-            continue
-        current.append(line)
-    if current:
-        blocks.append((" ".join(current), False))
-
-    previous = None
-    for block, heading in blocks:
-        pieces = [block] if heading else SENTENCE_END_RE.split(block)
-        pending = []
-        for piece in pieces:
-            stamps = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in CANONICAL_TIMESTAMP_RE.findall(piece)]
-            text = tidy(plain_text(piece))
-            if not text:
-                continue
-            if stamps:
-                previous = stamps[0]
-                for index in pending:
-                    result[index] = Sentence(result[index].text, stamps[0], result[index].heading)
-                pending = []
-                result.append(Sentence(text, stamps[0], heading))
-            else:
-                pending.append(len(result))
-                result.append(Sentence(text, previous, heading))
-    # A heading or untimed sentence takes the next timestamp when none came before it.
-    following = None
-    for index in range(len(result) - 1, -1, -1):
-        sentence = result[index]
-        if sentence.seconds is None and following is not None:
-            result[index] = Sentence(sentence.text, following, sentence.heading)
-        elif sentence.seconds is not None:
-            following = sentence.seconds
-    return result

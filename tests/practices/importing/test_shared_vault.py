@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from practices.importing.parser import parse_note
 from practices.models import CountryMention, Practice, Video
-from practices.notes import parse_note
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_notes]
 

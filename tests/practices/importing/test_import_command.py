@@ -318,7 +318,7 @@ def test_a_file_name_too_long_for_a_key_is_refused_clearly(tmp_path):
 
 @pytest.mark.django_db
 def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path, monkeypatch):
-    monkeypatch.setattr("practices.importing.MAX_NOTE_BYTES", 100)
+    monkeypatch.setattr("practices.importing.files.MAX_NOTE_BYTES", 100)
     (tmp_path / "big.md").write_text(note(body="x" * 200))
     (tmp_path / "small.md").write_text("---\ntitle: S\n---\nHi.\n")
     output, _ = run_failing(tmp_path)

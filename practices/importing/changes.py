@@ -1,0 +1,140 @@
+"""What changed since the last import: note hashes, slugs for new notes, theme names, timestamp scale.
+
+Plain functions and no database: the run gives them what it read from the database.
+"""
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from opsi_portal.lib.slugs import unique_slug
+from opsi_portal.lib.youtube import format_timestamp
+
+from ..rendering import RENDER_VERSION, theme_slug
+from .parser import PARSER_VERSION, NoteError, Problem, humanise, normalise_target, parse_note, read_video_id
+
+# A note whose timestamps run this many times past the typical end of its video's other notes...
+OUTLIER_FACTOR = 2
+# ...among at least this many notes of the video, is read as MM:SS when that fits the video.
+MIN_NOTES_FOR_VIDEO_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An imported practice as the database has it: id, slug and the hash of what it was made from."""
+
+    pk: int
+    slug: str
+    note_hash: str
+
+
+def content_hash(data, *context):
+    """Hash of a note's bytes and whatever else decides what the import writes."""
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    digest.update(data)
+    for part in context:
+        digest.update(b"\0")
+        digest.update(str(part).encode())
+    return digest.hexdigest()
+
+
+def note_hash(data, status, video_id, linked_slugs, toolkit_signature):
+    """The hash of a note in its context: the same hash means the import would write the same."""
+    context = [status or "", video_id, linked_slugs, toolkit_signature, RENDER_VERSION]
+    return content_hash(data, json.dumps(context))
+
+
+def toolkit_signature(names):
+    """A fingerprint of every toolkit's names: a new alias changes what every note mentions."""
+    return hashlib.sha256(json.dumps(sorted(names)).encode()).hexdigest()
+
+
+def allocate_slugs(keys, imported, taken, max_length):
+    """Slug by note key: the practice's own for imported notes, a free one for new notes (`taken` grows)."""
+    slugs = {key: row.slug for key, row in imported.items()}
+    for key in keys:
+        if key not in slugs:
+            slugs[key] = unique_slug(normalise_target(key), taken, max_length, fallback="practice")
+    return slugs
+
+
+def practice_links_of(key, links, practice_slugs):
+    """The normalised keys of the practices a note links to (not itself), sorted."""
+    own = normalise_target(key)
+    return sorted({link.key for link in links if link.key in practice_slugs and link.key != own})
+
+
+def theme_names(links_by_note):
+    """For each theme slug, the spelling the notes use most for it (link targets and matching link texts)."""
+    counts = defaultdict(Counter)
+    for links in links_by_note:
+        for link in links:
+            slug = theme_slug(link.key)
+            counts[slug][humanise(link.target)] += 1
+            if normalise_target(link.text) == link.key:
+                counts[slug][link.text] += 1
+    names = {}
+    for slug, spellings in counts.items():
+        best = spellings.most_common(1)[0][0]
+        names[slug] = best[:1].upper() + best[1:]
+    return names
+
+
+def video_ends(texts, videos):
+    """Where the notes among `texts` that belong to one of `videos` end, by video id, as parsed."""
+    ends = defaultdict(list)
+    for key, text in texts.items():
+        # The front matter alone says whether the note matters; only those are parsed.
+        if read_video_id(text) not in videos:
+            continue
+        try:
+            note = parse_note(key, text)
+        except NoteError:
+            continue
+        if note.video_id in videos:
+            ends[note.video_id].append(max((t.seconds for t in note.timestamps), default=0))
+    return ends
+
+
+def _misscaling_message(end, typical):
+    return (
+        f"timestamps run to {format_timestamp(end)} but the video's other notes end near "
+        f"{format_timestamp(typical)}; HH:MM:SS read as MM:SS (last field dropped)"
+    )
+
+
+def _rescaled(note, text, typical):
+    """The note read as MM:SS when that brings it near the video's typical end, else None."""
+    end = max(t.seconds for t in note.timestamps)
+    if note.misscaled or end <= OUTLIER_FACTOR * typical:
+        return None
+    candidate = parse_note(note.key, text, file=note.file, scale="fields")
+    if max(t.seconds for t in candidate.timestamps) > OUTLIER_FACTOR * typical:
+        return None
+    message = _misscaling_message(end, typical)
+    candidate.problems = [
+        Problem(p.file, p.line, p.kind, message) if p.kind == "timestamps-misscaled" else p for p in candidate.problems
+    ]
+    return candidate
+
+
+def rescale_outliers(notes, texts, other_ends=None):
+    """Correct notes whose timestamps run far past the other notes of the same video.
+
+    `other_ends` gives, by video id, where the video's notes that were not parsed end.
+    """
+    other_ends = other_ends or {}
+    by_video = defaultdict(list)
+    for note in notes.values():
+        if note.video_id and note.timestamps:
+            by_video[note.video_id].append(note)
+    for video_id, group in by_video.items():
+        ends = sorted([max(t.seconds for t in note.timestamps) for note in group] + other_ends.get(video_id, []))
+        if len(ends) < MIN_NOTES_FOR_VIDEO_LENGTH:
+            continue
+        typical = ends[len(ends) // 2]
+        for note in group:
+            candidate = _rescaled(note, texts[note.key], typical)
+            if candidate is not None:
+                notes[note.key] = candidate

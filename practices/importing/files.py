@@ -1,0 +1,110 @@
+"""Reading a vault: which files are notes, and their bytes and text, each checked for size and encoding."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .parser import MAX_NOTE_BYTES, NoteError, Problem, decode_note, note_key_for
+
+# Tools' own folders in a vault: never notes.
+SKIPPED_DIRECTORIES = {".git", ".obsidian", ".trash", "node_modules", "__pycache__"}
+
+
+@dataclass
+class Source:
+    """A note file as read: where it is, its key and its bytes."""
+
+    path: Path
+    key: str
+    data: bytes
+
+
+def collect_files(paths):
+    """Markdown files under `paths` (files or folders, recursive), and problems with the paths."""
+    files, problems = [], []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            if path.is_symlink():
+                path.resolve(strict=True)
+            exists = path.exists()
+        except (OSError, RuntimeError) as error:
+            problems.append(Problem(str(path), 0, "path-unreadable", f"cannot follow the path: {error}", "error"))
+            continue
+        if not exists:
+            problems.append(Problem(str(path), 0, "path-missing", "no such file or folder", "error"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            files.extend(_walk(path, problems))
+    return files, problems
+
+
+def _walk(folder, problems):
+    seen = set()
+    found = []
+
+    def unreadable(error):
+        problems.append(Problem(str(error.filename), 0, "path-unreadable", f"cannot read the folder: {error}", "error"))
+
+    for root, dirs, names in os.walk(folder, followlinks=True, onerror=unreadable):
+        stat = os.stat(root)
+        if (stat.st_dev, stat.st_ino) in seen:
+            problems.append(Problem(root, 0, "symlink-loop", "folder reached again through a symbolic link; skipped"))
+            dirs[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRECTORIES and not d.startswith("."))
+        found.extend(Path(root) / name for name in sorted(names) if name.lower().endswith(".md"))
+    return found
+
+
+def _refusal(path, key, max_key_length, sources):
+    """Why the file at `path` cannot be a note under `key`, as a Problem, or None."""
+    if len(key) > max_key_length:
+        message = f"the file name is longer than {max_key_length} characters, too long for a note key"
+        return Problem(str(path), 0, "key-too-long", message, "error")
+    if key in sources:
+        message = f"another note has the key {key!r}: {sources[key].path}"
+        return Problem(str(path), 0, "duplicate-key", message, "error")
+    return None
+
+
+def _read(path):
+    """The file's bytes; refused (NoteError) by size before reading: a huge file must not be loaded."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTE_BYTES:
+            raise NoteError(
+                Problem(str(path), 0, "too-large", f"{size} bytes, over the limit of {MAX_NOTE_BYTES}", "error")
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise NoteError(Problem(str(path), 0, "unreadable", f"cannot read the file: {error}", "error")) from None
+
+
+def read_sources(files, result, max_key_length):
+    """Each file's bytes under its key; unreadable files and repeated keys are reported and left out."""
+    sources = {}
+    for path in files:
+        key = note_key_for(path.name)
+        problem = _refusal(path, key, max_key_length, sources)
+        if problem is None:
+            try:
+                sources[key] = Source(path, key, _read(path))
+                continue
+            except NoteError as error:
+                problem = error.problem
+        result.fail(key, problem)
+    return sources
+
+
+def decode_sources(sources, result):
+    """Each note's text by key; files that are not text are reported and left out."""
+    texts = {}
+    for key, source in sources.items():
+        try:
+            texts[key] = decode_note(str(source.path), source.data)
+        except NoteError as error:
+            result.fail(key, error.problem)
+    return texts

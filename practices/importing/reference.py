@@ -1,0 +1,83 @@
+"""The records notes refer to (countries, toolkits, themes, videos), loaded once per run and cached.
+
+A cache entry made inside a note's transaction is forgotten when that transaction rolls back, so a
+later note never points at a row that was never committed.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from incubator.models import Country, Toolkit
+
+from ..models import Theme, Video
+from . import detection
+from .changes import toolkit_signature
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A gazetteer that finds records in text, and each record's id by its key (code or slug)."""
+
+    gazetteer: detection.Gazetteer
+    pks: dict
+    signature: str = ""
+
+
+class ReferenceData:
+    """Reference records for one run, each kind read from the database the first time a note needs it."""
+
+    def __init__(self):
+        self.video_pks = {}
+        self._themes = None
+        self._theme_names = set()
+        self._undo = []
+
+    @cached_property
+    def countries(self):
+        rows = list(Country.objects.values_list("code", "name", "id"))
+        gazetteer = detection.country_gazetteer((code, name) for code, name, _ in rows)
+        return Lookup(gazetteer, {str(code): pk for code, _, pk in rows})
+
+    @cached_property
+    def toolkits(self):
+        toolkits = list(Toolkit.objects.only("slug", "name", "aliases"))
+        names = [(toolkit.slug, toolkit.names()) for toolkit in toolkits]
+        pks = {toolkit.slug: toolkit.pk for toolkit in toolkits}
+        return Lookup(detection.toolkit_gazetteer(names), pks, toolkit_signature(names))
+
+    def begin_note(self):
+        """Start a note's transaction: cache entries from now on are undone by `rollback_note`."""
+        self._undo = []
+
+    def rollback_note(self):
+        for cache, key in self._undo:
+            cache.pop(key, None)
+        self._undo = []
+
+    def video_pk(self, video_id):
+        """The id of the video, created (in the note's transaction) when the index did not list it."""
+        if not video_id:
+            return None
+        if video_id not in self.video_pks:
+            self.video_pks[video_id] = Video.objects.get_or_create(youtube_id=video_id)[0].pk
+            self._undo.append((self.video_pks, video_id))
+        return self.video_pks[video_id]
+
+    def theme_pks(self, slugs, names):
+        """Theme ids by slug, creating the missing themes under the spelling the notes use most."""
+        if self._themes is None:
+            rows = Theme.objects.values_list("slug", "id", "name")
+            self._themes = {slug: pk for slug, pk, _ in rows}
+            self._theme_names = {name.casefold() for _, _, name in rows}
+        for slug in slugs:
+            if slug not in self._themes:
+                self._themes[slug] = self._create_theme(slug, names).pk
+                self._undo.append((self._themes, slug))
+        return self._themes
+
+    def _create_theme(self, slug, names):
+        name = (names.get(slug) or slug.replace("-", " ").capitalize())[:90]
+        if name.casefold() in self._theme_names:
+            name = f"{name} ({slug})"[:100]
+        self._theme_names.add(name.casefold())
+        return Theme.objects.create(name=name, slug=slug)

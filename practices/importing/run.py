@@ -1,0 +1,266 @@
+"""One run of the import: the steps in order, from paths to written practices and a result.
+
+Read the files (`files`), parse the channel's index notes and upsert their videos, skip notes whose
+hash says nothing changed (`changes`), parse the rest (`parser`), correct timestamp scales, write
+each note in its own transaction (`writer`), then the links between practices, the search vectors
+and the data version.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from opsi_portal.caching import bump_data_version
+
+from ..models import Practice, Video
+from ..rendering import LinkResolver
+from ..search import deferred_search_refresh, refresh_search_vector
+from . import changes
+from .files import collect_files, decode_sources, read_sources
+from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
+from .reference import ReferenceData
+from .writer import NotePlan, NoteWriter, write_links
+
+MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
+MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
+
+
+@dataclass
+class ImportResult:
+    """What a run did (or, in a dry run, would do), and every problem it met."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    videos: int = 0
+    dry_run: bool = False
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.severity != "error"]
+
+    def fail(self, key, problem):
+        self.failed.append(key)
+        self.problems.append(problem)
+
+
+@dataclass
+class Vault:
+    """The notes of a run as read: bytes and text by note key."""
+
+    sources: dict
+    texts: dict
+
+    def file(self, key):
+        return str(self.sources[key].path)
+
+
+@dataclass
+class Context:
+    """What every topic note is imported against: slugs, link targets, videos and theme names."""
+
+    imported: dict  # note key -> changes.Imported
+    slugs: dict  # note key -> practice slug
+    practice_slugs: dict  # normalised note key -> practice slug
+    videos: dict  # note key -> video id named by the index
+    links: dict  # note key -> its wiki links
+    theme_names: dict
+
+
+class Importer:
+    """One run of the import; see `import_notes`."""
+
+    def __init__(self, status=None, dry_run=False, progress=None):
+        self.status = status
+        self.dry_run = dry_run
+        self.progress = progress or (lambda done, total: None)
+        self.result = ImportResult(dry_run=dry_run)
+        self.reference = ReferenceData()
+
+    def run(self, paths):
+        vault = self.read(paths)
+        index_keys, videos = self.read_index(vault)
+        topic_keys = [key for key in vault.texts if key not in index_keys]
+        context = self.context(vault, topic_keys, videos)
+        hashes = self.hashes(vault, topic_keys, context)
+        notes = self.parse_changed(vault, [key for key in topic_keys if key not in self.result.unchanged], videos)
+        if not self.dry_run:
+            self.write(notes, hashes, context)
+        else:
+            for note in notes.values():
+                (self.result.updated if note.key in context.imported else self.result.created).append(note.key)
+        return self.result
+
+    def read(self, paths):
+        files, problems = collect_files(paths)
+        for problem in problems:
+            self.result.problems.append(problem)
+            if problem.severity == "error":
+                self.result.failed.append(problem.file)
+        sources = read_sources(files, self.result, MAX_KEY_LENGTH)
+        return Vault(sources, decode_sources(sources, self.result))
+
+    def parse(self, vault, keys):
+        """Parsed notes for `keys`; those that cannot be parsed are reported and left out."""
+        notes = {}
+        for key in keys:
+            try:
+                notes[key] = parse_note(key, vault.texts[key], file=vault.file(key))
+            except NoteError as error:
+                self.result.fail(key, error.problem)
+        return notes
+
+    def read_index(self, vault):
+        """The index notes first (they name videos and which note came from which): keys, note -> video."""
+        candidates = [key for key, text in vault.texts.items() if may_be_index(text)]
+        parsed = self.parse(vault, candidates)
+        index_notes = [note for note in parsed.values() if note.is_index]
+        for note in index_notes:
+            self.result.problems.extend(note.problems)
+        # A candidate that failed to parse is neither an index nor a topic note.
+        done = {note.key for note in index_notes} | {key for key in candidates if key not in parsed}
+        return done, self.upsert_videos(index_notes)
+
+    def context(self, vault, topic_keys, videos):
+        rows = Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id", "slug", "note_hash")
+        imported = {key: changes.Imported(pk, slug, note_hash) for key, pk, slug, note_hash in rows}
+        taken = set(Practice.objects.values_list("slug", flat=True))
+        slugs = changes.allocate_slugs(topic_keys, imported, taken, MAX_SLUG_LENGTH)
+        links = {key: parse_links(vault.file(key), vault.texts[key], 1)[0] for key in topic_keys}
+        self.result.missing = sorted(
+            key for key in imported if key not in vault.texts and key not in self.result.failed
+        )
+        return Context(imported, slugs, by_link_key(slugs.items()), videos, links, changes.theme_names(links.values()))
+
+    def hashes(self, vault, topic_keys, context):
+        """Each topic note's hash; an unchanged note (same bytes, same context) is skipped before parsing."""
+        hashes = {}
+        for key in topic_keys:
+            practice_links = changes.practice_links_of(key, context.links[key], context.practice_slugs)
+            hashes[key] = changes.note_hash(
+                vault.sources[key].data,
+                self.status,
+                context.videos.get(key, ""),
+                [(k, context.practice_slugs[k]) for k in practice_links],
+                self.reference.toolkits.signature,
+            )
+            imported = context.imported.get(key)
+            if imported and imported.note_hash == hashes[key]:
+                self.result.unchanged.append(key)
+        return hashes
+
+    def parse_changed(self, vault, keys, videos):
+        notes = self.parse(vault, keys)
+        changed_videos = {note.video_id for note in notes.values() if note.video_id}
+        unchanged = {key: vault.texts[key] for key in self.result.unchanged}
+        changes.rescale_outliers(notes, vault.texts, changes.video_ends(unchanged, changed_videos))
+        for note in notes.values():
+            self.result.problems.extend(note.problems)
+            self.check_video(note, videos)
+        return notes
+
+    def check_video(self, note, videos):
+        listed = videos.get(note.key)
+        if note.video_id and listed and listed != note.video_id:
+            message = f"videoId {note.video_id} but the index lists the note under {listed}; videoId is used"
+            self.result.problems.append(Problem(note.file, 2, "video-conflict", message))
+
+    def write(self, notes, hashes, context):
+        writer = NoteWriter(self.reference, self.status, context.theme_names, LinkResolver(context.practice_slugs))
+        pending = []
+        for done, note in enumerate(notes.values(), 1):
+            self.progress(done, len(notes))
+            plan = self.plan(note, hashes[note.key], context)
+            written = self.write_note(writer, plan)
+            if written is not None:
+                (self.result.updated if plan.imported else self.result.created).append(note.key)
+                pending.append(written)
+        if pending:
+            practice_pks = Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id")
+            write_links(pending, by_link_key(practice_pks), self.result)
+            # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
+            refresh_search_vector([item.practice_pk for item in pending])
+            bump_data_version()
+
+    def plan(self, note, note_hash, context):
+        practice_links = changes.practice_links_of(note.key, note.links, context.practice_slugs)
+        video_id = note.video_id or context.videos.get(note.key, "")
+        imported = context.imported.get(note.key)
+        return NotePlan(note, imported, context.slugs[note.key], video_id, note_hash, practice_links)
+
+    def write_note(self, writer, plan):
+        """One note in its own transaction; a failure is reported and leaves nothing of the note."""
+        self.reference.begin_note()
+        try:
+            with transaction.atomic():
+                return writer.write(plan)
+        except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
+            self.reference.rollback_note()
+            self.result.fail(
+                plan.note.key, Problem(plan.note.file, 0, "write-failed", f"not imported: {error}", "error")
+            )
+            return None
+
+    def upsert_videos(self, index_notes):
+        """Videos of the index notes, with titles; returns note key -> video id."""
+        titles, channels, by_note = {}, {}, {}
+        for index in index_notes:
+            for video in index.index_videos:
+                titles[video.youtube_id] = video.title[: Video._meta.get_field("title").max_length]
+                channels[video.youtube_id] = index.key
+                for key in video.note_keys:
+                    by_note.setdefault(key, video.youtube_id)
+        self.result.videos = len(titles)
+        if not self.dry_run and titles:
+            self.reference.video_pks.update(save_videos(titles, channels))
+        return by_note
+
+
+def save_videos(titles, channels):
+    """Create or update the videos by id with their titles and channels; returns their ids by YouTube id."""
+    existing = {v.youtube_id: v for v in Video.objects.filter(youtube_id__in=list(titles))}
+    changed = []
+    for youtube_id, title in titles.items():
+        video = existing.get(youtube_id)
+        channel = channels.get(youtube_id, "")
+        if video is None:
+            existing[youtube_id] = Video(youtube_id=youtube_id, title=title, channel=channel)
+        elif (title and video.title != title) or (channel and video.channel != channel):
+            video.title = title or video.title
+            video.channel = channel or video.channel
+            changed.append(video)
+    Video.objects.bulk_create([v for v in existing.values() if v.pk is None], ignore_conflicts=True)
+    Video.objects.bulk_update(changed, ["title", "channel"])
+    return dict(Video.objects.filter(youtube_id__in=list(titles)).values_list("youtube_id", "id"))
+
+
+@contextmanager
+def relaxed_commits():
+    """On PostgreSQL, commits that do not wait for the disk, for this connection and this run only.
+
+    Each note is still its own all-or-nothing transaction; a crash may lose the last moments of
+    commits, which the next (idempotent) import writes again. It makes one commit per note cheap.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def import_notes(paths, status=None, dry_run=False, progress=None):
+    """Import the notes under `paths`; returns an `ImportResult`. See the package docstring.
+
+    `status` is what imported practices should be; None makes new ones drafts and leaves others be.
+    """
+    with relaxed_commits(), deferred_search_refresh():
+        return Importer(status=status, dry_run=dry_run, progress=progress).run(paths)

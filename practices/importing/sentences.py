@@ -1,0 +1,110 @@
+"""A note's Markdown as plain prose: its summary, and its sentences with the moments they were said."""
+
+import re
+from dataclasses import dataclass
+
+from opsi_portal.lib.fences import code_fence_flags
+
+from .parser import CANONICAL_TIMESTAMP_RE, HEADING_RE, LIST_ITEM_RE, link_words
+
+
+def plain_text(markdown_text):
+    """Markdown of a note as plain text: links as their words, timestamps, tags and markup removed."""
+    text = link_words(markdown_text)
+    text = CANONICAL_TIMESTAMP_RE.sub("", text)
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[![\w-]+\][+-]?", "", text)
+    text = re.sub(r"(\*\*|__|\*|`|~~|==)", "", text)
+    text = re.sub(r"^\s*(?:#{1,6}|>|[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
+    return text
+
+
+def tidy(text):
+    """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs."""
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    text = re.sub(r"(?:,\s*)+(?=[.!?;:]|$)", "", text)
+    return re.sub(r"(?:,\s*){2,}", ", ", text)
+
+
+def summary_of(body, limit=300):
+    """The first paragraph of a note as plain text, cut at a word near `limit` characters."""
+    for block in re.split(r"\n\s*\n", body):
+        stripped = block.strip()
+        if not stripped or stripped.startswith(("#", "<", "```", "---", "|")):
+            continue
+        text = tidy(plain_text(stripped))
+        if not text:
+            continue
+        if len(text) <= limit:
+            return text
+        cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+        return cut + "…"
+    return ""
+
+
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[*]*[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    seconds: int | None
+    heading: bool
+
+
+def _blocks(body):
+    """(text, is_heading) of each paragraph, list item and heading outside code, in order."""
+    blocks, current = [], []
+    for line, in_code in code_fence_flags(body.split("\n")):
+        if in_code:
+            continue
+        heading = HEADING_RE.match(line)
+        if heading or not line.strip() or LIST_ITEM_RE.match(line):
+            if current:
+                blocks.append((" ".join(current), False))
+                current = []
+            if heading:
+                blocks.append((line, True))
+                continue
+        if line.strip():
+            current.append(line)
+    if current:
+        blocks.append((" ".join(current), False))
+    return blocks
+
+
+def _timed_sentences(blocks):
+    """Sentences with the last timestamp before them; those before a block's first one take it."""
+    result, previous = [], None
+    for block, heading in blocks:
+        pending = []
+        for piece in [block] if heading else SENTENCE_END_RE.split(block):
+            stamps = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in CANONICAL_TIMESTAMP_RE.findall(piece)]
+            text = tidy(plain_text(piece))
+            if not text:
+                continue
+            if stamps:
+                previous = stamps[0]
+                for index in pending:
+                    result[index] = Sentence(result[index].text, stamps[0], result[index].heading)
+                pending = []
+            else:
+                pending.append(len(result))
+            result.append(Sentence(text, stamps[0] if stamps else previous, heading))
+    return result
+
+
+def sentences_of(body):
+    """Every sentence of a note's body with its nearest timestamp, in order, headings marked."""
+    result = _timed_sentences(_blocks(body))
+    # A heading or untimed sentence takes the next timestamp when none came before it.
+    following = None
+    for index in range(len(result) - 1, -1, -1):
+        sentence = result[index]
+        if sentence.seconds is None and following is not None:
+            result[index] = Sentence(sentence.text, following, sentence.heading)
+        elif sentence.seconds is not None:
+            following = sentence.seconds
+    return result

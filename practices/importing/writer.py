@@ -1,0 +1,223 @@
+"""Writing one note: its practice's fields, mentions and themes, in three-way merges with the curator.
+
+What the last import wrote is kept in `Practice.import_snapshot`. A field, mention or theme that
+differs from it was changed by a curator and is left alone; the rest follows the note.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
+from ..rendering import render_note, theme_slug
+from . import detection
+from .parser import Problem, normalise_target
+from .sentences import sentences_of, summary_of
+
+# Each kind of mention: its model, the field naming the record, and the name of its reference
+# data (`ReferenceData.countries`) and of its keys in the snapshot.
+MENTIONS = (
+    (CountryMention, "country", "countries"),
+    (ToolkitMention, "toolkit", "toolkits"),
+)
+# Fields the import sets and a curator may change; `source_video` is merged the same way.
+FIELDS = ("title", "summary", "status", "body_markdown")
+
+
+@dataclass
+class NotePlan:
+    """What the run decided for one changed note before writing it."""
+
+    note: object  # parser.Note
+    imported: object  # changes.Imported, None for a new practice
+    slug: str
+    video_id: str
+    note_hash: str
+    practice_links: list
+
+
+@dataclass
+class LinksToWrite:
+    """A written practice's links to other practices, written once every practice of the run exists."""
+
+    practice_pk: int
+    links: list
+    before: list
+    created: bool
+
+
+def imported_values(note, video_id, practice_links, status, reference):
+    """What the note says the practice should be: fields, detected mentions, themes and links."""
+    sentences = sentences_of(note.body)
+    channel = normalise_target(note.channel or "\0")
+    themes = []
+    for link in note.links:
+        if link.key not in practice_links and link.key != channel and theme_slug(link.key) not in themes:
+            themes.append(theme_slug(link.key))
+    countries = detection.find(sentences, reference.countries.gazetteer)
+    toolkits = detection.find(sentences, reference.toolkits.gazetteer)
+    return {
+        "title": note.title,
+        "summary": summary_of(note.body),
+        "status": status or Practice.Status.DRAFT,
+        "body_markdown": note.body,
+        "source_video": video_id,
+        "countries": {f.key: [f.sentence, f.seconds] for f in countries},
+        "toolkits": {f.key: [f.sentence, f.seconds] for f in toolkits},
+        "themes": themes,
+        "links": practice_links,
+    }
+
+
+def snapshot_of(new):
+    """What `import_snapshot` keeps of the imported values: enough to tell a curator's change later."""
+    snapshot = {name: new[name] for name in (*FIELDS, "source_video")}
+    snapshot.update(
+        countries=sorted(new["countries"]),
+        toolkits=sorted(new["toolkits"]),
+        themes=new["themes"],
+        links=new["links"],
+    )
+    return snapshot
+
+
+class NoteWriter:
+    """Writes the practices of one run, one note per call, each inside the caller's transaction."""
+
+    def __init__(self, reference, status, theme_names, resolver):
+        self.reference = reference
+        self.status = status
+        self.theme_names = theme_names
+        self.resolver = resolver
+
+    def write(self, plan):
+        """Create or update the practice of `plan.note`; returns its links, for `write_links`."""
+        new = imported_values(plan.note, plan.video_id, plan.practice_links, self.status, self.reference)
+        created = plan.imported is None
+        practice, previous = self._practice(plan, new)
+        self._merge_fields(practice, previous, new, created, self.reference.video_pk(plan.video_id))
+        practice.note_hash = plan.note_hash
+        practice.import_snapshot = snapshot_of(new)
+        practice.set_rendered_body(
+            render_note(practice.body_markdown, video_id=plan.video_id or None, resolve=self.resolver)
+        )
+        practice.save()
+        for model, name, kind in MENTIONS:
+            pks = getattr(self.reference, kind).pks
+            merge_mentions(practice, model, name, pks, new[kind], previous.get(kind, []), created)
+        self._merge_themes(practice, new["themes"], previous.get("themes", []), created)
+        return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created)
+
+    def _practice(self, plan, new):
+        """The practice to write and what the last import wrote into it ({} for a new one)."""
+        if plan.imported is None:
+            return Practice(slug=plan.slug, note_key=plan.note.key), {}
+        practice = Practice.objects.select_related("source_video").get(pk=plan.imported.pk)
+        previous = practice.import_snapshot or {}
+        if self.status is None:
+            # No --status: an existing practice's status is not the import's business.
+            new["status"] = previous.get("status", practice.status)
+        return practice, previous
+
+    @staticmethod
+    def _merge_fields(practice, previous, new, created, video_pk):
+        for name in FIELDS:
+            if created or getattr(practice, name) == previous.get(name):
+                setattr(practice, name, new[name])
+        current_video = practice.source_video.youtube_id if practice.source_video_id else ""
+        if created or current_video == previous.get("source_video"):
+            practice.source_video_id = video_pk
+
+    def _merge_themes(self, practice, themes, before, created):
+        current = set()
+        if not created:
+            current = set(ThemedPractice.objects.filter(content_object=practice).values_list("tag__slug", flat=True))
+        add = [slug for slug in themes if slug not in current and slug not in before]
+        remove = [slug for slug in before if slug not in themes and slug in current]
+        if remove:
+            ThemedPractice.objects.filter(content_object=practice, tag__slug__in=remove).delete()
+        if add:
+            theme_pks = self.reference.theme_pks(add, self.theme_names)
+            ThemedPractice.objects.bulk_create(
+                [ThemedPractice(content_object=practice, tag_id=theme_pks[slug]) for slug in add]
+            )
+
+
+def merge_mentions(practice, model, name, pks, detected, before, created):
+    """Three-way merge of detected mentions; a curator's rows and deletions are left as they are.
+
+    `name` is the mentioned model's field; `detected` what the note says (key -> [sentence, seconds]),
+    `before` the keys the last import wrote.
+    """
+    rows = {} if created else _mention_rows(practice, model, name, pks)
+    remove = []
+    for key, row in rows.items():
+        if row["origin"] != Origin.DETECTED:
+            continue
+        if key not in detected:
+            remove.append(row["id"])
+        elif [row["sentence"], row["seconds"]] != detected[key]:
+            model.objects.filter(pk=row["id"]).update(sentence=detected[key][0], seconds=detected[key][1])
+    create = [
+        model(practice=practice, origin=Origin.DETECTED, sentence=sentence, seconds=seconds, **{f"{name}_id": pks[key]})
+        for key, (sentence, seconds) in detected.items()
+        if key not in rows and key not in before and key in pks
+    ]
+    if remove:
+        model.objects.filter(pk__in=remove).delete()
+    if create:
+        model.objects.bulk_create(create)
+
+
+def _mention_rows(practice, model, name, pks):
+    """The practice's mentions by the key (code or slug) of what they mention."""
+    by_pk = {pk: key for key, pk in pks.items()}
+    fields = ("id", f"{name}_id", "origin", "sentence", "seconds")
+    return {by_pk.get(row[f"{name}_id"]): row for row in model.objects.filter(practice=practice).values(*fields)}
+
+
+def write_links(pending, practice_pks, result):
+    """Links between practices, once every practice of the run exists; three-way like mentions.
+
+    `practice_pks` maps normalised note keys to practice ids. A practice whose links fail is
+    reported and its hash cleared, so the next run imports it again.
+    """
+    through = Practice.links_to.through
+    # New practices have no links a curator could have touched: one insert for all of them.
+    created = [item for item in pending if item.created]
+    rows = [
+        through(from_practice_id=item.practice_pk, to_practice_id=practice_pks[key])
+        for item in created
+        for key in item.links
+        if key in practice_pks
+    ]
+    try:
+        with transaction.atomic():
+            through.objects.bulk_create(rows, ignore_conflicts=True)
+    except Exception as error:  # noqa: BLE001 (reported; the practices stay, their links come next run)
+        links_failed([item.practice_pk for item in created], error, result)
+    for item in pending:
+        if item.created:
+            continue
+        try:
+            with transaction.atomic():
+                _merge_links(through, item, practice_pks)
+        except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
+            links_failed([item.practice_pk], error, result)
+
+
+def _merge_links(through, item, practice_pks):
+    current = set(through.objects.filter(from_practice_id=item.practice_pk).values_list("to_practice_id", flat=True))
+    wanted = {practice_pks[key] for key in item.links if key in practice_pks and key not in item.before}
+    dropped = {practice_pks[key] for key in item.before if key not in item.links and key in practice_pks}
+    through.objects.filter(from_practice_id=item.practice_pk, to_practice_id__in=dropped & current).delete()
+    through.objects.bulk_create(
+        [through(from_practice_id=item.practice_pk, to_practice_id=pk) for pk in wanted - current]
+    )
+
+
+def links_failed(practice_pks, error, result):
+    """Report practices whose links could not be written and make the next run import them again."""
+    Practice.objects.filter(pk__in=practice_pks).update(note_hash="")
+    for key in Practice.objects.filter(pk__in=practice_pks).values_list("note_key", flat=True):
+        result.fail(key, Problem(key, 0, "links-failed", f"links not written: {error}", "error"))

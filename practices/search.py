@@ -42,8 +42,8 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from incubator.models import Country
+from opsi_portal.caching import cached
 
-from .caching import cached
 from .models import Practice, Theme, ThemedPractice
 
 CONFIG = "english"

@@ -8,6 +8,8 @@ class PracticesConfig(AppConfig):
     verbose_name = "Practices library"
 
     def ready(self):
-        from . import signals  # connects the search-vector receivers on import
+        from opsi_portal.caching import connect_data_version
 
-        signals.connect_data_version()
+        from . import signals  # noqa: F401  (connects the search-vector receivers on import)
+
+        connect_data_version(self)

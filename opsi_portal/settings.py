@@ -40,6 +40,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:
@@ -237,7 +247,22 @@ WHITENOISE_ADD_HEADERS_FUNCTION = static_security_headers
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # The cache is an optimisation: when Redis is down or slow, every cache call (pages, counts,
+    # throttling) behaves as a miss, the page comes from the database and the failure is logged.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # Fail fast: a Redis that does not answer must not hold a worker.
+                "SOCKET_CONNECT_TIMEOUT": env_float("CACHE_TIMEOUT", 0.5),
+                "SOCKET_TIMEOUT": env_float("CACHE_TIMEOUT", 0.5),
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "opsi_portal.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -126,29 +126,54 @@ def content_etag(request, *args, **kwargs):
 PAGE_TIMEOUT = 600
 
 
-def cache_public_page(view):
-    """Serve anonymous GETs of `view` from the cache, per URL, until the data or the code changes.
+def canonical_hosts():
+    """The host names (with a port where one is listed) ALLOWED_HOSTS names literally: a bounded set."""
+    return {host for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")}
 
-    Pages that used a CSP nonce are never cached: a nonce must differ on every response.
+
+def page_cache_key(request, parameters):
+    """The cache key of an anonymous page, or None when the request should not be cached.
+
+    Keys stay bounded: only a host named in ALLOWED_HOSTS (a Host header with any other port
+    passes Django's check but is not cached) and only a query string made of the page's own
+    parameters, in a normal order; junk parameters are served, not stored.
+    """
+    if request.get_host() not in canonical_hosts() or set(request.GET) - set(parameters):
+        return None
+    query = sorted((name, request.GET.getlist(name)) for name in request.GET)
+    # The page prints its own address (canonical link), so the key holds scheme and host too.
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
+    return f"page:{data_version()}:{code_version()}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def cache_public_page(parameters=()):
+    """Serve anonymous GETs of the view from the cache, per page, until the data or the code changes.
+
+    `parameters` names the query parameters the page understands. Pages that used a CSP nonce are
+    never cached: a nonce must differ on every response.
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        # The page prints its own address (canonical link), so the key holds scheme and host too.
-        path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        key = f"page:{data_version()}:{code_version()}:{path}"
-        stored = cache.get(key)
-        if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not getattr(request, "_csp_nonce", None):
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
-        # The page differs for signed-in curators, who are told apart by their cookie.
-        patch_vary_headers(response, ("Cookie",))
-        return response
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            anonymous = request.method in ("GET", "HEAD") and not request.user.is_authenticated
+            key = page_cache_key(request, parameters) if anonymous else None
+            stored = cache.get(key) if key else None
+            if stored is not None:
+                content, content_type = stored
+                response = HttpResponse(content, content_type=content_type)
+            else:
+                response = view(request, *args, **kwargs)
+                if key and _storable(request, response):
+                    cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            # The page differs for signed-in curators, who are told apart by their cookie.
+            patch_vary_headers(response, ("Cookie",))
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+def _storable(request, response):
+    return response.status_code == 200 and not response.streaming and not getattr(request, "_csp_nonce", None)

@@ -14,9 +14,13 @@ WORKERS="${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}"
 
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0
 "$PYTHON" manage.py migrate --noinput
+# Threaded workers: the timeout restarts a worker whose main loop is stuck, not one whose thread
+# is streaming a long download (a sync worker would be killed mid-file after GUNICORN_TIMEOUT).
 exec "$GUNICORN" opsi_portal.wsgi:application \
   --bind "$BIND" \
   --workers "$WORKERS" \
+  --worker-class gthread \
+  --threads "${GUNICORN_THREADS:-4}" \
   --timeout "${GUNICORN_TIMEOUT:-30}" \
   --max-requests 2000 --max-requests-jitter 200 \
   --access-logfile - \

@@ -9,6 +9,7 @@ failure mid-stream ends the file with an error marker, so it never passes for a 
 
 import csv
 import datetime
+import itertools
 import json
 import logging
 from collections import defaultdict
@@ -169,6 +170,10 @@ def practice_download(request, fmt):
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
     rows = practice_rows(filterset.qs, request)
+    # The first page is read before the status goes out, so a database that is down answers 503
+    # (DatabaseUnavailableMiddleware) instead of a 200 with an empty file.
+    first = next(rows, None)
+    rows = itertools.chain([first] if first else [], rows)
     lines = csv_lines(rows) if fmt == "csv" else json_lines(rows)
     response = StreamingHttpResponse(ended_on_error(lines, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{download_filename(fmt)}"'

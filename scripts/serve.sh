@@ -14,6 +14,9 @@ WORKERS="${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}"
 
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0
 "$PYTHON" manage.py migrate --noinput
+# PostgreSQL cancels a statement of the web server past this many milliseconds: a pathological
+# query answers 503 instead of pinning a worker (migrate above and imports are not limited).
+export STATEMENT_TIMEOUT="${STATEMENT_TIMEOUT:-10000}"
 # Threaded workers: the timeout restarts a worker whose main loop is stuck, not one whose thread
 # is streaming a long download (a sync worker would be killed mid-file after GUNICORN_TIMEOUT).
 exec "$GUNICORN" opsi_portal.wsgi:application \

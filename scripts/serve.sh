@@ -12,8 +12,13 @@ BIND="${BIND:-0.0.0.0:$PORT}"
 # Gunicorn's rule of thumb: two workers per core, plus one.
 WORKERS="${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}"
 
-"$PYTHON" manage.py collectstatic --noinput --verbosity 0
-"$PYTHON" manage.py migrate --noinput
+# One start at a time: two collectstatic runs on one folder (or two migrates) would race.
+mkdir -p var
+(
+  flock 9
+  "$PYTHON" manage.py collectstatic --noinput --verbosity 0
+  "$PYTHON" manage.py migrate --noinput
+) 9>var/serve.lock
 # PostgreSQL cancels a statement of the web server past this many milliseconds: a pathological
 # query answers 503 instead of pinning a worker (migrate above and imports are not limited).
 export STATEMENT_TIMEOUT="${STATEMENT_TIMEOUT:-10000}"

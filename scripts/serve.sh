@@ -8,7 +8,9 @@ export DEBUG=false
 PYTHON="${PYTHON:-.venv/bin/python}"
 GUNICORN="${GUNICORN:-.venv/bin/gunicorn}"
 PORT="${PORT:-8000}"
-BIND="${BIND:-0.0.0.0:$PORT}"
+# Loopback unless told otherwise: a reverse proxy on this host reaches it, nobody else does, so a
+# client cannot skip the proxy (and forge X-Forwarded-For, see PROXY_COUNT). BIND=0.0.0.0:8000 opens it.
+BIND="${BIND:-127.0.0.1:$PORT}"
 # Gunicorn's rule of thumb: two workers per core, plus one.
 WORKERS="${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}"
 

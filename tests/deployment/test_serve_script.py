@@ -27,6 +27,13 @@ def serve(env):
     return subprocess.Popen(["bash", "scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, text=True)
 
 
+def test_it_listens_on_loopback_unless_told_otherwise(tmp_path):
+    out, _ = serve(stubbed_env(tmp_path)).communicate(timeout=60)
+    assert "--bind 127.0.0.1:8000" in out
+    out, _ = serve(stubbed_env(tmp_path, BIND="0.0.0.0:9000")).communicate(timeout=60)
+    assert "--bind 0.0.0.0:9000" in out
+
+
 def test_two_starts_at_once_collect_and_migrate_one_after_the_other(tmp_path):
     first = serve(stubbed_env(tmp_path, TAG="first"))
     time.sleep(0.1)

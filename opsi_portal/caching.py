@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
 
 DATA_VERSION_KEY = "data-version"
@@ -126,19 +127,24 @@ def content_etag(request, *args, **kwargs):
 PAGE_TIMEOUT = 600
 
 
-def canonical_hosts():
-    """The host names (with a port where one is listed) ALLOWED_HOSTS names literally: a bounded set."""
-    return {host for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")}
+def is_canonical_host(request):
+    """A host ALLOWED_HOSTS names literally, with no port or the port this server listens on.
+
+    Django accepts any port on an allowed host; caching each would let junk Host headers fill the
+    cache, so only these (a bounded set) are cached.
+    """
+    domain, port = split_domain_port(request.get_host())
+    literal = {host.lower() for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")}
+    return domain in literal and (not port or port == request.META.get("SERVER_PORT"))
 
 
 def page_cache_key(request, parameters):
     """The cache key of an anonymous page, or None when the request should not be cached.
 
-    Keys stay bounded: only a host named in ALLOWED_HOSTS (a Host header with any other port
-    passes Django's check but is not cached) and only a query string made of the page's own
+    Keys stay bounded: only a canonical host, and only a query string made of the page's own
     parameters, in a normal order; junk parameters are served, not stored.
     """
-    if request.get_host() not in canonical_hosts() or set(request.GET) - set(parameters):
+    if not is_canonical_host(request) or set(request.GET) - set(parameters):
         return None
     query = sorted((name, request.GET.getlist(name)) for name in request.GET)
     # The page prints its own address (canonical link), so the key holds scheme and host too.

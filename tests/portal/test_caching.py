@@ -137,3 +137,9 @@ def test_the_order_of_known_parameters_shares_one_cached_page(client):
     client.get("/practices/?sort=title&page=1")
     client.get("/practices/?page=1&sort=title")
     assert len(page_keys()) == 1
+
+
+def test_the_port_the_server_listens_on_is_cached(client):
+    factories.practice(title="First")
+    client.get("/practices/", HTTP_HOST="localhost:8000", SERVER_PORT="8000")
+    assert len(page_keys()) == 1

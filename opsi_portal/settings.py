@@ -280,7 +280,7 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Without CACHE_URL each process counts for itself: fine for development, not for production.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Throttling (opsi_portal/throttling.py, django-ratelimit): requests per client address and period
 # (s, m, h, d); the API's rate is DRF's (sec, min, hour, day). A cache outage lets requests through.

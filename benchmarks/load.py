@@ -1,6 +1,7 @@
 """Load tests on loopback: one gunicorn serving the portal, wrk (or a small client) driving it."""
 
 import http.client
+import math
 import os
 import re
 import shutil
@@ -105,11 +106,16 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @dataclass
 class Tally:
-    """What a client saw in one run: answers by status, connection errors and the seconds it ran."""
+    """What a client saw in one run: answers by status, their times, connection errors, the seconds it ran."""
 
     statuses: Counter = field(default_factory=Counter)
+    times_ms: list = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+
+    @property
+    def requests(self):
+        return sum(self.statuses.values()) + self.errors
 
     @property
     def rate(self):
@@ -118,28 +124,43 @@ class Tally:
     def failures(self):
         return self.errors + sum(n for status, n in self.statuses.items() if status >= 400)
 
+    def count(self, low, high):
+        return sum(n for status, n in self.statuses.items() if low <= status < high)
 
-def hammer(url, duration, connections, max_requests=100_000, timeout=60):
-    """Fetch `url` over `connections` keep-alive connections for `duration` seconds (or `max_requests`)."""
+    def percentile(self, fraction):
+        ordered = sorted(self.times_ms)
+        return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else 0.0
+
+
+def hammer(url, duration, connections, max_requests=100_000, timeout=60, next_path=None):
+    """GET over `connections` keep-alive connections for `duration` seconds (or `max_requests` in all).
+
+    Each request asks for `url`'s path, or for `next_path()` when given (a new search each time).
+    """
     parts = urllib.parse.urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    fixed = parts.path + (f"?{parts.query}" if parts.query else "")
     tally, lock = Tally(), threading.Lock()
     deadline = time.monotonic() + duration
     budget = iter(range(max_requests))
 
+    def connect():
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+
     def client():
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        connection = connect()
         while time.monotonic() < deadline and next(budget, None) is not None:
+            started = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", next_path() if next_path else fixed)
                 response = connection.getresponse()
                 response.read()
                 status = response.status
             except (OSError, http.client.HTTPException):
                 connection.close()
-                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+                connection = connect()
                 status = None
             with lock:
+                tally.times_ms.append((time.perf_counter() - started) * 1000)
                 if status is None:
                     tally.errors += 1
                 else:

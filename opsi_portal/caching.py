@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
 
 DATA_VERSION_KEY = "data-version"
@@ -126,29 +127,59 @@ def content_etag(request, *args, **kwargs):
 PAGE_TIMEOUT = 600
 
 
-def cache_public_page(view):
-    """Serve anonymous GETs of `view` from the cache, per URL, until the data or the code changes.
+def is_canonical_host(request):
+    """A host ALLOWED_HOSTS names literally, with no port or the port this server listens on.
 
-    Pages that used a CSP nonce are never cached: a nonce must differ on every response.
+    Django accepts any port on an allowed host; caching each would let junk Host headers fill the
+    cache, so only these (a bounded set) are cached.
+    """
+    domain, port = split_domain_port(request.get_host())
+    literal = {host.lower() for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")}
+    return domain in literal and (not port or port == request.META.get("SERVER_PORT"))
+
+
+def page_cache_key(request, parameters):
+    """The cache key of an anonymous page, or None when the request should not be cached.
+
+    Keys stay bounded: only a canonical host, and only a query string made of the page's own
+    parameters, in a normal order; junk parameters are served, not stored.
+    """
+    if not is_canonical_host(request) or set(request.GET) - set(parameters):
+        return None
+    query = sorted((name, request.GET.getlist(name)) for name in request.GET)
+    # The page prints its own address (canonical link), so the key holds scheme and host too.
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
+    return f"page:{data_version()}:{code_version()}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def cache_public_page(parameters=()):
+    """Serve anonymous GETs of the view from the cache, per page, until the data or the code changes.
+
+    `parameters` names the query parameters the page understands. Pages that used a CSP nonce are
+    never cached: a nonce must differ on every response.
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        # The page prints its own address (canonical link), so the key holds scheme and host too.
-        path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        key = f"page:{data_version()}:{code_version()}:{path}"
-        stored = cache.get(key)
-        if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not getattr(request, "_csp_nonce", None):
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
-        # The page differs for signed-in curators, who are told apart by their cookie.
-        patch_vary_headers(response, ("Cookie",))
-        return response
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            anonymous = request.method in ("GET", "HEAD") and not request.user.is_authenticated
+            key = page_cache_key(request, parameters) if anonymous else None
+            stored = cache.get(key) if key else None
+            if stored is not None:
+                content, content_type = stored
+                response = HttpResponse(content, content_type=content_type)
+            else:
+                response = view(request, *args, **kwargs)
+                if key and _storable(request, response):
+                    cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            # The page differs for signed-in curators, who are told apart by their cookie.
+            patch_vary_headers(response, ("Cookie",))
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+def _storable(request, response):
+    return response.status_code == 200 and not response.streaming and not getattr(request, "_csp_nonce", None)

@@ -40,6 +40,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:
@@ -80,6 +90,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_ratelimit",
     "incubator",
     "practices",
     "opsi_portal.apps.PortalConfig",  # receivers that tie the two apps together
@@ -88,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # OPTIONS answers the allowed methods, TRACE and other methods 405, before any view renders.
+    "opsi_portal.methods.HttpMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +109,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database outage or a statement past its timeout answers 503 (JSON under /api/), not 500.
+    "opsi_portal.errors.DatabaseUnavailableMiddleware",
+    # Anonymous searches and downloads past their rate answer 429.
+    "opsi_portal.throttling.ThrottleMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,6 +155,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}
+
+# PostgreSQL cancels any statement of this process that runs longer than STATEMENT_TIMEOUT
+# milliseconds (0: never); scripts/serve.sh sets it for the web server only, so a slow query ends
+# as a 503 instead of pinning a worker, while migrations and imports run unbounded.
+STATEMENT_TIMEOUT = env_int("STATEMENT_TIMEOUT", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEMENT_TIMEOUT:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -237,9 +261,33 @@ WHITENOISE_ADD_HEADERS_FUNCTION = static_security_headers
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # The cache is an optimisation: when Redis is down or slow, every cache call (pages, counts,
+    # throttling) behaves as a miss, the page comes from the database and the failure is logged.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # Fail fast: a Redis that does not answer must not hold a worker.
+                "SOCKET_CONNECT_TIMEOUT": env_float("CACHE_TIMEOUT", 0.5),
+                "SOCKET_TIMEOUT": env_float("CACHE_TIMEOUT", 0.5),
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "opsi_portal.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without CACHE_URL each process counts for itself: fine for development, not for production.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Throttling (opsi_portal/throttling.py, django-ratelimit): requests per client address and period
+# (s, m, h, d); the API's rate is DRF's (sec, min, hour, day). A cache outage lets requests through.
+THROTTLE_SEARCH = env_str("THROTTLE_SEARCH", "30/m")
+THROTTLE_DOWNLOAD = env_str("THROTTLE_DOWNLOAD", "10/h")
+THROTTLE_API = env_str("THROTTLE_API", "120/min")
+RATELIMIT_FAIL_OPEN = True
 
 # Countries outside ISO 3166-1 proper that django-countries would otherwise add are not used.
 COUNTRIES_FLAG_URL = "flags/{code}.gif"
@@ -262,6 +310,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": "practices.api.pagination.LicensedPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": THROTTLE_API},
+    # The client address behind PROXY_COUNT proxies, as the sign-in lock-out reads it (0: REMOTE_ADDR).
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",

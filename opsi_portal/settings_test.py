@@ -9,6 +9,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ["STATIC_MANIFEST"] = "false"
 # The test client speaks plain HTTP; tests that need HTTPS pass secure=True.
 os.environ["SECURE_SSL_REDIRECT"] = "false"
+# Tests make many requests from one address; the throttling tests set the rates they test.
+os.environ.setdefault("THROTTLE_SEARCH", "100000/m")
+os.environ.setdefault("THROTTLE_DOWNLOAD", "100000/m")
+os.environ.setdefault("THROTTLE_API", "100000/min")
 
 from opsi_portal.settings import *  # noqa: E402, F403
 

@@ -9,6 +9,9 @@ from practices.sitemaps import SITEMAPS
 
 from . import views
 
+handler404 = "opsi_portal.errors.page_not_found"
+handler500 = "opsi_portal.errors.server_error"
+
 admin.site.site_header = "OPSI practices portal: curators"
 admin.site.site_title = "OPSI practices curators"
 admin.site.index_title = "Records"

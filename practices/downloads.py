@@ -1,25 +1,37 @@
 """CSV and JSON downloads of the filtered practice list, streamed row by row.
 
 The download applies the list's `PracticeFilter` and default order to every published practice
-(all pages, not only the visible one) and fetches related records one chunk at a time, so memory
-stays flat however many rows there are.
+(all pages, not only the visible one). Practices are read one page at a time by keyset (each query
+starts after the last row sent and is short, so no statement timeout or long-held cursor cuts it)
+and related records one page at a time, so memory stays flat however many rows there are. A
+failure mid-stream ends the file with an error marker, so it never passes for a complete file.
 """
 
 import csv
 import datetime
 import itertools
 import json
+import logging
 from collections import defaultdict
+from functools import reduce
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, ThemedPractice, ToolkitMention
 
+logger = logging.getLogger(__name__)
+
 # Practices read per database round trip, each chunk with one query per related list.
 CHUNK_SIZE = 1000
+# What ends a file whose stream failed: CSV readers see a last row that says so; the JSON array is
+# left unclosed, so no JSON parser accepts the truncated file.
+CSV_ERROR_MARKER = "#ERROR: the download stopped early because of a server error; this file is incomplete.\r\n"
+JSON_ERROR_MARKER = '\n{"error": "The download stopped early because of a server error; this file is incomplete."}\n'
+
 # Separator of several values in one CSV cell; JSON gives lists instead.
 CSV_LIST_SEPARATOR = "; "
 
@@ -44,14 +56,44 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def keyset_chunks(queryset, size=CHUNK_SIZE):
+    """`queryset` in its order, `size` rows per query, each query starting after the last row read.
+
+    The order's fields (model fields or an annotation such as the search's rank) end with the
+    primary key, so the position is exact. Published practices always have `published_at`.
+    """
+    order = [*queryset.query.order_by]
+    if not {"pk", "-pk", "id", "-id", "slug", "-slug"} & set(order):
+        order.append("pk")
+    queryset = queryset.order_by(*order)
+    after = None
+    while True:
+        chunk = list((queryset.filter(_after(order, after)) if after else queryset)[:size])
+        if chunk:
+            yield chunk
+        if len(chunk) < size:
+            return
+        after = [getattr(chunk[-1], field.lstrip("-")) for field in order]
+
+
+def _after(order, values):
+    """The rows that come after `values` in `order`: (a > x) or (a = x and b > y) or ..."""
+    clauses = []
+    for index, field in enumerate(order):
+        name = field.lstrip("-")
+        equal = {f.lstrip("-"): value for f, value in zip(order[:index], values[:index], strict=True)}
+        lookup = f"{name}__lt" if field.startswith("-") else f"{name}__gt"
+        clauses.append(Q(**equal, **{lookup: values[index]}))
+    return reduce(lambda left, right: left | right, clauses)
+
+
 def practice_rows(queryset, request):
     """The rows of `queryset`, reading practices and their related slugs one chunk at a time.
 
     Related records come as plain values, three queries per chunk: far lighter than
     prefetch_related, which builds a queryset per practice and relation.
     """
-    practices = queryset.select_related("source_video").only(*PRACTICE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(itertools.islice(practices, CHUNK_SIZE)):
+    for chunk in keyset_chunks(queryset.select_related("source_video").only(*PRACTICE_FIELDS), CHUNK_SIZE):
         ids = [practice.pk for practice in chunk]
         countries = _grouped(CountryMention.objects.filter(practice__in=ids).values_list("practice", "country__code"))
         themes = _grouped(
@@ -128,10 +170,24 @@ def practice_download(request, fmt):
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
     rows = practice_rows(filterset.qs, request)
+    # The first page is read before the status goes out, so a database that is down answers 503
+    # (DatabaseUnavailableMiddleware) instead of a 200 with an empty file.
+    first = next(rows, None)
+    rows = itertools.chain([first] if first else [], rows)
     lines = csv_lines(rows) if fmt == "csv" else json_lines(rows)
-    response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
+    response = StreamingHttpResponse(ended_on_error(lines, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{download_filename(fmt)}"'
     return response
+
+
+def ended_on_error(lines, fmt):
+    """The lines, then an error marker instead of the rest if producing them fails (logged)."""
+    try:
+        yield from lines
+    except Exception:
+        # The status line has gone out already; all that is left is to say so in the file itself.
+        logger.exception("The %s download failed mid-stream", fmt)
+        yield CSV_ERROR_MARKER if fmt == "csv" else JSON_ERROR_MARKER
 
 
 def download_filename(fmt):

@@ -133,7 +133,7 @@ def cards(filterset, query):
     return search.with_snippet_data(practices, query) if query else practices
 
 
-@cache_public_page
+@cache_public_page(parameters=[*PracticeFilter.base_filters, "page"])
 def practice_list(request):
     if request.GET.get("q", "").strip():
         # A search's queries, its facet counts included, are planned without sequential scans.

@@ -5,6 +5,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+# Past this many digits a page number is junk (and Python refuses to read 4,300 digits at all).
+MAX_DIGITS = 9
+
 
 class LicensedPagination(PageNumberPagination):
     """Pages of 50 records (up to 200 with ?page_size=), under the data licence."""
@@ -33,7 +36,7 @@ class LicensedPagination(PageNumberPagination):
         value = request.query_params.get(name)
         if value is None:
             return None
-        if not value.isascii() or not value.isdigit() or int(value) < 1:
+        if not value.isascii() or not value.isdigit() or len(value) > MAX_DIGITS or int(value) < 1:
             raise self._error(name, expected)
         return int(value)
 

@@ -219,3 +219,9 @@ def test_documentation_page_lists_endpoints_columns_and_licence(client):
     for text in ["/api/practices/", "/api/countries/", "/api/schema/", "published_at", "video_url", "/practices/feed/"]:
         assert text in html
     assert settings.DATA_LICENCE in html
+
+
+def test_a_page_number_of_five_thousand_digits_is_a_400_not_a_500(client):
+    response = client.get("/api/practices/", {"page": "9" * 5000})
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Give a whole number from 1."]}

@@ -119,6 +119,11 @@ def test_debug_is_off_and_unknown_pages_give_the_plain_404(server):
     assert b"Traceback" not in body and b"DEBUG = True" not in body
 
 
+def test_workers_are_threaded_so_the_timeout_never_cuts_a_download(server):
+    _, log = server
+    assert "Using worker: gthread" in log.read_text()
+
+
 def test_workers_are_sized_to_the_cores_and_requests_are_logged(server):
     base, log = server
     fetch(base + "/?logged=yes", {"X-Forwarded-Proto": "https"})

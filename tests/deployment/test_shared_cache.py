@@ -46,7 +46,7 @@ def test_a_value_cached_by_one_process_is_read_by_another():
         f"cache.set({key!r}, {value!r}, 60); "
         "print(type(cache).__module__ + '.' + type(cache).__name__)"
     )
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert backend == "django_redis.cache.RedisCache"
     try:
         assert in_new_process(f"from django.core.cache import cache; print(cache.get({key!r}))") == value
     finally:

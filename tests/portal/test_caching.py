@@ -116,3 +116,30 @@ def test_cached_list_pages_keep_their_own_host(client):
     second = client.get("/practices/", HTTP_HOST="127.0.0.1").content.decode()
     assert 'href="http://localhost/practices/"' in first
     assert 'href="http://127.0.0.1/practices/"' in second
+
+
+def page_keys():
+    return [key for key in cache._cache if ":page:" in key]  # the in-process cache's own store
+
+
+def test_junk_parameters_and_host_ports_add_no_cached_pages(client):
+    factories.practice(title="First")
+    client.get("/practices/")
+    for n in range(20):
+        assert client.get(f"/practices/?utm_source={n}").status_code == 200
+        page = client.get("/practices/", HTTP_HOST=f"localhost:{8000 + n}")
+        assert f'href="http://localhost:{8000 + n}/practices/"' in page.content.decode()
+    assert len(page_keys()) == 1
+
+
+def test_the_order_of_known_parameters_shares_one_cached_page(client):
+    factories.practice(title="First")
+    client.get("/practices/?sort=title&page=1")
+    client.get("/practices/?page=1&sort=title")
+    assert len(page_keys()) == 1
+
+
+def test_the_port_the_server_listens_on_is_cached(client):
+    factories.practice(title="First")
+    client.get("/practices/", HTTP_HOST="localhost:8000", SERVER_PORT="8000")
+    assert len(page_keys()) == 1

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from practices import downloads
 from practices.downloads import COLUMN_NAMES
 from practices.filters import PracticeFilter
 from practices.models import Practice
@@ -211,3 +213,35 @@ def test_download_matches_what_the_list_page_shows(client, library, query):
 
 def test_an_empty_sort_keeps_the_list_order(client, library):
     assert list_page_slugs(client, "sort=,") == list_page_slugs(client, "")
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_download_reads_short_keyset_pages_in_every_order(client, library, query, monkeypatch):
+    """Each query reads a few rows after the last one sent: no long query a timeout could cut."""
+    monkeypatch.setattr("practices.downloads.CHUNK_SIZE", 5)
+    with CaptureQueriesContext(connection) as queries:
+        _, text = download(client, "csv", query)
+    assert [row["slug"] for row in csv_rows(text)] == filtered_slugs(query)
+    pages = [q["sql"] for q in queries if re.search(r'FROM "practices_practice".* LIMIT 5$', q["sql"])]
+    assert len(pages) == len(filtered_slugs(query)) // 5 + 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_failure_mid_stream_ends_the_file_with_an_error_marker(client, library, monkeypatch, fmt):
+    monkeypatch.setattr("practices.downloads.CHUNK_SIZE", 5)
+    real_grouped, calls = downloads._grouped, []
+
+    def failing_on_the_second_chunk(pairs):
+        calls.append(1)
+        if len(calls) > 3:  # three related lists per chunk
+            raise RuntimeError("the database went away")
+        return real_grouped(pairs)
+
+    monkeypatch.setattr("practices.downloads._grouped", failing_on_the_second_chunk)
+    _, text = download(client, fmt)
+    assert "this file is incomplete" in text.splitlines()[-1]
+    if fmt == "json":
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(text)
+    else:
+        assert len(csv_rows(text)) == 5 + 1  # five practices, then the marker

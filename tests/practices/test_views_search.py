@@ -134,13 +134,6 @@ def test_home_counts_follow_a_new_practice(client):
     assert client.get(reverse("practices:home")).context["practice_count"] == 1
 
 
-def test_healthz_answers_ok(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.content == b"ok"
-
-
 def test_a_search_that_reaches_the_ranked_limit_says_so(client, monkeypatch):
     monkeypatch.setattr("practices.search.ranking.LIMIT", 2)
     for town in ("Aarhus", "Odense", "Aalborg"):

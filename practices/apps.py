@@ -9,5 +9,6 @@ class PracticesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # connects the search-vector receivers on import
+        from .search import checks  # noqa: F401  (registers the FTS5 start-up check)
 
         signals.connect_data_version()

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from incubator.models import Country
+from incubator.models import Country, Toolkit
 
 from .caching import bump_data_version
-from .models import CountryMention, Practice, Theme, ThemedPractice
+from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import refresh_search_vector
 
 CONTENT_APPS = ("practices", "incubator")
@@ -65,8 +65,15 @@ def refresh_on_country_mention(sender, instance, **kwargs):
     refresh_search_vector([instance.practice_id])
 
 
+@receiver(post_save, sender=ToolkitMention)
+@receiver(post_delete, sender=ToolkitMention)
+def refresh_on_toolkit_mention(sender, instance, **kwargs):
+    refresh_search_vector([instance.practice_id])
+
+
 @receiver(m2m_changed, sender=ThemedPractice)
 @receiver(m2m_changed, sender=CountryMention)
+@receiver(m2m_changed, sender=ToolkitMention)
 def refresh_on_m2m(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
@@ -84,5 +91,11 @@ def refresh_on_theme_rename(sender, instance, created, **kwargs):
 
 @receiver(post_save, sender=Country)
 def refresh_on_country_rename(sender, instance, created, **kwargs):
+    if not created:
+        refresh_search_vector(instance.mentions.values_list("practice_id", flat=True))
+
+
+@receiver(post_save, sender=Toolkit)
+def refresh_on_toolkit_rename(sender, instance, created, **kwargs):
     if not created:
         refresh_search_vector(instance.mentions.values_list("practice_id", flat=True))

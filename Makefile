@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run serve test test-browser lint format seed clean
+.PHONY: install system-deps run serve test test-browser lint format seed clean bench-import bench-pages bench-download
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ test: install system-deps node_modules/.installed
 ## Only the browser tests (Playwright driving Chromium against a live server).
 test-browser: install system-deps
 	$(BIN)/pytest -m browser
+
+## Benchmarks (development only, opsi_portal/settings_bench.py): a SQLite file of their own
+## (var/bench.sqlite3) unless DATABASE_URL says otherwise; ARGS passes options, e.g. ARGS="--notes 500".
+BENCH := DJANGO_SETTINGS_MODULE=opsi_portal.settings_bench $(BIN)/python manage.py
+bench-import bench-pages bench-download: install
+	$(BENCH) migrate --noinput --verbosity 0
+	$(BENCH) $(subst -,_,$@) $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

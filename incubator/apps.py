@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
 
 
 class IncubatorConfig(AppConfig):
@@ -9,6 +8,6 @@ class IncubatorConfig(AppConfig):
     verbose_name = "Incubator and reference records"
 
     def ready(self):
-        from .signals import skip_history_of_loaded_rows
+        from opsi_portal.caching import connect_data_version
 
-        pre_save.connect(skip_history_of_loaded_rows, dispatch_uid="skip_history_of_loaded_rows")
+        connect_data_version(self)

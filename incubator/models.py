@@ -109,10 +109,6 @@ class Country(models.Model):
         return reverse("incubator:country_detail", args=[self.slug])
 
     @property
-    def flag_emoji(self):
-        return self.code.unicode_flag
-
-    @property
     def flag_path(self):
         """The static path of its flag image, shipped by django-countries (no emoji font needed)."""
         return f"flags/{self.code.code.lower()}.gif"

@@ -1,7 +1,8 @@
 """Caching that stays correct: a data version that every content change bumps, and helpers on it.
 
-It lives in the project package because pages of both apps use it; `practices.signals` bumps the
-version on every save or delete of content, and bulk writers call `bump_data_version()` themselves.
+It lives in the project package because pages of both apps use it. Each content app connects
+`connect_data_version(self)` in its AppConfig, so every save or delete of its models bumps the
+version; bulk writers that skip signals call `bump_data_version()` themselves.
 
 Cached values and ETags carry the current data version, so a save, delete or import makes them
 stale at once. The version lives in the default cache: with several processes set CACHE_URL so
@@ -15,8 +16,11 @@ from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -24,7 +28,7 @@ DATA_VERSION_KEY = "data-version"
 # How long a process may go without seeing a change made by another process (in-process cache only).
 DATA_VERSION_TIMEOUT = 300
 COUNTS_TIMEOUT = 3600
-CODE_FOLDERS = ("templates", "practices", "incubator", "opsi_portal")
+CODE_SUFFIXES = {".html", ".py"}
 
 
 def _fresh_version():
@@ -60,14 +64,53 @@ def cached(name, compute, params=(), timeout=COUNTS_TIMEOUT):
     return value
 
 
+def bump_now_and_on_commit():
+    """Bump at once, and again when the transaction commits.
+
+    A page read between the write and the commit sees the old rows and would be cached under the
+    first bump's version; the second bump makes that copy unreachable.
+    """
+    bump_data_version()
+    transaction.on_commit(bump_data_version)
+
+
+def _bump_on_content_change(sender, **kwargs):
+    bump_now_and_on_commit()
+
+
+def _bump_on_link_change(sender, action, **kwargs):
+    if action.startswith("post_"):
+        bump_now_and_on_commit()
+
+
+def connect_data_version(app_config):
+    """Bump the data version on every write to the models of `app_config`; other models stay fast to delete."""
+    for model in app_config.get_models(include_auto_created=True):
+        if model.__name__.startswith("Historical"):
+            continue  # history rows follow a content write that already bumped
+        label = model._meta.label
+        post_save.connect(_bump_on_content_change, sender=model, dispatch_uid=f"bump-save-{label}")
+        post_delete.connect(_bump_on_content_change, sender=model, dispatch_uid=f"bump-delete-{label}")
+        m2m_changed.connect(_bump_on_link_change, sender=model, dispatch_uid=f"bump-m2m-{label}")
+
+
+def code_folders():
+    """The project's own code: every installed app that lives in the project, and the template folders."""
+    base = Path(settings.BASE_DIR).resolve()
+    folders = [Path(config.path).resolve() for config in apps.get_app_configs()]
+    folders += [Path(folder).resolve() for engine in settings.TEMPLATES for folder in engine.get("DIRS", ())]
+    # A virtualenv inside the checkout holds installed packages, not the project's code.
+    return sorted({folder for folder in folders if folder.is_relative_to(base) and "site-packages" not in folder.parts})
+
+
 @memoize
 def code_version():
     """A fingerprint of the templates and code, so a deploy changes every ETag even if data did not."""
     digest = hashlib.sha256()
-    base = Path(settings.BASE_DIR)
-    for folder in CODE_FOLDERS:
-        for path in sorted((base / folder).rglob("*")):
-            if path.suffix in {".html", ".py"}:
+    base = Path(settings.BASE_DIR).resolve()
+    for folder in code_folders():
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in CODE_SUFFIXES:
                 stat = path.stat()
                 digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "simple_history",
     "incubator",
     "practices",
+    "opsi_portal.apps.PortalConfig",  # receivers that tie the two apps together
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Without this every manage.py call prints django-axes' configuration banner.
+AXES_VERBOSE = False
 # Behind N reverse proxies the client address is the N-th from the right in X-Forwarded-For.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "opsi_portal.proxy.client_address"

@@ -12,6 +12,8 @@ os.environ["SECURE_SSL_REDIRECT"] = "false"
 
 from opsi_portal.settings import *  # noqa: E402, F403
 
+# The benchmark commands are tested too; production settings never install them.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -8,7 +8,9 @@ class PracticesConfig(AppConfig):
     verbose_name = "Practices library"
 
     def ready(self):
-        from . import signals  # connects the search-vector receivers on import
+        from opsi_portal.caching import connect_data_version
+
+        from . import signals  # noqa: F401  (connects the search-vector receivers on import)
         from .search import checks  # noqa: F401  (registers the FTS5 start-up check)
 
-        signals.connect_data_version()
+        connect_data_version(self)

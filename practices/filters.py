@@ -8,7 +8,7 @@ from django.db.models import Case, Count, When
 
 from incubator.models import Country, Toolkit
 
-from .models import LIST_ORDER, CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
+from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import validate_query
@@ -41,7 +41,7 @@ class ListOrderingFilter(django_filters.OrderingFilter):
         if not chosen:
             return qs
         named = {field.lstrip("-") for field in chosen}
-        return qs.order_by(*chosen, *(field for field in LIST_ORDER if field.lstrip("-") not in named))
+        return qs.order_by(*chosen, *(field for field in Practice._meta.ordering if field.lstrip("-") not in named))
 
 
 class PracticeFilter(django_filters.FilterSet):

@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from incubator.models import Country, Toolkit
+from opsi_portal.caching import bump_data_version
 
 from . import detection
-from .caching import bump_data_version
 from .models import CountryMention, Origin, Practice, Theme, ThemedPractice, ToolkitMention, Video
 from .notes import (
     MAX_NOTE_BYTES,

@@ -65,19 +65,14 @@ class Video(models.Model):
         return youtube_url(self.youtube_id, seconds)
 
 
-# The public list's order, shared by the list page, downloads, feeds and the API:
-# newest first, then by title; the unique slug makes ties stable across pages and downloads.
-LIST_ORDER = ("-published_at", "title", "slug")
-
-
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Practice.Status.PUBLISHED)
 
     def in_list_order(self):
-        """The public list's default order; the list's `sort` filter may replace it."""
-        return self.order_by(*LIST_ORDER)
+        """The public list's default order (`Practice.Meta.ordering`); the list's `sort` filter may replace it."""
+        return self.order_by(*self.model._meta.ordering)
 
 
 class Practice(models.Model):
@@ -131,7 +126,9 @@ class Practice(models.Model):
     history = HistoricalRecords(m2m_fields=[links_to], excluded_fields=["search_vector", "search_rank_vector"])
 
     class Meta:
-        ordering = ["-published_at", "title"]
+        # The public list's order, shared by the list page, downloads, feeds and the API: newest
+        # first, then by title; the unique slug makes ties stable across pages and downloads.
+        ordering = ["-published_at", "title", "slug"]
         verbose_name = "practice"
         verbose_name_plural = "practices"
         indexes = [
@@ -146,10 +143,6 @@ class Practice(models.Model):
 
     def get_absolute_url(self):
         return reverse("practices:practice_detail", args=[self.slug])
-
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
 
     def set_rendered_body(self, html):
         """Store HTML the importer rendered from the current Markdown, so `save` need not render it again."""

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition
 
 from incubator.models import Country, Participation, Programme, Toolkit
+from opsi_portal.caching import cache_public_page, cached, content_etag
 from opsi_portal.pagination import paginate
 
 from . import search
-from .caching import cache_public_page, cached, content_etag
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, Theme, ToolkitMention
 from .search import snippets, suggest

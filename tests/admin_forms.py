@@ -27,14 +27,7 @@ class _FormParser(HTMLParser):
             return
         name = attrs["name"]
         if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self._add(name, attrs.get("value", "on"))
-            elif kind not in {"submit", "button", "file", "image"}:
-                self._add(name, attrs.get("value", ""))
-                if kind in {"text", "url", "email", "search"}:
-                    self.text_fields.append(name)
+            self._input(name, attrs)
         elif tag == "select":
             self._select = name
             self.data.setdefault(name, [])
@@ -42,6 +35,17 @@ class _FormParser(HTMLParser):
             self._textarea = name
             self.data[name] = [""]
             self.text_fields.append(name)
+
+    def _input(self, name, attrs):
+        """What a browser submits for one <input>: checked boxes only, never buttons or files."""
+        kind = attrs.get("type", "text")
+        if kind in {"checkbox", "radio"}:
+            if "checked" in attrs:
+                self._add(name, attrs.get("value", "on"))
+        elif kind not in {"submit", "button", "file", "image"}:
+            self._add(name, attrs.get("value", ""))
+            if kind in {"text", "url", "email", "search"}:
+                self.text_fields.append(name)
 
     def handle_data(self, data):
         if self._textarea:

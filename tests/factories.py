@@ -3,7 +3,7 @@
 import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
-from practices.caching import bump_data_version
+from opsi_portal.caching import bump_data_version
 from practices.models import CountryMention, Origin, Practice, Theme, ToolkitMention, Video
 from practices.rendering import render_note
 from practices.search import refresh_search_vector

@@ -87,17 +87,20 @@ class _SafetyParser(HTMLParser):
         if tag == "meta" and dict(attrs).get("http-equiv", "").lower() == "refresh":
             self.problems.append(f"<meta http-equiv=refresh> {attrs!r}")
         for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"<{tag}> event handler {name}={value!r}")
-            elif name in URL_ATTRIBUTES:
-                for url in value.split(",") if name == "srcset" else [value]:
-                    scheme = url_scheme(url)
-                    if scheme and scheme not in SAFE_SCHEMES:
-                        self.problems.append(f"<{tag}> {name} with scheme {scheme}: {value!r}")
-            elif name == "style" and re.search(r"expression|javascript:|url\s*\(|behavior", value, re.IGNORECASE):
-                self.problems.append(f"<{tag}> style {value!r}")
-            elif name == "srcdoc":
-                self.problems.append(f"<{tag}> srcdoc {value!r}")
+            self._check_attribute(tag, name, value)
+
+    def _check_attribute(self, tag, name, value):
+        if name.startswith("on"):
+            self.problems.append(f"<{tag}> event handler {name}={value!r}")
+        elif name in URL_ATTRIBUTES:
+            for url in value.split(",") if name == "srcset" else [value]:
+                scheme = url_scheme(url)
+                if scheme and scheme not in SAFE_SCHEMES:
+                    self.problems.append(f"<{tag}> {name} with scheme {scheme}: {value!r}")
+        elif name == "style" and re.search(r"expression|javascript:|url\s*\(|behavior", value, re.IGNORECASE):
+            self.problems.append(f"<{tag}> style {value!r}")
+        elif name == "srcdoc":
+            self.problems.append(f"<{tag}> srcdoc {value!r}")
 
     def handle_data(self, data):
         if self._script_open and data.strip():

@@ -8,6 +8,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -49,25 +51,24 @@ def read(url):
         return error.code, ""
 
 
-def test_twenty_readers_get_no_server_error_while_the_vault_imports(shared_notes, tmp_path):
-    url = database_url(tmp_path)
-    env = production_env(
-        DATABASE_URL=url, ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false", STATIC_MANIFEST="false"
-    )
+def prepare_database(env):
     if connection.vendor == "postgresql":
         call_command("loaddata", "incubator", verbosity=0)
     else:
         assert manage(env, "migrate", "--noinput").returncode == 0
         assert manage(env, "loaddata", "incubator").returncode == 0
 
+
+@contextmanager
+def gunicorn(env):
+    """A production gunicorn on a free loopback port, serving once this yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
+    server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "opsi_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "3", "--threads", "4"],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    importer = None
     try:
         for _ in range(120):
             try:
@@ -75,45 +76,74 @@ def test_twenty_readers_get_no_server_error_while_the_vault_imports(shared_notes
                 break
             except OSError:
                 time.sleep(0.5)
-        importer = subprocess.Popen(
-            [sys.executable, "manage.py", "import_notes", str(shared_notes), "--status", "published"],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        statuses, errors, lock = [], [], threading.Lock()
-        deadline = time.monotonic() + DEADLINE_SECONDS
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
-        def reader(seed):
-            rng = random.Random(seed)
-            while importer.poll() is None and time.monotonic() < deadline:
-                try:
-                    status, body = read(base + rng.choice(["/", "/practices/", "/practices/?q=innovation"]))
-                    found = [status]
-                    links = PRACTICE_LINK.findall(body)
-                    if links:
-                        found.append(read(base + rng.choice(links))[0])
-                except OSError as error:
-                    with lock:
-                        errors.append(repr(error))
-                    continue
-                with lock:
-                    statuses.extend(found)
 
-        threads = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
+@dataclass
+class Readings:
+    """What the readers saw: every status they got and every connection error."""
+
+    statuses: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read_while(self, importer, base, seed, deadline):
+        """Read a page, then a practice it links to, until the import ends."""
+        rng = random.Random(seed)
+        while importer.poll() is None and time.monotonic() < deadline:
+            try:
+                status, body = read(base + rng.choice(["/", "/practices/", "/practices/?q=innovation"]))
+                found = [status]
+                links = PRACTICE_LINK.findall(body)
+                if links:
+                    found.append(read(base + rng.choice(links))[0])
+            except OSError as error:
+                with self.lock:
+                    self.errors.append(repr(error))
+                continue
+            with self.lock:
+                self.statuses.extend(found)
+
+
+def import_while_reading(env, base, shared_notes):
+    """Import the vault while READERS threads read; the importer's outcome and what the readers saw."""
+    importer = subprocess.Popen(
+        [sys.executable, "manage.py", "import_notes", str(shared_notes), "--status", "published"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    readings = Readings()
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    try:
+        threads = [
+            threading.Thread(target=readings.read_while, args=(importer, base, n, deadline)) for n in range(READERS)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(DEADLINE_SECONDS + 60)
         out, err = importer.communicate(timeout=DEADLINE_SECONDS)
     finally:
-        if importer and importer.poll() is None:
+        if importer.poll() is None:
             importer.kill()
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+    return importer.returncode, out, err, readings
 
-    assert importer.returncode == 0, err[-2000:]
+
+def test_twenty_readers_get_no_server_error_while_the_vault_imports(shared_notes, tmp_path):
+    env = production_env(
+        DATABASE_URL=database_url(tmp_path), ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false",
+        STATIC_MANIFEST="false",
+    )  # fmt: skip
+    prepare_database(env)
+    with gunicorn(env) as base:
+        returncode, out, err, readings = import_while_reading(env, base, shared_notes)
+
+    assert returncode == 0, err[-2000:]
     assert "failed 0" in out
-    assert errors == []
-    server_errors = [s for s in statuses if s >= 500]
+    assert readings.errors == []
+    server_errors = [s for s in readings.statuses if s >= 500]
     assert server_errors == []
-    assert len(statuses) >= READERS  # the readers really read while the import ran
-    assert set(statuses) == {200}
+    assert len(readings.statuses) >= READERS  # the readers really read while the import ran
+    assert set(readings.statuses) == {200}

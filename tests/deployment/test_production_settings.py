@@ -36,6 +36,30 @@ def test_check_deploy_reports_nothing_with_production_variables():
     assert "System check identified no issues" in result.stdout
 
 
+def test_manage_py_prints_no_banner_of_its_own():
+    result = manage("check", env=production_env())
+    assert "AXES" not in result.stdout + result.stderr
+
+
+def test_production_never_installs_the_benchmarks():
+    result = manage("bench_pages", "--help", env=production_env())
+    assert result.returncode != 0
+    assert "Unknown command: 'bench_pages'" in result.stderr
+
+
+def test_the_benchmark_settings_serve_plain_http_on_loopback(tmp_path):
+    """With DEBUG off the portal redirects to HTTPS; the benchmarks measure the page, not a 301."""
+    env = production_env(
+        DJANGO_SETTINGS_MODULE="opsi_portal.settings_bench", ALLOWED_HOSTS="localhost", SECURE_SSL_REDIRECT=None,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+    )  # fmt: skip
+    code = "from django.test import Client; print(Client(HTTP_HOST='localhost').get('/healthz').status_code)"
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "200"
+    assert "AXES" not in result.stdout + result.stderr
+
+
 def test_check_deploy_passes_behind_a_tls_proxy():
     result = manage("check", "--deploy", "--fail-level", "DEBUG", env=production_env(BEHIND_TLS_PROXY="true"))
     assert result.returncode == 0, result.stdout + result.stderr

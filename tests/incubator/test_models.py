@@ -22,7 +22,7 @@ def test_country_str_and_natural_key():
     assert str(portugal) == "Portugal"
     assert portugal.natural_key() == ("PT",)
     assert Country.objects.get_by_natural_key("PT") == portugal
-    assert portugal.flag_emoji == "🇵🇹"
+    assert portugal.flag_path == "flags/pt.gif"
 
 
 def test_country_code_is_unique():

@@ -55,7 +55,7 @@ def test_seed_note_becomes_a_published_practice_with_everything_it_names(seed, v
     practice = seed_practice()
     assert practice.title == "Sharing and Disseminating Innovative Practices"
     assert practice.slug == "sharing-and-disseminating-innovative-practices"
-    assert practice.is_published and practice.published_at
+    assert practice.status == Practice.Status.PUBLISHED and practice.published_at
     assert practice.source_video.youtube_id == "_HySsiq_l6A"
     assert practice.summary.startswith("Public sector innovation is a driving force of change")
     assert country_codes(practice) == ["DK", "EE", "PT", "RO"]

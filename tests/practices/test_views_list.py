@@ -161,3 +161,19 @@ def test_an_unbound_filter_gives_every_published_practice_and_facets(library):
     filterset = PracticeFilter(queryset=Practice.objects.published())
     assert filterset.qs.count() == 3
     assert {o.slug: o.count for o in filterset.facet("country", 10)["options"]} == {"denmark": 2, "portugal": 2}
+
+
+def test_facet_counts_follow_the_search_the_filters_use(client):
+    """`?q=a&q=b` searches "b" (the last value); its counts must not be those of `?q=b&q=a`."""
+    budget = factories.practice(title="Participatory budget")
+    budget.countries.add(factories.country("PT"))
+    tax = factories.practice(title="Tax letters")
+    tax.countries.add(factories.country("DK"))
+
+    def countries(query):
+        facets = client.get(f"/practices/?{query}").context["facets"]
+        country = next(facet for facet in facets if facet["name"] == "country")
+        return {option.code.code for option in country["options"] + country["chosen"]}
+
+    assert countries("q=tax&q=budget") == {"PT"}
+    assert countries("q=budget&q=tax") == {"DK"}

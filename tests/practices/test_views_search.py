@@ -13,13 +13,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("practices:practice_list")
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def titles(response):
     return [practice.title for practice in response.context["page"].object_list]
 

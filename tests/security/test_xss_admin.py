@@ -26,7 +26,7 @@ def public_urls(obj):
     for record in records:
         if record is None or not hasattr(record, "get_absolute_url"):
             continue
-        if isinstance(record, Practice) and not record.is_published:
+        if isinstance(record, Practice) and record.status != Practice.Status.PUBLISHED:
             continue
         urls.append(record.get_absolute_url())
     return urls

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from practices.benchmark import bench_practices
+from benchmarks.guard import bench_practices
 from practices.models import Practice, Theme
 from tests import factories
 

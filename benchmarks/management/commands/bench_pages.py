@@ -4,14 +4,14 @@ Run it against a database of its own (see the README): it writes up to N practic
 starting with `bench-`, and refuses a database that holds other practices unless --force.
 """
 
-import os
 import random
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from practices import benchmark
+from benchmarks import dataset, load, pages
+from benchmarks.guard import bench_practices, refuse_foreign_data, remove_dataset
 
 
 class Command(BaseCommand):
@@ -41,47 +41,30 @@ class Command(BaseCommand):
         if settings.DEBUG:
             log(self.style.WARNING("DEBUG is on: templates and queries run slower than in production."))
         if options["remove"]:
-            benchmark.remove_dataset()
+            remove_dataset()
             log(self.style.SUCCESS("Benchmark data removed."))
             return
-        if benchmark.foreign_practices().exists() and not options["force"]:
-            raise CommandError(
-                "This database holds practices that are not benchmark data; run the benchmark against a "
-                "database of its own (DATABASE_URL=...), or pass --force to write beside them."
-            )
-        existing = benchmark.bench_practices().count()
-        if options["rebuild"] or (existing and existing != options["practices"]):
-            log(f"Removing {existing} benchmark practices...")
-            benchmark.remove_dataset()
-            existing = 0
-        if existing:
-            log(f"Reusing the {existing} benchmark practices already built (--rebuild to start again).")
-        else:
-            log(f"Building {options['practices']} practices on {connection.vendor}...")
-            benchmark.build_dataset(options["practices"], seed=options["seed"], log=log)
-
+        refuse_foreign_data(options["force"])
+        self.build(options["practices"], options["seed"], options["rebuild"])
         log(f"\nServer time per page type, {options['requests']} requests each ({connection.vendor}):")
-        log(benchmark.HEADER)
+        log(pages.HEADER)
         rng = random.Random(options["seed"])  # noqa: S311  (repeatable URLs, not secrets)
-        urls = benchmark.page_urls(rng, options["requests"])
         try:
-            benchmark.measure(urls, log=log)
+            pages.measure(pages.page_urls(rng, options["requests"]), log=log)
+            if not options["no_load"]:
+                log(f"\nLoad test: gunicorn with {options['workers']} workers, wrk -t2 -c8 -d{options['duration']}s:")
+                load.load_test(workers=options["workers"], duration=options["duration"], log=log)
         except RuntimeError as error:
             raise CommandError(str(error)) from error
 
-        if options["no_load"]:
+    def build(self, count, seed, rebuild):
+        existing = bench_practices().count()
+        if rebuild and existing:
+            self.stdout.write(f"Removing {existing} benchmark practices...")
+            remove_dataset()
+            existing = 0
+        if existing == count:
+            self.stdout.write(f"Reusing the {existing} benchmark practices already built (--rebuild to start again).")
             return
-        log(f"\nLoad test: gunicorn with {options['workers']} workers, wrk -t2 -c8 -d{options['duration']}s:")
-        env = {
-            **os.environ,
-            "DEBUG": "false",
-            "STATIC_MANIFEST": "false",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-secret-key",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE") or "600",
-            "LOG_LEVEL": "WARNING",
-        }
-        try:
-            benchmark.load_test(env, workers=options["workers"], duration=options["duration"], log=log)
-        except RuntimeError as error:
-            raise CommandError(str(error)) from error
+        self.stdout.write(f"Building {count} practices on {connection.vendor} ({existing} there already)...")
+        dataset.build_dataset(count, seed=seed, log=self.stdout.write)

@@ -127,7 +127,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practices", "0004_search_vector"),
+        ("practices", "0005_list_order_tie_breaker"),
         ("incubator", "0002_all_countries"),
     ]
 

@@ -122,6 +122,8 @@ def snippet_for(texts, video_id):
 
 def _fold(text):
     """`text` lower-cased without accents, letter for letter (same length, so positions carry over)."""
+    if text.isascii():
+        return text.lower()
     return "".join(unicodedata.normalize("NFKD", char)[:1].lower() or char for char in text)
 
 

@@ -1,7 +1,7 @@
 """Time each page type through Django's test client: server time, database time and SQL queries."""
 
 import math
-import re
+import random
 import time
 from dataclasses import dataclass
 
@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from incubator.models import Country
 from practices.models import CountryMention
 
+from .dataset import Vocabulary
 from .guard import PREFIX, bench_practices
 
 # Transaction control and a search's planner setting are sent too, but read no data.
@@ -60,7 +61,38 @@ def bench_client():
     return Client(HTTP_HOST=allowed_host())
 
 
-def page_urls(rng, requests):
+# Ranks of the dataset's vocabulary (a Zipf law, so rank decides how many practices hold a word):
+# the first words are in nearly every practice, those around 200 in about a tenth, the tail in few.
+FREQUENCY_BANDS = {"common": (0, 5), "mid": (150, 400), "rare": (3000, 6000)}
+
+
+def search_words(seed):
+    """Words of each frequency band, from the same vocabulary the dataset was written with."""
+    words = Vocabulary(random.Random(seed)).words  # noqa: S311  (repeatable synthetic data)
+    return {band: words[start:stop] for band, (start, stop) in FREQUENCY_BANDS.items()}
+
+
+def search_urls(rng, requests, seed, combos):
+    """Searches for a word of each frequency, alone and with two filters, and for two and three words."""
+    bands = search_words(seed)
+    urls = {}
+    for band, words in bands.items():
+        urls[f"search, {band} word"] = [f"/practices/?{urlencode({'q': rng.choice(words)})}" for _ in range(requests)]
+    for k in (2, 3):
+        urls[f"search, {k} words"] = [
+            f"/practices/?{urlencode({'q': ' '.join(rng.choice(bands[b]) for b in rng.sample(list(bands), k))})}"
+            for _ in range(requests)
+        ]
+    for band, words in bands.items():
+        chosen = [combos[i % len(combos)] for i in range(requests)]
+        urls[f"search {band} + 2 filters"] = [
+            f"/practices/?{urlencode({'q': rng.choice(words), 'country': country, 'theme': theme})}"
+            for country, theme, _toolkit in chosen
+        ]
+    return urls
+
+
+def page_urls(rng, requests, seed=1):
     """URLs of each page type, varied so each request asks for something a user plausibly would."""
     practices = list(bench_practices().order_by("?").values_list("pk", "slug", "title", "summary")[: max(requests, 50)])
     combos = list(
@@ -74,12 +106,6 @@ def page_urls(rng, requests):
     countries = list(
         Country.objects.annotate(n=Count("mentions")).filter(n__gt=0).order_by("?").values_list("slug", flat=True)
     )
-    # Search words come from practices' own titles and summaries, as a user would type them.
-    phrases = [re.findall(r"[a-z]{4,}", f"{title} {summary}".lower()) for _, _, title, summary in practices]
-    phrases = [words for words in phrases if len(words) >= 3]
-
-    def words(k):
-        return " ".join(rng.sample(rng.choice(phrases), k))
 
     def filters(combo):
         country, theme, toolkit = combo
@@ -91,13 +117,7 @@ def page_urls(rng, requests):
         "list, unfiltered": [f"/practices/?r={i}" for i in range(requests)],
         "list, page cached": ["/practices/"] * requests,
         "list, three filters": [f"/practices/?{filters(combos[i % len(combos)])}" for i in range(requests)],
-        "search, 1 word": [f"/practices/?{urlencode({'q': words(1)})}" for _ in range(requests)],
-        "search, 2 words": [f"/practices/?{urlencode({'q': words(2)})}" for _ in range(requests)],
-        "search, 3 words": [f"/practices/?{urlencode({'q': words(3)})}" for _ in range(requests)],
-        "search + two filters": [
-            f"/practices/?{urlencode({'q': words(1)})}&{filters(combos[i % len(combos)]).rsplit('&', 1)[0]}"
-            for i in range(requests)
-        ],
+        **search_urls(rng, requests, seed, combos),
         "practice page": [f"/practices/{practices[i % len(practices)][1]}/" for i in range(requests)],
         # The busiest country's page first: it lists the most practices.
         "country page": [f"/countries/{busiest_country}/"]

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_save, pre_save
 
-from incubator.models import Country
+from incubator.models import Country, Toolkit
 from practices.search import refresh_search_vector
 
 
@@ -22,6 +22,13 @@ def refresh_on_country_rename(sender, instance, created, **kwargs):
         refresh_search_vector(instance.mentions.values_list("practice_id", flat=True))
 
 
+def refresh_on_toolkit_rename(sender, instance, created, **kwargs):
+    """A practice's search vector holds the names of the toolkits it mentions."""
+    if not created:
+        refresh_search_vector(instance.mentions.values_list("practice_id", flat=True))
+
+
 def connect():
     pre_save.connect(skip_history_of_loaded_rows, dispatch_uid="skip_history_of_loaded_rows")
     post_save.connect(refresh_on_country_rename, sender=Country, dispatch_uid="refresh_on_country_rename")
+    post_save.connect(refresh_on_toolkit_rename, sender=Toolkit, dispatch_uid="refresh_on_toolkit_rename")

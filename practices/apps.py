@@ -11,5 +11,6 @@ class PracticesConfig(AppConfig):
         from opsi_portal.caching import connect_data_version
 
         from . import signals  # noqa: F401  (connects the search-vector receivers on import)
+        from .search import checks  # noqa: F401  (registers the FTS5 start-up check)
 
         connect_data_version(self)

@@ -9,10 +9,11 @@ from django.db.models import Case, Count, When
 from incubator.models import Country, Toolkit
 
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
-from .search import in_order_of, matching, ranked_ids
+from .search import matching, search
+from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
+from .search.query import validate_query
 
-SEARCH_MAX_LENGTH = 200
-# The search ranks a bounded set of matches, so it must see every other filter first; sort comes last.
+# The search ranks what the facets leave, so it comes after them; sort comes last and replaces its order.
 APPLY_ORDER = ["country", "theme", "toolkit", "q", "sort"]
 
 
@@ -53,6 +54,7 @@ class PracticeFilter(django_filters.FilterSet):
         method="filter_text",
         label="Search",
         max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_query],
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={"max_length": f"The search text is too long (at most {SEARCH_MAX_LENGTH} characters)."},
     )
@@ -73,22 +75,16 @@ class PracticeFilter(django_filters.FilterSet):
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
     def filter_text(self, queryset, name, value):
-        ids = self.ranked_ids
-        return queryset if ids is None else in_order_of(queryset, ids)
+        return search(queryset, value)
 
     @cached_property
-    def ranked_ids(self):
-        """Ids of the practices the search finds under the other filters, best first; None without a search.
-
-        Searched once, on first use, whichever of the page, its count or the facets asks first.
-        """
-        return ranked_ids(self.queryset_without("q"), self.valid_values().get("q"))
-
-    @property
     def match_count(self):
-        """How many practices the list holds when it searches; None without a search (count the rows)."""
-        ids = self.ranked_ids
-        return None if ids is None else len(ids)
+        """How many practices the search finds under the other filters; None without a search.
+
+        The list's size: counted on the matches alone, without ranking them.
+        """
+        text = self.valid_values().get("q")
+        return matching(self.queryset_without("q"), text).count() if text else None
 
     def filter_country(self, queryset, name, value):
         if not value:

@@ -114,14 +114,17 @@ class Practice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Title (A), summary (B), themes and countries (C), text (D), kept by practices.search.
-    # PostgreSQL only; its GIN index is made by migration 0004 there and nowhere else.
+    # Title (A), summary (B), themes, countries and toolkits (C), text (D), kept by practices.search.
+    # PostgreSQL only (SQLite has its FTS5 index); its GIN index answers `@@`, made by migration 0004.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same without the text: small enough to stay in the row (migration 0005), so ranking every
+    # match reads no out-of-line data. PostgreSQL only.
+    search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeQuerySet.as_manager()
     # Every change a curator or the importer makes, to browse and revert in the admin.
     # The search vector is derived data: no history, and none of its weight in every historical row.
-    history = HistoricalRecords(m2m_fields=[links_to], excluded_fields=["search_vector"])
+    history = HistoricalRecords(m2m_fields=[links_to], excluded_fields=["search_vector", "search_rank_vector"])
 
     class Meta:
         # The public list's order, shared by the list page, downloads, feeds and the API: newest

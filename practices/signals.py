@@ -9,7 +9,7 @@ bulk_create) call `practices.search.refresh_search_vector(ids)` and
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import CountryMention, Practice, Theme, ThemedPractice
+from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import refresh_search_vector
 
 
@@ -30,8 +30,15 @@ def refresh_on_country_mention(sender, instance, **kwargs):
     refresh_search_vector([instance.practice_id])
 
 
+@receiver(post_save, sender=ToolkitMention)
+@receiver(post_delete, sender=ToolkitMention)
+def refresh_on_toolkit_mention(sender, instance, **kwargs):
+    refresh_search_vector([instance.practice_id])
+
+
 @receiver(m2m_changed, sender=ThemedPractice)
 @receiver(m2m_changed, sender=CountryMention)
+@receiver(m2m_changed, sender=ToolkitMention)
 def refresh_on_m2m(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"}:
         return

@@ -128,9 +128,9 @@ def facet_counts(filterset):
 
 
 def cards(filterset, query):
-    """The filtered practices with what their cards show, and their text when a search needs snippets."""
+    """The filtered practices with what their cards show, and what a search's snippets need."""
     practices = with_card_data(filterset.qs)
-    return search.with_snippet_data(practices, query) if query else practices
+    return search.with_snippet_data(practices.select_related("source_video"), query) if query else practices
 
 
 @cache_public_page(parameters=[*PracticeFilter.base_filters, "page"])
@@ -142,10 +142,16 @@ def practice_list(request):
     return list_page(request)
 
 
-def list_page(request):
-    filterset, errors = filtered_practices(request.GET)
+def searched_page(request, data):
+    """The filters of `data`, their messages and the requested page of practices."""
+    filterset, errors = filtered_practices(data)
     query = filterset.valid_values().get("q", "")
     page, page_error = paginate(request, cards(filterset, query), count=filterset.match_count)
+    return filterset, errors + ([page_error] if page_error else []), query, page
+
+
+def list_page(request):
+    filterset, errors, query, page = searched_page(request, request.GET)
     searched_for, suggestion = query, None
     if query and not page.paginator.count:
         # Nothing matched: retry with the closest known words, and say so.
@@ -153,16 +159,12 @@ def list_page(request):
         if suggestion:
             data = request.GET.copy()
             data["q"] = suggestion
-            filterset, errors = filtered_practices(data)
-            query = suggestion
-            page, page_error = paginate(request, cards(filterset, query), count=filterset.match_count)
-    if page_error:
-        errors.append(page_error)
+            filterset, errors, query, page = searched_page(request, data)
     practices = list(page.object_list)
     if query:
-        highlighted = snippets(practices, query)
+        found = snippets(practices, query)
         for practice in practices:
-            practice.snippet = highlighted.get(practice.pk)
+            practice.snippet = found.get(practice.pk)
     page.object_list = practices
     context = {
         "filter": filterset,
@@ -172,8 +174,6 @@ def list_page(request):
         "query": query,
         "searched_for": searched_for,
         "suggestion": suggestion,
-        # A search ranks at most this many matches; the page says so when it reaches it.
-        "search_limit": search.ranking.LIMIT if query else None,
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)

@@ -94,7 +94,10 @@ def test_query_count_does_not_grow_with_items_shown(client, size, page):
     # A search on PostgreSQL wraps its queries in a transaction with a planner setting (see
     # practices.search.planner_hint); those statements read no data and are not counted.
     data = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]
-    assert len(data) == EXPECTED[page], "\n\n".join(data)
+    expected = EXPECTED[page]
+    if page == "list_filtered" and connection.vendor == "sqlite":
+        expected += 1  # FTS5 marks the words of the page's snippets in a query of its own
+    assert len(data) == expected, "\n\n".join(data)
     assert response.status_code == 200
     if page.startswith("list"):
         assert len(response.context["page"].object_list) == min(size, 20)

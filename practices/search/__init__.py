@@ -1,24 +1,23 @@
 """Free-text search over practices, behind one interface for every database.
 
 One module per job: `index` keeps the stored search data fresh (`refresh_search_vector`,
-`deferred_search_refresh`), `query` parses the search box's language, `ranking` finds and orders
-the matches, `snippets` highlights them for the rows of a page, `suggestions` offers "did you mean".
+`deferred_search_refresh`, `rebuild_search_index`), `query` parses the search box's language,
+`ranking` finds and orders the matches, `snippets` marks them for the rows of a page and finds the
+moment to watch, `suggestions` offers "did you mean", `checks` says at start-up when SQLite lacks FTS5.
 """
 
-from .index import deferred_search_refresh, refresh_search_vector
+from .index import deferred_search_refresh, rebuild_search_index, refresh_search_vector
 from .query import parse
-from .ranking import candidates, in_order_of, matching, planner_hint, ranked_ids, search
+from .ranking import matching, planner_hint, search
 from .snippets import snippets, with_snippet_data
 from .suggestions import suggest
 
 __all__ = [
-    "candidates",
     "deferred_search_refresh",
-    "in_order_of",
     "matching",
     "parse",
     "planner_hint",
-    "ranked_ids",
+    "rebuild_search_index",
     "refresh_search_vector",
     "search",
     "snippets",

@@ -1,31 +1,57 @@
 """Keeping the search index fresh: one entry point, `refresh_search_vector(ids)`, for every writer.
 
-Signals call it after a practice, its themes or its country mentions are saved or deleted, and
-after a theme or a country is renamed; bulk writers call it with the ids they wrote. Inside a
+Signals call it after a practice, its themes, countries or toolkits are saved or deleted, and after
+a theme, country or toolkit is renamed; bulk writers call it with the ids they wrote. Inside a
 `deferred_search_refresh()` block (the importer's run) it only collects the ids, and the block
 refreshes them all once at its end, after themes and mentions are written.
+
+What it refreshes depends on the database. PostgreSQL: two stored vectors, `search_vector` (title A,
+summary B, themes, countries and toolkits C, text D; GIN-indexed, for matching) and the small
+`search_rank_vector` (the same without the text, kept inline in the row, for ranking). SQLite: a row
+of `practices_search_document` (plain texts), which triggers copy into the FTS5 index `practices_search`.
 """
 
+import html
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
 
 REFRESH_BATCH = 2000
+# The text search configuration the migration creates: English stemming after unaccent.
+CONFIG = "english_unaccent"
+FTS_TABLE = "practices_search"
+DOCUMENT_TABLE = "practices_search_document"
 
-REFRESH_SQL = """
-UPDATE practices_practice AS p SET search_vector =
-    setweight(to_tsvector('english', coalesce(p.title, '')), 'A')
-    || setweight(to_tsvector('english', coalesce(p.summary, '')), 'B')
-    || setweight(to_tsvector('english',
-        coalesce((SELECT string_agg(t.name, ' ') FROM practices_themedpractice AS tp
-                  JOIN practices_theme AS t ON t.id = tp.tag_id WHERE tp.content_object_id = p.id), '')
-        || ' ' ||
-        coalesce((SELECT string_agg(c.name, ' ') FROM practices_countrymention AS cm
-                  JOIN incubator_country AS c ON c.id = cm.country_id WHERE cm.practice_id = p.id), '')), 'C')
-    || setweight(to_tsvector('english', coalesce(p.body_html, '')), 'D')
-WHERE p.id = ANY(%s)
+# Names of a practice's themes, countries and toolkits, space-separated (both databases).
+TOPICS_SQL = """
+    coalesce((SELECT group_concat(t.name, ' ') FROM practices_themedpractice AS tp
+              JOIN practices_theme AS t ON t.id = tp.tag_id WHERE tp.content_object_id = p.id), '')
+    || ' ' ||
+    coalesce((SELECT group_concat(c.name, ' ') FROM practices_countrymention AS cm
+              JOIN incubator_country AS c ON c.id = cm.country_id WHERE cm.practice_id = p.id), '')
+    || ' ' ||
+    coalesce((SELECT group_concat(k.name, ' ') FROM practices_toolkitmention AS km
+              JOIN incubator_toolkit AS k ON k.id = km.toolkit_id WHERE km.practice_id = p.id), '')
 """
+
+# Built from constants only; the ids are a parameter.
+POSTGRESQL_REFRESH = f"""
+UPDATE practices_practice AS p SET
+    search_vector = v.narrow || setweight(to_tsvector('{CONFIG}', coalesce(p.body_html, '')), 'D'),
+    search_rank_vector = v.narrow
+FROM (
+    SELECT p.id,
+        setweight(to_tsvector('{CONFIG}', coalesce(p.title, '')), 'A')
+        || setweight(to_tsvector('{CONFIG}', coalesce(p.summary, '')), 'B')
+        || setweight(to_tsvector('{CONFIG}', {TOPICS_SQL.replace("group_concat", "string_agg")}), 'C') AS narrow
+    FROM practices_practice AS p WHERE p.id = ANY(%s)
+) AS v
+WHERE p.id = v.id
+"""  # noqa: S608
+
+SQLITE_ROWS = f"SELECT p.id, p.title, p.summary, {TOPICS_SQL} AS topics, p.body_html FROM practices_practice AS p"  # noqa: S608
 
 
 def is_postgresql():
@@ -57,9 +83,45 @@ def refresh_search_vector(practice_ids):
     if pending is not None:
         pending.update(int(pk) for pk in practice_ids)
         return
-    if not is_postgresql():
-        return
     ids = sorted({int(pk) for pk in practice_ids})
+    for start in range(0, len(ids), REFRESH_BATCH):
+        _refresh_batch(ids[start : start + REFRESH_BATCH])
+
+
+def _refresh_batch(ids):
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), REFRESH_BATCH):
-            cursor.execute(REFRESH_SQL, [ids[start : start + REFRESH_BATCH]])
+        if is_postgresql():
+            cursor.execute(POSTGRESQL_REFRESH, [ids])
+            return
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(f"{SQLITE_ROWS} WHERE p.id IN ({marks})", ids)  # noqa: S608  (placeholders only)
+        documents = [(pk, title, summary, topics, plain_text(body)) for pk, title, summary, topics, body in cursor]
+        # Delete, then insert: the triggers hand FTS5 the old texts to unindex and the new ones to index.
+        cursor.execute(f"DELETE FROM {DOCUMENT_TABLE} WHERE id IN ({marks})", ids)  # noqa: S608
+        cursor.executemany(f"INSERT INTO {DOCUMENT_TABLE} VALUES (%s, %s, %s, %s, %s)", documents)  # noqa: S608
+
+
+# The rendered text went through the sanitiser, so every `<` starts a tag; a pattern removes them
+# far faster than an HTML parser, and what it leaves is only ever indexed or escaped.
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def plain_text(body_html):
+    """A note's rendered text without markup; its timestamps stay, written `[HH:MM:SS]`."""
+    return html.unescape(TAG_RE.sub(" ", body_html or ""))
+
+
+def rebuild_search_index(log=None):
+    """Recompute the search data of every practice (after a restore, or to repair); returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM practices_practice ORDER BY id")
+        ids = [row[0] for row in cursor.fetchall()]
+    if not is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {DOCUMENT_TABLE}")  # noqa: S608
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608
+    for start in range(0, len(ids), REFRESH_BATCH):
+        _refresh_batch(ids[start : start + REFRESH_BATCH])
+        if log:
+            log(f"{min(start + REFRESH_BATCH, len(ids))}/{len(ids)} practices")
+    return len(ids)

@@ -1,7 +1,19 @@
-"""The search box's language, parsed: words, "quoted phrases", -exclusion and `or`."""
+"""The search box's language, parsed once and written out for each database.
+
+Words must all match, "quoted phrases" match as a phrase, -word or -"phrase" excludes, and `or`
+separates alternatives, as in web search. PostgreSQL reads the canonical form with
+websearch_to_tsquery; SQLite's FTS5 gets a MATCH expression of the same meaning. Both fold case and
+accents and stem English words, so "Budgets" finds "budgeting" and "politica" finds "política".
+"""
 
 import re
 from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+MAX_LENGTH = 200
+# Each term is one more index lookup and one more ranked list to merge; ten is more than people type.
+MAX_TERMS = 10
 
 
 @dataclass
@@ -11,10 +23,13 @@ class Term:
     text: str
     negated: bool = False
 
-    def pattern(self):
-        # Words match at the start of a word, so "innovat" finds "innovation" as stemming would.
-        words = [re.escape(word) for word in self.text.split()]
-        return r"\b" + r"\s+".join(words)
+    def websearch(self):
+        quoted = f'"{self.text}"' if " " in self.text else self.text
+        return f"-{quoted}" if self.negated else quoted
+
+    def fts5(self):
+        # A double-quoted FTS5 string is a phrase of its words; nothing inside is an operator.
+        return '"' + self.text.replace('"', '""') + '"'
 
 
 @dataclass
@@ -26,6 +41,36 @@ class ParsedQuery:
     def positive_terms(self):
         return [term for alternative in self.alternatives for term in alternative if not term.negated]
 
+    def term_count(self):
+        return sum(len(alternative) for alternative in self.alternatives)
+
+    def websearch(self):
+        """The query as websearch_to_tsquery reads it (PostgreSQL)."""
+        return " or ".join(" ".join(term.websearch() for term in alternative) for alternative in self.alternatives)
+
+    def fts5_positive(self):
+        """One FTS5 MATCH expression for the alternatives with a word to look for; None if there is none."""
+        parts = [_fts5_alternative(alternative) for alternative in self.alternatives]
+        parts = [part for part in parts if part]
+        return " OR ".join(f"({part})" for part in parts) or None
+
+    def fts5_exclusions_only(self):
+        """FTS5 expressions of the alternatives made only of exclusions (`-tax`: all but these)."""
+        return [
+            " OR ".join(term.fts5() for term in alternative)
+            for alternative in self.alternatives
+            if all(term.negated for term in alternative)
+        ]
+
+
+def _fts5_alternative(terms):
+    wanted = [term.fts5() for term in terms if not term.negated]
+    if not wanted:
+        return None
+    excluded = [term.fts5() for term in terms if term.negated]
+    expression = " AND ".join(wanted)
+    return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
+
 
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -33,7 +78,7 @@ TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 def parse(text):
     """Web-search syntax as PostgreSQL's websearch_to_tsquery reads it: words, "phrases", -word, or."""
     alternatives, current = [], []
-    for match in TOKEN.finditer(text):
+    for match in TOKEN.finditer(text or ""):
         minus, phrase, word = match.groups()
         if word is not None and word.lower() == "or":
             if current:
@@ -44,9 +89,17 @@ def parse(text):
         if word is not None:
             negated = word.startswith("-")
             phrase = word.lstrip("-")
-        words = re.findall(r"\w+", phrase or "")
+        words = re.findall(r"[^\W_]+", phrase or "")
         if words:
             current.append(Term(" ".join(words), negated))
     if current:
         alternatives.append(current)
     return ParsedQuery(alternatives)
+
+
+def validate_query(text):
+    """Refuse a query with too many terms to answer quickly, saying what the limit is (the form checks length)."""
+    if parse(text).term_count() > MAX_TERMS:
+        raise ValidationError(
+            f"The search has too many words or phrases (at most {MAX_TERMS}); leave some out.", code="too_many_terms"
+        )

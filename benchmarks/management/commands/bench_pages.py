@@ -50,7 +50,7 @@ class Command(BaseCommand):
         log(pages.HEADER)
         rng = random.Random(options["seed"])  # noqa: S311  (repeatable URLs, not secrets)
         try:
-            pages.measure(pages.page_urls(rng, options["requests"]), log=log)
+            pages.measure(pages.page_urls(rng, options["requests"], seed=options["seed"]), log=log)
             if not options["no_load"]:
                 log(f"\nLoad test: gunicorn with {options['workers']} workers, wrk -t2 -c8 -d{options['duration']}s:")
                 load.load_test(workers=options["workers"], duration=options["duration"], log=log)

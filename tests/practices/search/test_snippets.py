@@ -13,7 +13,7 @@ def test_snippets_highlight_the_words():
         title="Starter kit",
         body_markdown="The kit helps public servants who are new to anticipatory innovation try it out.",
     )
-    html = snippets([practice], "anticipatory")[practice.pk]
+    html = snippets([practice], "anticipatory")[practice.pk].html
     assert "<mark>anticipatory</mark>" in html.lower()
     assert "public servants" in html
 
@@ -22,7 +22,7 @@ def test_snippets_escape_the_text_around_the_marks():
     practice = factories.practice(
         title="Markup", body_markdown="Write &lt;script&gt; carefully, said the anticipatory team."
     )
-    html = snippets([practice], "anticipatory")[practice.pk]
+    html = snippets([practice], "anticipatory")[practice.pk].html
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert html.count("<mark>") == html.count("</mark>") >= 1

@@ -16,7 +16,7 @@ from opsi_portal.caching import bump_data_version
 from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
-from . import changes
+from . import changes, titles
 from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
 from .reference import ReferenceData
@@ -158,6 +158,7 @@ class Importer:
         changed_videos = {note.video_id for note in notes.values() if note.video_id}
         unchanged = {key: vault.texts[key] for key in self.result.unchanged}
         changes.rescale_outliers(notes, vault.texts, changes.video_ends(unchanged, changed_videos))
+        titles.repair_titles(notes, vault.texts)
         for note in notes.values():
             self.result.problems.extend(note.problems)
             self.check_video(note, videos)

@@ -2,11 +2,14 @@
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from practices.importing.parser import parse_note
 from practices.importing.sentences import plain_text, sentences_of, summary_of
+from practices.models import CountryMention, Practice
+from tests.practices.importing.test_import_command import run
 
 # What no summary or sentence may hold once the markup around the words is gone.
 LEFTOVERS_RE = re.compile(r"\[|\]\(|<|\*\*|\d{1,3}:\d{1,2}|https?://|yt-timestamp")
@@ -133,3 +136,43 @@ def test_no_sample_note_leaves_markup_in_its_summary_or_sentences(shared_notes):
         if found:
             dirty[path.stem] = found
     assert dirty == {}
+
+
+WRAPPED_NOTE = (
+    "---\ntitle: Partnerships\nvideoId: MymoO7zOk24\n---\n\n"
+    'Denmark works with partners on societal challenges [00:00:19](<a class="yt-timestamp" data-t="00:00:19">'
+    "[00:00:19]</a>.\n"
+)
+DIRTY_SUMMARY = "Denmark works with partners on societal challenges [00:00:19](."
+
+
+def imported_before_the_fix(tmp_path, **changes):
+    """A practice as an older import left it: its summary and evidence with the leftovers."""
+    (tmp_path / "partnerships.md").write_text(WRAPPED_NOTE, encoding="utf-8")
+    run(tmp_path, status="published")
+    practice = Practice.objects.get(note_key="partnerships")
+    snapshot = {**practice.import_snapshot, "summary": DIRTY_SUMMARY}
+    Practice.objects.filter(pk=practice.pk).update(summary=DIRTY_SUMMARY, import_snapshot=snapshot, note_hash="")
+    CountryMention.objects.filter(practice=practice).update(sentence=DIRTY_SUMMARY)
+    Practice.objects.filter(pk=practice.pk).update(**changes)
+    return practice
+
+
+@pytest.mark.django_db
+def test_stored_summaries_and_evidence_are_cleaned_by_the_next_import(tmp_path, client):
+    practice = imported_before_the_fix(tmp_path)
+    run(tmp_path)
+    practice.refresh_from_db()
+    clean = "Denmark works with partners on societal challenges."
+    assert practice.summary == clean
+    assert CountryMention.objects.get(practice=practice).sentence == clean
+    page = client.get(practice.get_absolute_url()).content.decode()
+    assert "](" not in page and f'<meta name="description" content="{clean}">' in page
+
+
+@pytest.mark.django_db
+def test_a_curators_summary_is_kept_by_the_cleaning_import(tmp_path):
+    practice = imported_before_the_fix(tmp_path, summary="Written by a curator.")
+    run(tmp_path)
+    practice.refresh_from_db()
+    assert practice.summary == "Written by a curator."

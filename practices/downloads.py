@@ -41,12 +41,13 @@ COLUMNS = [
     ("title", "Title."),
     ("summary", "One or two sentences about the practice."),
     ("url", "Address of the practice's page."),
-    ("published_at", "When it was published (ISO 8601, UTC)."),
+    ("published_at", "When it was added to the library (ISO 8601, UTC)."),
     ("updated_at", "When it last changed (ISO 8601, UTC)."),
     ("countries", "ISO 3166-1 alpha-2 codes of the countries it concerns."),
     ("themes", "Slugs of its themes."),
     ("toolkits", "Slugs of the toolkits it names."),
     ("video_url", "The YouTube video the practice's note was made from, if any."),
+    ("video_date", "The date of that video (ISO 8601), when the notes give it; empty otherwise."),
 ]
 COLUMN_NAMES = [name for name, _ in COLUMNS]
 
@@ -112,11 +113,15 @@ def practice_rows(queryset, request):
                 "themes": themes.get(practice.pk, []),
                 "toolkits": toolkits.get(practice.pk, []),
                 "video_url": practice.source_video.url if practice.source_video else "",
+                "video_date": practice.video_date.isoformat() if practice.video_date else "",
             }
 
 
 # What a row reads of a practice; the text and its rendering stay in the database.
-PRACTICE_FIELDS = ["slug", "title", "summary", "published_at", "updated_at", "source_video__youtube_id"]
+PRACTICE_FIELDS = [
+    *("slug", "title", "summary", "published_at", "updated_at"),
+    *("source_video__youtube_id", "source_video__published_on"),
+]
 
 
 def _grouped(pairs):

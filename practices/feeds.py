@@ -36,13 +36,19 @@ class LatestPracticesFeed(Feed):
         return Practice.objects.published()
 
     def items(self, obj=None):
-        return self.practices(obj).in_list_order().prefetch_related("themes")[:FEED_LENGTH]
+        return (
+            self.practices(obj).in_list_order().select_related("source_video").prefetch_related("themes")[:FEED_LENGTH]
+        )
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # The entry's own dates say when it joined the library; the video's date is told in words.
+        video_date = item.video_date
+        if video_date is None:
+            return item.summary
+        return f"Video of {video_date.day} {video_date:%B %Y}. {item.summary}".strip()
 
     def item_pubdate(self, item):
         return item.published_at

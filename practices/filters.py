@@ -4,7 +4,7 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, When
+from django.db.models import Case, Count, F, When
 
 from incubator.models import Country, Toolkit
 
@@ -33,6 +33,17 @@ def facet_filter(field_name, model, noun, label):
     )
 
 
+# Practices without a dated video sort after the dated ones, whichever way the dates run.
+UNDATED_LAST = {"source_video__published_on"}
+
+
+def ordering_term(field):
+    name = field.lstrip("-")
+    if name not in UNDATED_LAST:
+        return field
+    return F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
+
+
 class ListOrderingFilter(django_filters.OrderingFilter):
     """The list's sort choices; empty parts are ignored and the list order breaks ties."""
 
@@ -41,7 +52,8 @@ class ListOrderingFilter(django_filters.OrderingFilter):
         if not chosen:
             return qs
         named = {field.lstrip("-") for field in chosen}
-        return qs.order_by(*chosen, *(field for field in Practice._meta.ordering if field.lstrip("-") not in named))
+        rest = (field for field in Practice._meta.ordering if field.lstrip("-") not in named)
+        return qs.order_by(*(ordering_term(field) for field in chosen), *rest)
 
 
 class PracticeFilter(django_filters.FilterSet):
@@ -62,8 +74,15 @@ class PracticeFilter(django_filters.FilterSet):
     theme = facet_filter("themes", Theme, "theme", "Themes")
     toolkit = facet_filter("toolkits", Toolkit, "toolkit", "Toolkits")
     sort = ListOrderingFilter(
-        fields=(("published_at", "published"), ("title", "title")),
-        field_labels={"published": "Oldest first", "-published": "Newest first", "title": "Title A–Z"},
+        fields=(("published_at", "published"), ("title", "title"), ("source_video__published_on", "video")),
+        field_labels={
+            "published": "First added first",
+            "-published": "Recently added first",
+            "video": "Oldest video first",
+            "-video": "Newest video first",
+            "title": "Title A–Z",
+            "-title": "Title Z–A",
+        },
         label="Sort by",
         error_messages={"invalid_choice": "There is no sort order “%(value)s”; the default order is used."},
     )

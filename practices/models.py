@@ -42,6 +42,13 @@ class Video(models.Model):
     youtube_id = models.CharField("YouTube id", max_length=11, unique=True, validators=[YOUTUBE_ID_VALIDATOR])
     title = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=200, blank=True, help_text="The channel's index note name.")
+    published_on = models.DateField(
+        "date of the video",
+        null=True,
+        blank=True,
+        help_text="When the video was published; the import fills it from the notes or the channel's index when "
+        "they give it, and never overwrites a date set here.",
+    )
     history = HistoricalRecords()
 
     # Backups refer to videos by YouTube id (dumpdata --natural-foreign); loading needs the lookup.
@@ -144,6 +151,21 @@ class Practice(models.Model):
 
     def get_absolute_url(self):
         return reverse("practices:practice_detail", args=[self.slug])
+
+    @property
+    def video_date(self):
+        """The date of the video the practice comes from, when the vault gave one (else None)."""
+        return self.source_video.published_on if self.source_video_id and self.source_video else None
+
+    @property
+    def note_title(self):
+        """The title of the note the practice was imported from (the import's, whatever a curator made of it)."""
+        return (self.import_snapshot or {}).get("title", "") if self.note_key else ""
+
+    @property
+    def added_at(self):
+        """When the practice joined the public library (or was created, while it is a draft)."""
+        return self.published_at or self.created_at
 
     def set_rendered_body(self, html):
         """Store HTML the importer rendered from the current Markdown, so `save` need not render it again."""

@@ -30,7 +30,7 @@ RELATED_POOL = 200
 
 def with_card_data(practices):
     """What a practice card shows, fetched in a constant number of queries."""
-    return practices.defer(*CARD_DEFERRED).prefetch_related("themes", "countries")
+    return practices.defer(*CARD_DEFERRED).select_related("source_video").prefetch_related("themes", "countries")
 
 
 def related_practices(practice, themes):

@@ -102,7 +102,7 @@ class VideoSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Video
-        fields = ["youtube_id", "title", "url"]
+        fields = ["youtube_id", "title", "url", "published_on"]
 
 
 class PracticeSerializer(serializers.ModelSerializer):

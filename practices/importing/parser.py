@@ -20,7 +20,7 @@ from opsi_portal.lib.youtube import VIDEO_ID_PATTERN, VIDEO_ID_RE, format_timest
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Bump when what the parser or the renderer makes of a note changes, so every note is re-imported once.
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 MAX_NOTE_BYTES = 1_000_000
 
@@ -28,8 +28,12 @@ MAX_NOTE_BYTES = 1_000_000
 MAX_VIDEO_HOURS = 12
 
 WIKI_LINK_RE = re.compile(r"\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
+# Some machine-written notes wrap the anchor in a Markdown link that is never closed,
+# `[00:51:56](<a class="yt-timestamp" ...>[00:51:56]</a>`: the wrapper is part of the one timestamp.
 ANCHOR_TIMESTAMP_RE = re.compile(
-    r"<a\b[^>]*\bclass=[\"'][^\"']*\byt-timestamp\b[^\"']*[\"'][^>]*>(?P<inner>.*?)</a\s*>",
+    r"(?P<wrapper>\[[\d:\s]*\]\(\s*)?"
+    r"<a\b[^>]*\bclass=[\"'][^\"']*\byt-timestamp\b[^\"']*[\"'][^>]*>(?P<inner>.*?)</a\s*>"
+    r"(?(wrapper)\s*\)?)",
     re.IGNORECASE | re.DOTALL,
 )
 DATA_T_RE = re.compile(r"\bdata-t=[\"']([^\"']*)[\"']", re.IGNORECASE)

@@ -16,7 +16,7 @@ from opsi_portal.caching import bump_data_version
 from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
-from . import changes
+from . import changes, dates, titles
 from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
 from .reference import ReferenceData
@@ -80,6 +80,7 @@ class Importer:
         self.progress = progress or (lambda done, total: None)
         self.result = ImportResult(dry_run=dry_run)
         self.reference = ReferenceData()
+        self.video_dates = []
 
     def run(self, paths):
         vault = self.read(paths)
@@ -158,6 +159,8 @@ class Importer:
         changed_videos = {note.video_id for note in notes.values() if note.video_id}
         unchanged = {key: vault.texts[key] for key in self.result.unchanged}
         changes.rescale_outliers(notes, vault.texts, changes.video_ends(unchanged, changed_videos))
+        titles.repair_titles(notes, vault.texts)
+        self.video_dates = dates.note_dates(notes.values(), videos)
         for note in notes.values():
             self.result.problems.extend(note.problems)
             self.check_video(note, videos)
@@ -179,6 +182,7 @@ class Importer:
             if written is not None:
                 (self.result.updated if plan.imported else self.result.created).append(note.key)
                 pending.append(written)
+        dates.record(self.video_dates, self.result.problems)
         if pending:
             practice_pks = Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id")
             write_links(pending, by_link_key(practice_pks), self.result)
@@ -217,6 +221,8 @@ class Importer:
         self.result.videos = len(titles)
         if not self.dry_run and titles:
             self.reference.video_pks.update(save_videos(titles, channels))
+            if dates.record([d for index in index_notes for d in dates.index_dates(index)], self.result.problems):
+                bump_data_version()
         return by_note
 
 

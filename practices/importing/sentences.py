@@ -1,5 +1,6 @@
 """A note's Markdown as plain prose: its summary, and its sentences with the moments they were said."""
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -7,17 +8,40 @@ from opsi_portal.lib.fences import code_fence_flags
 
 from .parser import CANONICAL_TIMESTAMP_RE, HEADING_RE, LIST_ITEM_RE, link_words
 
+# Markup that plain text keeps the words of, in the order it is undone.
+EMBED_RE = re.compile(r"!\[\[[^\[\]\n]*\]\]")
+COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# Any timestamp the parser left (canonical or not), with the `(` of a Markdown link around it.
+TIMESTAMP_LEFTOVER_RE = re.compile(r"\[\s*\d{1,3}(?::\d{1,3}){1,3}\s*\]+(?:\(\s*\)?)?")
+IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)?")
+# Link text may hold one level of brackets: `[[webinar] Title](https://...)`.
+MARKDOWN_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:<[^>]*>|[^)\s]*)(?:\s+[\"'(][^)]*)?\)?")
+REFERENCE_LINK_RE = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+FOOTNOTE_RE = re.compile(r"\[\^[^\]]*\]")
+TAG_RE = re.compile(r"</?[A-Za-z][^>\n]*>?|<[!?/][^>\n]*>?")
+CALLOUT_MARKER_RE = re.compile(r"\[![\w-]+\][+-]?")
+EMPHASIS_RE = re.compile(r"\*\*|__|\*|`|~~|==")
+LINE_MARKER_RE = re.compile(r"^\s*(?:#{1,6}|>|[-+*]|\d+[.)])\s+", re.MULTILINE)
+# Brackets no markup explains any more (a wiki link left open, an empty pair).
+STRAY_BRACKETS_RE = re.compile(r"\[\[|\]\]|\[\s*\]|\(\s*\)")
+
 
 def plain_text(markdown_text):
     """Markdown of a note as plain text: links as their words, timestamps, tags and markup removed."""
-    text = link_words(markdown_text)
-    text = CANONICAL_TIMESTAMP_RE.sub("", text)
-    text = re.sub(r"<[^>]*>", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[![\w-]+\][+-]?", "", text)
-    text = re.sub(r"(\*\*|__|\*|`|~~|==)", "", text)
-    text = re.sub(r"^\s*(?:#{1,6}|>|[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
-    return text
+    text = EMBED_RE.sub("", markdown_text)
+    text = link_words(text)
+    text = COMMENT_RE.sub(" ", text)
+    text = TIMESTAMP_LEFTOVER_RE.sub("", text)
+    text = IMAGE_RE.sub(r"\1", text)
+    text = MARKDOWN_LINK_RE.sub(r"\1", text)
+    text = REFERENCE_LINK_RE.sub(r"\1", text)
+    text = FOOTNOTE_RE.sub("", text)
+    text = TAG_RE.sub(" ", text)
+    text = CALLOUT_MARKER_RE.sub("", text)
+    text = EMPHASIS_RE.sub("", text)
+    text = LINE_MARKER_RE.sub("", text)
+    text = STRAY_BRACKETS_RE.sub("", text)
+    return html.unescape(text)
 
 
 def tidy(text):

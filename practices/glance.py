@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from .importing.sentences import summary_of
 
 MAIN_THEMES = 6
+CONTENTS = re.compile(r'\s*<nav class="contents".*?</nav>\s*', re.DOTALL)
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
 
 
@@ -29,8 +30,9 @@ class Glance:
 
 @dataclass
 class Lede:
-    text: str  # empty when the note's first paragraph serves as the lede
-    note_opens_with_it: bool
+    text: str = ""  # the summary, when the note does not open with it
+    opening_html: str = ""  # else the note's first paragraph, taken out of the note to head the page
+    note_html: str = ""  # the note's HTML without that paragraph
 
 
 def evidence_anchor(kind, key):
@@ -46,12 +48,32 @@ def whole_sentences(text):
 
 
 def lede_of(practice):
-    """The summary in whole sentences; none when the note opens with it (its first paragraph is then the lede)."""
+    """The lede, in whole sentences and said once.
+
+    An imported note's summary is the start of its first paragraph: that paragraph becomes the
+    lede, and the note goes on from the next block. A summary of a curator's own is the lede.
+    """
     summary = practice.summary.strip()
     opening = summary_of(practice.body_markdown, limit=10**6)
     if summary and opening.startswith(summary.removesuffix("…")):
-        return Lede("", note_opens_with_it=True)
-    return Lede(whole_sentences(summary), note_opens_with_it=False)
+        first, rest = split_first_paragraph(practice.body_html)
+        if first:
+            return Lede(opening_html=first, note_html=rest)
+    return Lede(text=whole_sentences(summary), note_html=practice.body_html)
+
+
+def split_first_paragraph(html):
+    """The rendered note's opening paragraph and the rest (its contents list kept), or ("", html).
+
+    Only a paragraph before any heading opens the note. Paragraphs never nest, so the first </p> closes it.
+    """
+    contents = CONTENTS.match(html)
+    start = contents.end() if contents else 0
+    body = html[start:].lstrip()
+    if not body.startswith("<p>"):
+        return "", html
+    end = body.index("</p>") + len("</p>")
+    return body[:end], html[:start] + body[end:]
 
 
 def _through_toolkits(toolkit_mentions):

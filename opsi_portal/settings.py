@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # OPTIONS answers the allowed methods, TRACE and other methods 405, before any view renders.
     "opsi_portal.methods.HttpMethodsMiddleware",
+    # Compresses what the middleware below it returns; pages that could hold a secret are left alone.
+    "opsi_portal.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

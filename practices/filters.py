@@ -4,8 +4,9 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, F, When
+from django.db.models import Case, Count, F, Q, When
 
+from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
 
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
@@ -15,15 +16,22 @@ from .search.query import validate_query
 
 # The search ranks what the facets leave, so it comes after them; sort comes last and replaces its order.
 APPLY_ORDER = ["country", "theme", "toolkit", "q", "sort"]
+FACETS = ["country", "theme", "toolkit"]
 
 
 def _unknown(noun):
     return {"invalid_choice": f"There is no {noun} “%(value)s”; it was left out of the filters."}
 
 
-def facet_filter(field_name, model, noun, label):
+class CountryFilter(django_filters.ModelMultipleChoiceFilter):
+    """Countries by slug or ISO code (`?country=portugal` or `?country=PT`)."""
+
+    field_class = CountryChoiceField
+
+
+def facet_filter(field_name, model, noun, label, filter_class=django_filters.ModelMultipleChoiceFilter):
     """A facet chosen by slugs; several values match practices with any of them."""
-    return django_filters.ModelMultipleChoiceFilter(
+    return filter_class(
         field_name=field_name,
         to_field_name="slug",
         queryset=model.objects.all(),
@@ -42,6 +50,14 @@ def ordering_term(field):
     if name not in UNDATED_LAST:
         return field
     return F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
+
+
+# Each facet's records, the name of their link to practices and the path to the practice.
+FACET_LINKS = {
+    "country": (Country, "mentions", "mentions__practice"),
+    "theme": (Theme, "themed_items", "themed_items__content_object"),
+    "toolkit": (Toolkit, "mentions", "mentions__practice"),
+}
 
 
 class ListOrderingFilter(django_filters.OrderingFilter):
@@ -70,7 +86,7 @@ class PracticeFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={"max_length": f"The search text is too long (at most {SEARCH_MAX_LENGTH} characters)."},
     )
-    country = facet_filter("countries", Country, "country", "Countries")
+    country = facet_filter("countries", Country, "country", "Countries", CountryFilter)
     theme = facet_filter("themes", Theme, "theme", "Themes")
     toolkit = facet_filter("toolkits", Toolkit, "toolkit", "Toolkits")
     sort = ListOrderingFilter(
@@ -125,6 +141,11 @@ class PracticeFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 (validates the form once)
         return getattr(self.form, "cleaned_data", {})
 
+    def cache_params(self):
+        """What the filters will use (validated), as a cache key: `?q=a&q=b` searches "b" and is cached so."""
+        values = self.valid_values()
+        return (values.get("q", ""), *(tuple(sorted(r.slug for r in values.get(name) or ())) for name in FACETS))
+
     def in_order(self):
         """The valid filters, free text after the facets: a search ranks what the facets leave."""
         return sorted(self.valid_values().items(), key=lambda item: APPLY_ORDER.index(item[0]))
@@ -148,33 +169,39 @@ class PracticeFilter(django_filters.FilterSet):
         """The records chosen for facet `name` (already fetched while the form was validated)."""
         return list(self.valid_values().get(name) or [])
 
-    def facet(self, name, limit):
+    def facet(self, name, limit=None):
         """Options of facet `name` with how many practices each gives under the other filters.
 
+        Options of one facet are "any of": once one is chosen, ticking another adds the practices
+        it has that the list does not show yet; `adds` says how many (without a choice, `count`).
         One GROUP BY query. Returns the chosen options (so they can be unticked) and the `limit`
-        other options with most practices; options that would give no practice are left out.
+        other options with most practices (all with None); options without practices are left out.
         """
-        matching = self.queryset_without(name).values("pk")
-        if name == "country":
-            options = Country.objects.filter(mentions__practice__in=matching).annotate(count=Count("mentions"))
-        elif name == "theme":
-            options = Theme.objects.filter(themed_items__content_object__in=matching).annotate(
-                count=Count("themed_items")
-            )
-        elif name == "toolkit":
-            options = Toolkit.objects.filter(mentions__practice__in=matching).annotate(count=Count("mentions"))
-        else:
+        if name not in FACET_LINKS:
             raise ValueError(f"{name} is not a facet")
+        model, link, practice = FACET_LINKS[name]
+        under_others = self.queryset_without(name)
         chosen = {record.pk: record for record in self.selected(name)}
+        options = model.objects.filter(**{f"{practice}__in": under_others.values("pk")}).annotate(count=Count(link))
+        if chosen:
+            shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk")
+            options = options.annotate(adds=Count(link, filter=~Q(**{f"{practice}__in": shown})))
+        else:
+            options = options.annotate(adds=Count(link))
         # Chosen options sort first so the slice never drops one; one extra row tells whether there are more.
-        rows = list(
-            options.annotate(is_chosen=Case(When(pk__in=list(chosen), then=1), default=0)).order_by(
-                "-is_chosen", "-count", "name"
-            )[: limit + len(chosen) + 1]
+        options = options.annotate(is_chosen=Case(When(pk__in=list(chosen), then=1), default=0)).order_by(
+            "-is_chosen", "-count", "name"
         )
+        rows = list(options if limit is None else options[: limit + len(chosen) + 1])
         picked = [row for row in rows if row.is_chosen]
         rest = [row for row in rows if not row.is_chosen]
         missing = [record for pk, record in chosen.items() if pk not in {row.pk for row in picked}]
         for record in missing:
-            record.count = 0
-        return {"name": name, "chosen": picked + missing, "options": rest[:limit], "more": len(rest) > limit}
+            record.count = record.adds = 0
+        for row in picked + rest:
+            # How many of the practices the list shows now have this option (the map shades by it).
+            row.in_list = row.count - row.adds if chosen else row.count
+        more = limit is not None and len(rest) > limit
+        for record in missing:
+            record.in_list = 0
+        return {"name": name, "chosen": picked + missing, "options": rest[:limit], "more": more}

@@ -1,17 +1,22 @@
 """Public pages of the library: home, the filtered list, a practice, themes."""
 
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import condition
 
+from incubator.forms import country_slugs_for_codes
 from incubator.models import Country, Participation, Programme, Toolkit
+from incubator.world_map import world_map
 from opsi_portal.caching import cache_public_page, cached, content_etag
 from opsi_portal.pagination import paginate
 
-from . import search
+from . import citations, linked_data, search
 from .filters import PracticeFilter
+from .glance import glance_of, lede_of
+from .maps import list_map
 from .models import CountryMention, Practice, Theme, ToolkitMention
 from .search import snippets, suggest
 
@@ -33,7 +38,7 @@ def with_card_data(practices):
     return practices.defer(*CARD_DEFERRED).select_related("source_video").prefetch_related("themes", "countries")
 
 
-def related_practices(practice, themes):
+def related_practices(practice, themes, prefetch=True):
     """Published practices sharing most themes with `practice`, newest first among equals.
 
     On PostgreSQL only the newest RELATED_POOL practices of each theme are counted, so a theme
@@ -41,7 +46,8 @@ def related_practices(practice, themes):
     """
     if not themes:
         return []
-    published = with_card_data(Practice.objects.published())
+    published = Practice.objects.published()
+    published = with_card_data(published) if prefetch else published.defer(*CARD_DEFERRED)
     if connection.vendor != "postgresql":
         return list(
             published.exclude(pk=practice.pk)
@@ -106,6 +112,8 @@ def home(request):
         "latest": with_card_data(published.order_by("-published_at", "title"))[:HOME_LATEST],
         **cached("home-counts", home_counts),
     }
+    counted = [(country, country.practice_count) for country in context["countries"]]
+    context["world_map"] = world_map(counted, Country.get_absolute_url)
     return render(request, "practices/home.html", context)
 
 
@@ -117,14 +125,22 @@ def filtered_practices(data):
 
 
 def facet_counts(filterset):
-    """Every facet with its counts, cached per combination of filters until the data changes."""
-    # The key is what the filters will use (validated), not the raw query string: `?q=a&q=b` searches "b".
-    values = filterset.valid_values()
-    params = (values.get("q", ""), *(tuple(sorted(r.slug for r in values.get(name) or ())) for name in FACET_LIMITS))
+    """Every facet with its counts, cached per combination of filters until the data changes.
 
+    The country facet comes with all its options: the map shows them all; `trimmed` cuts it for the form.
+    """
+    limits = {**FACET_LIMITS, "country": None}
     return cached(
-        "facets", lambda: [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()], params=params
+        "facets",
+        lambda: [filterset.facet(name, limit) for name, limit in limits.items()],
+        params=filterset.cache_params(),
     )
+
+
+def trimmed(facet):
+    """The facet as the form shows it: the chosen options and the FACET_LIMITS first others."""
+    limit = FACET_LIMITS[facet["name"]]
+    return {**facet, "options": facet["options"][:limit], "more": facet["more"] or len(facet["options"]) > limit}
 
 
 def cards(filterset, query):
@@ -133,8 +149,23 @@ def cards(filterset, query):
     return search.with_snippet_data(practices.select_related("source_video"), query) if query else practices
 
 
+def address_with_country_slugs(request):
+    """The list's address with countries by slug when `?country=` named ISO codes; None when it did not."""
+    values = request.GET.getlist("country")
+    slugs = country_slugs_for_codes(values)
+    if slugs == values:
+        return None
+    query = request.GET.copy()
+    query.setlist("country", slugs)
+    return f"{request.path}?{query.urlencode()}"
+
+
 @cache_public_page(parameters=[*PracticeFilter.base_filters, "page"])
 def practice_list(request):
+    # `?country=PT` (as the API names countries) is the page of `?country=portugal`: one address for each list.
+    canonical = address_with_country_slugs(request)
+    if canonical:
+        return redirect(canonical)
     if request.GET.get("q", "").strip():
         # A search's queries, its facet counts included, are planned without sequential scans.
         with search.planner_hint():
@@ -166,41 +197,77 @@ def list_page(request):
         for practice in practices:
             practice.snippet = found.get(practice.pk)
     page.object_list = practices
+    facets = facet_counts(filterset)
     context = {
         "filter": filterset,
         "page": page,
         "query_errors": errors,
-        "facets": facet_counts(filterset),
+        "facets": [trimmed(facet) for facet in facets],
         "query": query,
         "searched_for": searched_for,
         "suggestion": suggestion,
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
+        "active_count": sum(len(filterset.selected(name)) for name in FACET_LIMITS) + bool(query),
+        "world_map": list_map(next(f for f in facets if f["name"] == "country"), request),
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)
 
 
-@condition(etag_func=content_etag)
-def practice_detail(request, slug):
-    practice = get_object_or_404(
+def published_practice(slug):
+    """The practice of a public page, with what its page and citations show, or 404."""
+    return get_object_or_404(
         Practice.objects.published()
         .select_related("source_video")
         .prefetch_related(
             "themes",
             Prefetch("countrymention_set", queryset=CountryMention.objects.select_related("country")),
-            Prefetch("toolkitmention_set", queryset=ToolkitMention.objects.select_related("toolkit")),
+            Prefetch(
+                "toolkitmention_set",
+                queryset=ToolkitMention.objects.select_related(
+                    "toolkit__programme", "toolkit__partnership__programme"
+                ).prefetch_related("toolkit__developers"),
+            ),
         ),
         slug=slug,
     )
+
+
+@condition(etag_func=content_etag)
+def practice_detail(request, slug):
+    practice = published_practice(slug)
     themes = list(practice.themes.all())
+    country_mentions = list(practice.countrymention_set.all())
+    toolkit_mentions = list(practice.toolkitmention_set.all())
+    # Both lists of cards get their themes and countries in one pair of queries.
+    related = related_practices(practice, themes, prefetch=False)
+    linked_from = list(practice.linked_from.published().defer(*CARD_DEFERRED).order_by("title"))
+    prefetch_related_objects([*related, *linked_from], "themes", "countries")
+    url = request.build_absolute_uri(practice.get_absolute_url())
     context = {
         "practice": practice,
+        "permalink": url,
         "themes": themes,
-        "country_mentions": practice.countrymention_set.all(),
-        "toolkit_mentions": practice.toolkitmention_set.all(),
-        "related": related_practices(practice, themes),
-        "linked_from": with_card_data(practice.linked_from.published()).order_by("title"),
+        "country_mentions": country_mentions,
+        "toolkit_mentions": toolkit_mentions,
+        "glance": glance_of(themes, country_mentions, toolkit_mentions),
+        "lede": lede_of(practice),
+        "video_start": practice.source_video.url_at(0) if practice.source_video else "",
+        "citations": citations.formatted(citations.csl_item(practice, url)),
+        "json_ld": linked_data.script_json(linked_data.article(practice, url, country_mentions, themes)),
+        "related": related,
+        "linked_from": linked_from,
     }
     return render(request, "practices/practice_detail.html", context)
+
+
+def practice_citation(request, slug, fmt):
+    """The practice's citation as a file: BibTeX, RIS or CSL-JSON."""
+    practice = get_object_or_404(Practice.objects.published().select_related("source_video"), slug=slug)
+    item = citations.csl_item(practice, request.build_absolute_uri(practice.get_absolute_url()))
+    content_type, extension = citations.FORMATS[fmt]
+    response = HttpResponse(citations.WRITERS[fmt](item), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{practice.slug}.{extension}"'
+    return response
 
 
 def theme_list(request):

@@ -46,5 +46,9 @@ def build_sample_site():
         "programme": Programme.objects.get(slug="innovation-incubator").get_absolute_url(),
         "partnership": Partnership.objects.get().get_absolute_url(),
         "organisation": Organisation.objects.get(short_name="OPSI").get_absolute_url(),
+        "organisation_list": reverse("incubator:organisation_list"),
+        "partnership_list": reverse("incubator:partnership_list"),
+        "facet_options": reverse("practices:facet_options", args=["country"]) + "?theme=anticipatory-innovation",
+        "api_docs": reverse("api:docs"),
         "not_found": "/no-such-page/",
     }

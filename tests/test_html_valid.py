@@ -50,4 +50,4 @@ def test_every_page_type_is_valid_html(client, seed, vnu, tmp_path):
         if m["type"] == "error" or m.get("subType") == "fatal"
     ]
     assert errors == [], "\n".join(errors)
-    assert len(files) == 16
+    assert len(files) == 20

@@ -71,7 +71,7 @@ EXPECTED = {
     "home": 11,
     "list": 7,
     "list_filtered": 10,
-    "practice": 10,
+    "practice": 9,
     "theme_list": 1,
     "theme": 5,
     "country_list": 1,

@@ -84,6 +84,9 @@ def test_practices_are_filtered_like_the_list_page(client):
     assert slugs(get_json(client, "/api/practices/?country=portugal&theme=anticipation")) == [both.slug]
     assert slugs(get_json(client, "/api/practices/?toolkit=starter-kit")) == [with_kit.slug]
     assert set(slugs(get_json(client, "/api/practices/?q=housing"))) == {both.slug, with_kit.slug}
+    # Countries also by ISO code, as the API addresses them (/api/countries/PT/).
+    assert set(slugs(get_json(client, "/api/practices/?country=PT"))) == {both.slug, only_country.slug}
+    assert set(slugs(get_json(client, "/api/practices/?country=pt&theme=anticipation"))) == {both.slug}
 
 
 @pytest.mark.parametrize("query", ["country=narnia", "theme=nothing", "toolkit=none", "sort=colour"])

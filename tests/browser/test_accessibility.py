@@ -1,4 +1,5 @@
-"""axe-core finds no violation on any page type, and no page loads anything from another host."""
+"""Every page type at phone, tablet and desktop widths: no axe-core violation, nothing wider than
+the screen, nothing from another host; the list's results and the practice's facts come first."""
 
 import pytest
 
@@ -18,22 +19,43 @@ PAGE_TYPES = [
     "programme_list",
     "programme",
     "partnership",
+    "partnership_list",
     "organisation",
+    "organisation_list",
+    "facet_options",
+    "api_docs",
     "not_found",
 ]
+WIDTHS = [320, 360, 768, 1280]
+HEIGHT = {320: 640, 360: 740, 768: 1024, 1280: 900}
 
 
-def test_every_page_type_has_no_axe_violations(site, page):
+def top_of(page, selector):
+    return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type_fits_and_has_no_axe_violations(site, page, width):
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     axe = axe_module.Axe()
     base, urls = site
-    reports = {}
+    page.set_viewport_size({"width": width, "height": HEIGHT[width]})
+    reports, too_wide = {}, {}
     for name in PAGE_TYPES:
         page.goto(base + urls[name])
         results = axe.run(page)
         if results.violations_count:
             reports[name] = results.generate_report()
-    assert reports == {}, "\n\n".join(f"{name}:\n{report}" for name, report in reports.items())
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide[name] = scroll_width
+        if name == "list" and width <= 360:
+            # Phones get the results first: the first card starts within one and a half screens.
+            assert top_of(page, ".results .card") <= 1.5 * HEIGHT[width]
+        if name == "practice" and width == 1280:
+            assert top_of(page, ".glance") < HEIGHT[width], "the facts at a glance are on the first screen"
+    assert reports == {}, "\n\n".join(f"{name} at {width}px:\n{report}" for name, report in reports.items())
+    assert too_wide == {}, f"wider than {width}px"
     assert page.requested_hosts == {base.split("://")[1]}
 
 

@@ -130,3 +130,47 @@ def test_500_page_renders_without_a_request(db):
 
     html = loader.get_template("500.html").render()
     assert "Something went wrong" in html
+
+
+def test_organisation_and_partnership_indexes_list_every_record(client, seed):
+    html = html_of(client, reverse("incubator:organisation_list"))
+    for organisation in Organisation.objects.all():
+        assert organisation.get_absolute_url() in html
+    html = html_of(client, reverse("incubator:partnership_list"))
+    partnership = Partnership.objects.get()
+    assert partnership.get_absolute_url() in html and partnership.purpose in html
+    footer = html[html.index("<footer") :]
+    assert reverse("incubator:organisation_list") in footer and reverse("incubator:partnership_list") in footer
+
+
+def test_detail_pages_have_breadcrumbs_to_their_index(client, seed):
+    pages = {
+        Organisation.objects.get(short_name="OPSI").get_absolute_url(): "incubator:organisation_list",
+        Partnership.objects.get().get_absolute_url(): "incubator:partnership_list",
+        Programme.objects.get(slug="innovation-incubator").get_absolute_url(): "incubator:programme_list",
+        Country.objects.get(code="PT").get_absolute_url(): "incubator:country_list",
+        Toolkit.objects.get(slug="anticipatory-innovation-starter-kit").get_absolute_url(): "incubator:toolkit_list",
+    }
+    for url, index in pages.items():
+        html = html_of(client, url)
+        crumbs = html[
+            html.index('<nav class="breadcrumbs" aria-label="Breadcrumb">') : html.index(
+                "</nav>", html.index("breadcrumbs")
+            )
+        ]
+        assert f'<a href="{reverse(index)}">' in crumbs and 'aria-current="page"' in crumbs, url
+
+
+def test_empty_sections_are_left_out(client, db):
+    lone = factories.organisation(slug="lone")
+    html = html_of(client, lone.get_absolute_url())
+    assert "None recorded" not in html
+    assert "<h2>Programmes organised</h2>" not in html and "<h2>Toolkits developed</h2>" not in html
+    html = html_of(client, reverse("incubator:country_detail", args=["iceland"]))
+    assert "None recorded" not in html and 'id="toolkits-heading"' not in html
+
+
+def test_country_index_has_a_map_of_its_practices(client, seed):
+    factories.rich_practice(countries=[Country.objects.get(code="PT")])
+    html = html_of(client, reverse("incubator:country_list"))
+    assert 'aria-label="Portugal: 1 practice"' in html

@@ -1,8 +1,11 @@
 """The practice list: filters that combine, counts per option, clear messages for bad input."""
 
+from unittest.mock import patch
+
 import pytest
 from django.urls import reverse
 
+from practices import views
 from practices.filters import PracticeFilter
 from practices.models import Practice
 from tests import factories
@@ -177,3 +180,65 @@ def test_facet_counts_follow_the_search_the_filters_use(client):
 
     assert countries("q=tax&q=budget") == {"PT"}
     assert countries("q=budget&q=tax") == {"DK"}
+
+
+def test_ticking_another_option_of_a_facet_shows_what_it_adds(client, library):
+    """Options of one facet are "any of": once Portugal is ticked, Denmark adds one practice, not two."""
+    response = client.get(URL, {"country": "portugal"})
+    country = next(f for f in response.context["facets"] if f["name"] == "country")
+    (denmark,) = country["options"]
+    assert (denmark.count, denmark.adds) == (2, 1)
+    html = response.content.decode()
+    assert "+N is how many practices ticking adds" in html
+    assert 'Denmark <span class="count">(+1)</span>' in html
+    ticked = client.get(URL, {"country": ["portugal", "denmark"]})
+    assert len(titles(ticked)) == len(titles(response)) + denmark.adds
+
+
+def test_country_iso_code_in_the_address_opens_the_list_of_that_country(client, library):
+    response = client.get(URL, {"country": ["PT", "denmark"], "theme": "foresight"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?country=portugal&country=denmark&theme=foresight"
+    assert client.get(URL, {"country": "ZZ"}).status_code == 400
+
+
+def test_every_country_option_is_on_a_page_that_keeps_the_filters(client, db):
+    countries = [factories.country(code) for code in ("AR", "BR", "CL", "DK", "EE", "FI")]
+    theme = factories.theme(slug="kept")
+    for index, country in enumerate(countries):
+        for _ in range(index + 1):
+            practice = factories.practice()
+            practice.countries.add(country)
+            practice.themes.add(theme)
+    limits = {**views.FACET_LIMITS, "country": 4}
+    with patch.object(views, "FACET_LIMITS", limits):
+        html = client.get(URL, {"theme": "kept", "q": ""}).content.decode()
+    more = reverse("practices:facet_options", args=["country"]) + "?theme=kept&amp;q="
+    assert f'href="{more}"' in html
+    page = client.get(reverse("practices:facet_options", args=["country"]), {"theme": "kept", "country": "argentina"})
+    options = page.context["facet"]
+    assert [o.slug for o in options["chosen"] + options["options"]] == [
+        "argentina",
+        "finland",
+        "estonia",
+        "denmark",
+        "chile",
+        "brazil",
+    ]
+    body = page.content.decode()
+    assert '<input type="hidden" name="theme" value="kept">' in body
+    assert 'name="country" value="argentina"' in body and "checked" in body
+    assert client.get(reverse("practices:facet_options", args=["theme"])).status_code == 404
+
+
+def test_filters_sit_in_a_disclosure_and_the_map_follows_them(client, library):
+    html = client.get(URL, {"theme": "peer-learning"}).content.decode()
+    assert '<details class="filter-panel" id="filters">' in html
+    assert "(1 active)" in html
+    # Peer learning: Borrowing from Denmark (DK) and Copenhagen circles (DK, PT).
+    assert 'aria-label="Denmark: 2 practices"' in html
+    assert 'aria-label="Portugal: 1 practice"' in html
+    assert f'href="{URL}?theme=peer-learning&amp;country=portugal"' in html
+    narrowed = client.get(URL, {"theme": "peer-learning", "country": "portugal"}).content.decode()
+    # Only Copenhagen circles is left; it is about Denmark too.
+    assert 'aria-label="Portugal: 1 practice"' in narrowed and 'aria-label="Denmark: 1 practice"' in narrowed

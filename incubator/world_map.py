@@ -1,0 +1,132 @@
+"""The world map: countries shaded by how many practices each has, drawn as server-side SVG.
+
+The shapes are Natural Earth's (public domain), projected and simplified once by
+`scripts/world_map/build.py` into `incubator/data/world_map.json`, keyed by ISO alpha-2 code.
+A page gives the counts it already has; the map needs no query, no JavaScript and no tiles.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "world_map.json"
+# Darkest last. Each shade has at least 3:1 contrast with the white sea and the grey of countries
+# without practices, so a shaded country stands out; the shade is never the only cue (every
+# country's link names its count, and the table lists them).
+SHADES = ["#4f80b8", "#3a6ea9", "#285d9c", "#174680", "#0a2f5c"]
+LAND = "#e8e8e8"
+# In units of the 1000-wide picture: a visible dot even when the map is drawn 320 px wide.
+MARKER_RADIUS = 7
+
+
+@dataclass(frozen=True)
+class Geometry:
+    width: int
+    height: int
+    shapes: dict
+    centres: dict
+
+
+@dataclass
+class MapCountry:
+    """One country with practices: its link, count, shade and how it is drawn (shape or marker)."""
+
+    code: str
+    name: str
+    url: str
+    count: int
+    shade: int
+    path: str = ""
+    marker: tuple = ()
+
+    @property
+    def colour(self):
+        return SHADES[self.shade]
+
+
+@dataclass
+class LegendStep:
+    shade: int
+    low: int
+    high: int
+
+    @property
+    def colour(self):
+        return SHADES[self.shade]
+
+
+@dataclass
+class WorldMap:
+    width: int
+    height: int
+    background: list  # shapes of the countries without practices, drawn in grey
+    countries: list  # MapCountry, by name
+    legend: list  # LegendStep, lowest first
+    total: int
+    land: str = LAND
+    marker_radius: int = MARKER_RADIUS
+
+    @property
+    def view_box(self):
+        return f"0 0 {self.width} {self.height}"
+
+
+@cache
+def geometry():
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return Geometry(data["width"], data["height"], data["shapes"], {k: tuple(v) for k, v in data["centres"].items()})
+
+
+def legend_steps(highest):
+    """Up to five ranges of counts, growing geometrically so one busy country does not wash out the rest."""
+    if highest <= len(SHADES):
+        return [LegendStep(i, n, n) for i, n in enumerate(range(1, highest + 1))]
+    bounds = sorted({round(highest ** (step / len(SHADES))) for step in range(1, len(SHADES) + 1)})
+    steps, low = [], 1
+    for i, high in enumerate(bounds):
+        if high >= low:
+            steps.append(LegendStep(i, low, high))
+            low = high + 1
+    return steps
+
+
+def shade_of(count, legend):
+    return next(step.shade for step in legend if count <= step.high)
+
+
+def world_map(counted, url_for):
+    """The map for `counted`, a list of (country, count) pairs; `url_for(country)` is where each links to.
+
+    Countries too small for the shapes (Malta, Singapore...) are drawn as markers at their centre.
+    Returns None when no country has a practice.
+    """
+    counted = [(country, count) for country, count in counted if count]
+    if not counted:
+        return None
+    shapes = geometry()
+    legend = legend_steps(max(count for _, count in counted))
+    countries = []
+    for country, count in sorted(counted, key=lambda pair: pair[0].name):
+        code = country.code.code
+        countries.append(
+            MapCountry(
+                code=code,
+                name=country.name,
+                url=url_for(country),
+                count=count,
+                shade=shade_of(count, legend),
+                path=shapes.shapes.get(code, ""),
+                marker=() if code in shapes.shapes else shapes.centres.get(code, ()),
+            )
+        )
+    shown = {country.code for country in countries}
+    background = [path for code, path in shapes.shapes.items() if code not in shown]
+    return WorldMap(
+        width=shapes.width,
+        height=shapes.height,
+        background=background,
+        countries=countries,
+        legend=legend,
+        total=sum(count for _, count in counted),
+    )

@@ -1,0 +1,20 @@
+"""The world map of the practice list: where the practices it shows come from, one count per country."""
+
+from incubator.world_map import world_map
+
+
+def list_map(country_facet, request):
+    """The map of the list as filtered now (search included), from the country facet with all its options.
+
+    No query of its own: the facet's one GROUP BY already counts, for every country, the practices
+    of the list that are about it. Each country links to the list narrowed to it.
+    """
+
+    def narrowed_to(country):
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.setlist("country", [country.slug])
+        return f"{request.path}?{query.urlencode()}"
+
+    rows = country_facet["chosen"] + country_facet["options"]
+    return world_map([(row, row.in_list) for row in rows], narrowed_to)

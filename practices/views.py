@@ -3,7 +3,8 @@
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.db.models.expressions import RawSQL
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import condition
 
 from incubator.models import Country, Participation, Programme, Toolkit
@@ -12,7 +13,7 @@ from opsi_portal.pagination import paginate
 
 from . import search
 from .filters import PracticeFilter
-from .models import CountryMention, Practice, Theme, ToolkitMention
+from .models import CountryMention, FormerSlug, Practice, Theme, ToolkitMention
 from .search import snippets, suggest
 
 # How many options each facet shows before pointing to its index page.
@@ -179,18 +180,27 @@ def list_page(request):
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)
 
 
+def moved_practice(slug):
+    """A permanent redirect from a practice's former address to its page, or 404."""
+    former = get_object_or_404(FormerSlug.objects.filter(practice__in=Practice.objects.published()), slug=slug)
+    return redirect(reverse("practices:practice_detail", args=[former.practice.slug]), permanent=True)
+
+
 @condition(etag_func=content_etag)
 def practice_detail(request, slug):
-    practice = get_object_or_404(
+    practice = (
         Practice.objects.published()
         .select_related("source_video")
         .prefetch_related(
             "themes",
             Prefetch("countrymention_set", queryset=CountryMention.objects.select_related("country")),
             Prefetch("toolkitmention_set", queryset=ToolkitMention.objects.select_related("toolkit")),
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if practice is None:
+        return moved_practice(slug)
     themes = list(practice.themes.all())
     context = {
         "practice": practice,

@@ -81,7 +81,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Video)
 class VideoAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "youtube_id", "channel"]
+    list_display = ["__str__", "youtube_id", "channel", "published_on"]
     list_filter = ["channel"]
     search_fields = ["title", "youtube_id", "channel"]
 

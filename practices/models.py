@@ -167,6 +167,13 @@ class Practice(models.Model):
         """When the practice joined the public library (or was created, while it is a draft)."""
         return self.published_at or self.created_at
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The slug as stored, to tell on save whether the practice's address moved.
+        instance._saved_slug = instance.__dict__.get("slug")
+        return instance
+
     def set_rendered_body(self, html):
         """Store HTML the importer rendered from the current Markdown, so `save` need not render it again."""
         self.body_html = html
@@ -184,6 +191,27 @@ class Practice(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        saved_slug = getattr(self, "_saved_slug", None)
+        if saved_slug and saved_slug != self.slug:
+            # Links and bookmarks to the old address keep working: it redirects here.
+            FormerSlug.objects.filter(slug=self.slug).delete()
+            FormerSlug.objects.update_or_create(slug=saved_slug, defaults={"practice": self})
+        self._saved_slug = self.slug
+
+
+class FormerSlug(models.Model):
+    """An address a practice had before a curator changed its slug; it redirects to the practice."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "former address of a practice"
+        verbose_name_plural = "former addresses of practices"
+
+    def __str__(self):
+        return f"{self.slug} → {self.practice.slug}"
 
 
 def practice_link_resolver():

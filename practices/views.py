@@ -3,8 +3,9 @@
 from django.db import connection
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import condition
 
 from incubator.forms import country_slugs_for_codes
@@ -17,7 +18,7 @@ from . import citations, linked_data, search
 from .filters import PracticeFilter
 from .glance import glance_of, lede_of
 from .maps import list_map
-from .models import CountryMention, Practice, Theme, ToolkitMention
+from .models import CountryMention, FormerSlug, Practice, Theme, ToolkitMention
 from .search import snippets, suggest
 
 # How many options each facet shows before pointing to its index page.
@@ -232,9 +233,18 @@ def published_practice(slug):
     )
 
 
+def moved_practice(slug):
+    """A permanent redirect from a practice's former address to its page, or 404."""
+    former = get_object_or_404(FormerSlug.objects.filter(practice__in=Practice.objects.published()), slug=slug)
+    return redirect(reverse("practices:practice_detail", args=[former.practice.slug]), permanent=True)
+
+
 @condition(etag_func=content_etag)
 def practice_detail(request, slug):
-    practice = published_practice(slug)
+    try:
+        practice = published_practice(slug)
+    except Http404:
+        return moved_practice(slug)
     themes = list(practice.themes.all())
     country_mentions = list(practice.countrymention_set.all())
     toolkit_mentions = list(practice.toolkitmention_set.all())

@@ -20,7 +20,9 @@ def may_hold_a_secret(request):
 
 
 class PublicGZipMiddleware(GZipMiddleware):
+    """Compresses HTML pages; the API, downloads and feeds are left to the serving layer's own choices."""
+
     def process_response(self, request, response):
-        if may_hold_a_secret(request):
+        if may_hold_a_secret(request) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         return super().process_response(request, response)

@@ -21,3 +21,8 @@ def test_pages_with_a_csrf_token_or_a_session_are_not(client, curator):
     client.force_login(curator)
     listed = client.get(reverse("practices:practice_list"), HTTP_ACCEPT_ENCODING="gzip")
     assert not listed.has_header("Content-Encoding")
+
+
+def test_only_html_is_compressed_here(client, db):
+    response = client.get("/api/countries/", HTTP_ACCEPT_ENCODING="gzip")
+    assert not response.has_header("Content-Encoding")

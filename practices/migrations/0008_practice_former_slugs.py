@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0006_video_published_on'),
+        ('practices', '0007_merge_0006_search_everywhere_0006_video_published_on'),
     ]
 
     operations = [

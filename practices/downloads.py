@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, ThemedPractice, ToolkitMention
+from .search.ranking import RANK
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +89,35 @@ def _after(order, values):
     return reduce(lambda left, right: left | right, clauses)
 
 
+def ranked_chunks(queryset, size=CHUNK_SIZE):
+    """A search's matches in rank order, `size` rows per query.
+
+    SQLite ranks with bm25 in an extra select that a filter cannot name, so there is no keyset to
+    start after: the ranked ids are read once (one short column, as the list page reads them), then
+    the rows `size` ids at a time.
+    """
+    ids = list(queryset.values_list("pk", flat=True))
+    rows = queryset.model.objects.select_related("source_video").only(*PRACTICE_FIELDS).order_by()
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        by_pk = rows.in_bulk(batch)
+        yield [by_pk[pk] for pk in batch if pk in by_pk]
+
+
+def chunks_in_order(queryset, size=CHUNK_SIZE):
+    order = {field.lstrip("-") for field in queryset.query.order_by}
+    if RANK in order:
+        return ranked_chunks(queryset, size)
+    return keyset_chunks(queryset.select_related("source_video").only(*PRACTICE_FIELDS), size)
+
+
 def practice_rows(queryset, request):
     """The rows of `queryset`, reading practices and their related slugs one chunk at a time.
 
     Related records come as plain values, three queries per chunk: far lighter than
     prefetch_related, which builds a queryset per practice and relation.
     """
-    for chunk in keyset_chunks(queryset.select_related("source_video").only(*PRACTICE_FIELDS), CHUNK_SIZE):
+    for chunk in chunks_in_order(queryset, CHUNK_SIZE):
         ids = [practice.pk for practice in chunk]
         countries = _grouped(CountryMention.objects.filter(practice__in=ids).values_list("practice", "country__code"))
         themes = _grouped(

@@ -35,6 +35,12 @@ def clips(practice):
     return result
 
 
+def upload_date(practice, video):
+    """The video's own date when the notes gave one, else the day the practice was published."""
+    day = video.published_on or (practice.published_at.date() if practice.published_at else None)
+    return day.isoformat() if day else None
+
+
 def video_object(practice):
     video = practice.source_video
     data = {
@@ -44,7 +50,7 @@ def video_object(practice):
         "url": video.url,
         "embedUrl": f"https://www.youtube.com/embed/{video.youtube_id}",
         "thumbnailUrl": f"https://i.ytimg.com/vi/{video.youtube_id}/hqdefault.jpg",
-        "uploadDate": practice.published_at.date().isoformat() if practice.published_at else None,
+        "uploadDate": upload_date(practice, video),
     }
     moments = clips(practice)
     if moments:
@@ -63,8 +69,9 @@ def article(practice, url, country_mentions, themes):
         "name": practice.title,
         "description": practice.summary,
         "inLanguage": "en",
-        "datePublished": practice.published_at.isoformat() if practice.published_at else None,
-        "dateModified": practice.updated_at.isoformat() if practice.updated_at else None,
+        # Whole seconds: a backup keeps no more, and the page should not change on restore.
+        "datePublished": practice.published_at.isoformat(timespec="seconds") if practice.published_at else None,
+        "dateModified": practice.updated_at.isoformat(timespec="seconds") if practice.updated_at else None,
         "author": {"@type": "Organization", "name": settings.SITE_NAME},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
         "license": settings.DATA_LICENCE,

@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run serve test test-browser lint format seed clean bench-import bench-pages bench-download
+.PHONY: install system-deps run serve test test-browser lint format seed clean bench-import bench-pages bench-download bench-abuse
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,7 @@ test-browser: install system-deps
 ## Benchmarks (development only, opsi_portal/settings_bench.py): a SQLite file of their own
 ## (var/bench.sqlite3) unless DATABASE_URL says otherwise; ARGS passes options, e.g. ARGS="--notes 500".
 BENCH := DJANGO_SETTINGS_MODULE=opsi_portal.settings_bench $(BIN)/python manage.py
-bench-import bench-pages bench-download: install
+bench-import bench-pages bench-download bench-abuse: install
 	$(BENCH) migrate --noinput --verbosity 0
 	$(BENCH) $(subst -,_,$@) $(ARGS)
 

@@ -290,6 +290,9 @@ THROTTLE_SEARCH = env_str("THROTTLE_SEARCH", "30/m")
 THROTTLE_DOWNLOAD = env_str("THROTTLE_DOWNLOAD", "10/h")
 THROTTLE_API = env_str("THROTTLE_API", "120/min")
 RATELIMIT_FAIL_OPEN = True
+# Searches and downloads one process runs at once; keep it under gunicorn's threads per worker so
+# light pages always find a thread.
+HEAVY_REQUESTS_PER_PROCESS = env_int("HEAVY_REQUESTS_PER_PROCESS", 2)
 
 # Countries outside ISO 3166-1 proper that django-countries would otherwise add are not used.
 COUNTRIES_FLAG_URL = "flags/{code}.gif"

@@ -13,6 +13,8 @@ os.environ["SECURE_SSL_REDIRECT"] = "false"
 os.environ.setdefault("THROTTLE_SEARCH", "100000/m")
 os.environ.setdefault("THROTTLE_DOWNLOAD", "100000/m")
 os.environ.setdefault("THROTTLE_API", "100000/min")
+# Tests leave streamed downloads unread (their slots are released only when a response is closed).
+os.environ.setdefault("HEAVY_REQUESTS_PER_PROCESS", "100000")
 
 from opsi_portal.settings import *  # noqa: E402, F403
 

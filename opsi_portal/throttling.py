@@ -4,9 +4,15 @@ Counters live in the shared cache (django-ratelimit), per client address as the 
 sees it (`opsi_portal.proxy.client_address`). When the cache is down the counters cannot be read
 and requests go through (RATELIMIT_FAIL_OPEN): an outage of the cache never becomes one of the site.
 Signed-in curators are never throttled.
+
+Each process also runs at most HEAVY_REQUESTS_PER_PROCESS of them at once (whoever asks): a
+threaded worker then always has threads left for /healthz and cached pages, and one more costly
+request waits for nothing but gets a 429 "busy" at once.
 """
 
+import threading
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.template.response import SimpleTemplateResponse
@@ -35,12 +41,21 @@ THROTTLES = {
 }
 
 
+BUSY_RETRY_SECONDS = 5
+
+
 def client_key(group, request):
     return client_address(request)
 
 
-def too_many_requests(request, throttle, seconds):
-    context = {"what": throttle.what, "retry_after": f"{seconds} seconds"}
+@cache
+def heavy_slots():
+    return threading.BoundedSemaphore(settings.HEAVY_REQUESTS_PER_PROCESS)
+
+
+def too_many_requests(request, throttle, seconds, busy=False):
+    what = f"{throttle.what} at once (the portal is busy)" if busy else throttle.what
+    context = {"what": what, "retry_after": f"{seconds} seconds"}
     response = SimpleTemplateResponse("429.html", context, status=429).render()
     response["Retry-After"] = str(seconds)
     return response
@@ -53,15 +68,23 @@ class ThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "holds_heavy_slot", False):
+            # Released when the server closes the response: after the last byte of a streamed download.
+            response._resource_closers.append(heavy_slots().release)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         throttle = THROTTLES.get(match.view_name) if match else None
-        if throttle is None or request.user.is_authenticated or not throttle.applies(request):
+        if throttle is None or not throttle.applies(request):
             return None
-        rate = getattr(settings, throttle.rate_setting)
-        usage = get_usage(request, group=throttle.group, key=client_key, rate=rate, increment=True)
-        if usage and usage["should_limit"]:
-            return too_many_requests(request, throttle, max(int(usage["time_left"]), 1))
+        if not request.user.is_authenticated:
+            rate = getattr(settings, throttle.rate_setting)
+            usage = get_usage(request, group=throttle.group, key=client_key, rate=rate, increment=True)
+            if usage and usage["should_limit"]:
+                return too_many_requests(request, throttle, max(int(usage["time_left"]), 1))
+        if not heavy_slots().acquire(blocking=False):
+            return too_many_requests(request, throttle, BUSY_RETRY_SECONDS, busy=True)
+        request.holds_heavy_slot = True
         return None

@@ -13,12 +13,16 @@ FIXTURE_NOTES = PROJECT_ROOT / "fixtures" / "notes"
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Every test starts with an empty cache: cached pages and counts never leak between tests."""
+    """Every test starts with an empty cache and free throttling slots: nothing leaks between tests."""
     from django.core.cache import cache
 
+    from opsi_portal.throttling import heavy_slots
+
     cache.clear()
+    heavy_slots.cache_clear()
     yield
     cache.clear()
+    heavy_slots.cache_clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import json
 import pytest
 from rest_framework.throttling import AnonRateThrottle
 
+from opsi_portal.throttling import heavy_slots
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,15 @@ def test_throttling_fails_open_when_the_cache_is_down(client, rates, settings, m
     assert set(statuses(client, "/practices/?q=a", 5)) == {200}
     assert set(statuses(client, "/practices/download.csv", 4)) == {200}
     assert set(statuses(client, "/api/themes/", 4)) == {200}
+
+
+def test_one_costly_request_too_many_at_once_gets_a_busy_429(client, settings):
+    settings.HEAVY_REQUESTS_PER_PROCESS = 1
+    heavy_slots.cache_clear()
+    first = client.get("/practices/download.csv")  # streaming: holds its slot until read to the end
+    busy = client.get("/practices/?q=housing")
+    assert busy.status_code == 429
+    assert "busy" in busy.content.decode()
+    b"".join(first.streaming_content)
+    assert client.get("/practices/?q=housing").status_code == 200
+    assert client.get("/practices/").status_code == 200  # browsing never waits for a slot

@@ -3,8 +3,9 @@
 PostgreSQL matches with the GIN-indexed `search_vector` and ranks with `ts_rank` over the small
 inline `search_rank_vector` (title, summary, topics): a practice that has the words in its title
 or summary ranks above one that only has them in its text, and equals are newest first. SQLite
-matches and ranks with its FTS5 index and bm25, weighting title over summary over topics over text.
-Either way every match is ranked and counted; nothing is cut.
+matches with its FTS5 index and ranks with bm25, weighting title over summary over topics; the text
+decides whether a practice matches, not where it ranks, on both databases. Every match is ranked
+and counted; nothing is cut.
 """
 
 import threading

@@ -63,8 +63,9 @@ def article(practice, url, country_mentions, themes):
         "name": practice.title,
         "description": practice.summary,
         "inLanguage": "en",
-        "datePublished": practice.published_at.isoformat() if practice.published_at else None,
-        "dateModified": practice.updated_at.isoformat() if practice.updated_at else None,
+        # To the second: a backup keeps milliseconds at most, and a restored page must read the same.
+        "datePublished": practice.published_at.isoformat(timespec="seconds") if practice.published_at else None,
+        "dateModified": practice.updated_at.isoformat(timespec="seconds") if practice.updated_at else None,
         "author": {"@type": "Organization", "name": settings.SITE_NAME},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
         "license": settings.DATA_LICENCE,

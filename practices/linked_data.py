@@ -35,12 +35,6 @@ def clips(practice):
     return result
 
 
-def upload_date(practice, video):
-    """The video's own date when the notes gave one, else the day the practice was published."""
-    day = video.published_on or (practice.published_at.date() if practice.published_at else None)
-    return day.isoformat() if day else None
-
-
 def video_object(practice):
     video = practice.source_video
     data = {
@@ -50,7 +44,7 @@ def video_object(practice):
         "url": video.url,
         "embedUrl": f"https://www.youtube.com/embed/{video.youtube_id}",
         "thumbnailUrl": f"https://i.ytimg.com/vi/{video.youtube_id}/hqdefault.jpg",
-        "uploadDate": upload_date(practice, video),
+        "uploadDate": practice.published_at.date().isoformat() if practice.published_at else None,
     }
     moments = clips(practice)
     if moments:
@@ -69,7 +63,7 @@ def article(practice, url, country_mentions, themes):
         "name": practice.title,
         "description": practice.summary,
         "inLanguage": "en",
-        # Whole seconds: a backup keeps no more, and the page should not change on restore.
+        # To the second: a backup keeps milliseconds at most, and a restored page must read the same.
         "datePublished": practice.published_at.isoformat(timespec="seconds") if practice.published_at else None,
         "dateModified": practice.updated_at.isoformat(timespec="seconds") if practice.updated_at else None,
         "author": {"@type": "Organization", "name": settings.SITE_NAME},

@@ -1,5 +1,6 @@
 """What makes rendered HTML unsafe, judged as a browser parses it, and the XSS payload corpus."""
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,6 +35,10 @@ URL_ATTRIBUTES = {
 # Elements that run, embed or redirect whatever they are given.
 ACTIVE_ELEMENTS = {"applet", "base", "embed", "frame", "frameset", "iframe", "object"}
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# An inline raster image (the flags): a GIF or PNG cannot run script, whatever its bytes.
+INLINE_IMAGE = re.compile(r"^data:image/(?:gif|png);base64,[A-Za-z0-9+/]+=*$")
+# A data block browsers never run; its text must be JSON with no "<", so nothing can end it early.
+DATA_BLOCK_TYPE = "application/ld+json"
 STATIC_URL = "/static/"
 ADMIN_CATALOG_URL = "/admin/jsi18n/"
 
@@ -78,7 +83,10 @@ class _SafetyParser(HTMLParser):
     def _check(self, tag, attrs):
         attrs = [(name.lower(), value or "") for name, value in attrs]
         if tag == "script":
-            # The site's own scripts (the admin's, a page enhancement) are the only ones allowed.
+            # The site's own scripts (the admin's, a page enhancement) and JSON-LD are the only ones allowed.
+            if attrs == [("type", DATA_BLOCK_TYPE)]:
+                self._script_open = DATA_BLOCK_TYPE
+                return
             if not is_own_script(dict(attrs).get("src", "")):
                 self.problems.append(f"<script> element {attrs!r}")
             self._script_open = tag
@@ -92,6 +100,8 @@ class _SafetyParser(HTMLParser):
     def _check_attribute(self, tag, name, value):
         if name.startswith("on"):
             self.problems.append(f"<{tag}> event handler {name}={value!r}")
+        elif tag == "img" and name == "src" and INLINE_IMAGE.match(value):
+            return
         elif name in URL_ATTRIBUTES:
             for url in value.split(",") if name == "srcset" else [value]:
                 scheme = url_scheme(url)
@@ -103,12 +113,23 @@ class _SafetyParser(HTMLParser):
             self.problems.append(f"<{tag}> srcdoc {value!r}")
 
     def handle_data(self, data):
-        if self._script_open and data.strip():
+        if self._script_open == DATA_BLOCK_TYPE:
+            if "<" in data or not is_json(data):
+                self.problems.append(f"JSON-LD that is not plain JSON {data[:80]!r}")
+        elif self._script_open and data.strip():
             self.problems.append(f"inline script {data[:80]!r}")
 
     def handle_endtag(self, tag):
         if tag == "script":
             self._script_open = None
+
+
+def is_json(text):
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def unsafe_markup(html):

@@ -72,3 +72,19 @@ def test_safe_links_survive_sanitising():
     assert 'href="https://example.org/"' in html
     assert 'href="mailto:opsi@example.org"' in html
     assert 'href="/practices/"' in html
+
+
+@pytest.mark.parametrize(
+    ("html", "safe"),
+    [
+        ('<img src="data:image/gif;base64,R0lGODdh">', True),
+        ('<img src="data:image/svg+xml;base64,PHN2Zz4=">', False),
+        ('<img src="data:text/html;base64,PHNjcmlwdD4=">', False),
+        ('<a href="data:image/gif;base64,R0lGODdh">x</a>', False),
+        ('<script type="application/ld+json">{"a": "\\u003C/script\\u003E"}</script>', True),
+        ('<script type="application/ld+json">alert(1)</script>', False),
+        ('<script type="application/ld+json" src="/x.js"></script>', False),
+    ],
+)
+def test_inline_flags_and_json_ld_are_the_only_exceptions(html, safe):
+    assert (unsafe_markup(html) == []) is safe

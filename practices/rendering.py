@@ -19,7 +19,7 @@ from markdown.extensions.toc import nest_toc_tokens, unique
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 from opsi_portal.lib.fences import code_fence_flags
 from opsi_portal.lib.youtube import watch_url
@@ -209,6 +209,49 @@ class NoteLinksPreprocessor(Preprocessor):
         return self.md.htmlStash.store(f'<a class="wikilink" href="{href}">{text}</a>')
 
 
+# Python-Markdown looks for a link's end from every `[`, character by character in Python (a
+# paragraph of 10,000 `[` took 37 s), and copies the text at every inline match. A text past any of
+# these limits is shown as plain text; the paragraphs of real notes stay far below them (their wiki
+# links and timestamps are already stashed, so few `[` are left).
+MAX_BRACKET_STEPS = 300_000  # `[` x length: about 0.4 s of link search
+MAX_INLINE_MARKERS = 5_000  # each inline match costs about 0.1 ms of Markdown's Python
+MAX_COPIED_CHARACTERS = 500_000_000  # markers x length: the copying
+INLINE_MARKERS = "[<`*_&\\!~="
+
+
+# Python-Markdown parses each level of a quote again from the start: a line of 1,000 `>` took
+# seconds. Deeper quotes than this are read at this depth.
+MAX_QUOTE_DEPTH = 8
+DEEP_QUOTE_RE = re.compile(rf"^[ ]{{0,3}}(?:>[ ]*){{{MAX_QUOTE_DEPTH + 1},}}", re.MULTILINE)
+
+
+class QuoteDepthPreprocessor(Preprocessor):
+    """Caps the nesting of quotes at `MAX_QUOTE_DEPTH`."""
+
+    def run(self, lines):
+        text = DEEP_QUOTE_RE.sub("> " * MAX_QUOTE_DEPTH, "\n".join(lines))
+        return text.split("\n")
+
+
+class InlineBudgetTreeprocessor(Treeprocessor):
+    """Marks texts too costly for inline Markdown as atomic: shown escaped, never parsed."""
+
+    def run(self, root):
+        for element in root.iter():
+            text = element.text
+            if text and not isinstance(text, AtomicString) and self._too_costly(text):
+                element.text = AtomicString(text)
+
+    @staticmethod
+    def _too_costly(text):
+        markers = sum(text.count(marker) for marker in INLINE_MARKERS)
+        return (
+            text.count("[") * len(text) > MAX_BRACKET_STEPS
+            or markers > MAX_INLINE_MARKERS
+            or markers * len(text) > MAX_COPIED_CHARACTERS
+        )
+
+
 class HeadingTreeprocessor(Treeprocessor):
     """Anchors for h2-h6 and the tokens of the contents list (a lighter `toc` for notes)."""
 
@@ -239,8 +282,11 @@ class NoteExtension(markdown.Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         # After fenced code (25), so code keeps its brackets; before paragraphs are parsed.
         md.preprocessors.register(NoteLinksPreprocessor(md), "note_links", 20)
+        md.preprocessors.register(QuoteDepthPreprocessor(md), "quote_depth", 19)
         # After inline parsing (20) so the marker is plain text, before the contents list (5).
         md.treeprocessors.register(CalloutTreeprocessor(md), "callout", 12)
+        # Before inline parsing (20), which it spares the texts it could not finish in time.
+        md.treeprocessors.register(InlineBudgetTreeprocessor(md), "inline_budget", 25)
         md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 5)
 
 
@@ -295,7 +341,17 @@ def render_note(source, video_id=None, resolve=None):
     md.note_video_id = video_id
     md.note_resolve = resolve or LinkResolver({})
     md.toc_tokens = []  # an empty note skips the tree processors
-    body = md.convert(_separate_lists(source or ""))
+    try:
+        body = md.convert(_separate_lists(source or ""))
+    except BaseException as error:
+        # A converter stopped half way (too deep, or a note's time budget) keeps its parser's state:
+        # the next note gets a fresh one.
+        _local.markdown = None
+        if not isinstance(error, RecursionError):
+            raise
+        # Markdown nests by recursion ("1. 1. 1. ..." on one line): such a note is shown as plain text.
+        md.toc_tokens = []
+        body = f"<p>{html.escape(source)}</p>"
     if _count(md.toc_tokens) >= MIN_HEADINGS_FOR_CONTENTS:
         body = (
             '<nav class="contents" aria-label="Contents"><p class="contents-title">Contents</p>'

@@ -29,7 +29,8 @@ MAX_VIDEO_HOURS = 12
 
 WIKI_LINK_RE = re.compile(r"\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 ANCHOR_TIMESTAMP_RE = re.compile(
-    r"<a\b[^>]*\bclass=[\"'][^\"']*\byt-timestamp\b[^\"']*[\"'][^>]*>(?P<inner>.*?)</a\s*>",
+    # `[^<>]` and the bounded inner text keep it linear on a note full of unclosed anchors.
+    r"<a\b[^<>]*\bclass=[\"'][^\"'<>]*\byt-timestamp\b[^\"'<>]*[\"'][^<>]*>(?P<inner>.{0,200}?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )
 DATA_T_RE = re.compile(r"\bdata-t=[\"']([^\"']*)[\"']", re.IGNORECASE)
@@ -38,9 +39,12 @@ BARE_TIMESTAMP_RE = re.compile(
     r"\[\s*(?P<a>\d{1,3}(?::\d{1,3}){1,3})\s*\]+(?!\()|(?<![\w:\[])(?P<b>\d{1,2}:\d{1,2}:\d{1,2})\]+(?!\()"
 )
 CANONICAL_TIMESTAMP_RE = re.compile(r"\[(\d{2,}):(\d{2}):(\d{2})\](?!\()")
-FROM_LINE_RE = re.compile(r"^\s*From:\s*\[\[([^\]|]+)(?:\|[^\]]*)?\]\]\s*(?:<br\s*/?>)?\s*$", re.IGNORECASE)
+# Matched against a stripped line: leading and trailing `\s*` around an optional <br> would backtrack
+# quadratically on a long run of spaces.
+FROM_LINE_RE = re.compile(r"^From:\s*\[\[([^\]|]+)(?:\|[^\]]*)?\]\](?:\s*<br\s*/?>)?$", re.IGNORECASE)
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+")
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# The closing #s and spaces are stripped in `read_heading`: `(.*?)\s*#*\s*$` was cubic on a run of spaces.
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 # `[!kind] Title`, Obsidian's callout marker; rendering finds it at the start of a paragraph.
 CALLOUT_MARKER = r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*([^\n]*)"
 CALLOUT_RE = re.compile(rf"^\s*(?:>\s*)?{CALLOUT_MARKER}$")
@@ -185,6 +189,14 @@ def decode_note(file, data, max_bytes=MAX_NOTE_BYTES):
     return text
 
 
+def load_yaml(raw):
+    """YAML with the safe loader, refusing aliases: `*a` repeated in nested lists grows exponentially."""
+    for event in yaml.parse(raw, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.YAMLError(f"line {event.start_mark.line + 1}: aliases (*name) are not allowed")
+    return yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
+
+
 def split_front_matter(file, text):
     """(front matter dict, body, body's first line number, problems) of a note's text."""
     problems = []
@@ -202,11 +214,11 @@ def split_front_matter(file, text):
     raw = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
     try:
-        data = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as error:
+        data = load_yaml(raw) if raw.strip() else {}
+    except (yaml.YAMLError, RecursionError) as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        reason = getattr(error, "problem", None) or (str(error).splitlines() or ["nested too deeply"])[0]
         problems.append(Problem(file, line, "front-matter-invalid", f"front matter is not valid YAML: {reason}"))
         return {}, body, end + 2, problems
     if data is None:
@@ -340,6 +352,14 @@ def parse_links(file, body, first_line):
     return links, problems
 
 
+def read_heading(line):
+    """(level, text) of an ATX heading line without its closing #s, or None."""
+    match = HEADING_RE.match(line)
+    if not match:
+        return None
+    return len(match.group(1)), match.group(2).rstrip().rstrip("#").rstrip()
+
+
 def link_words(text):
     """Text with each wiki link replaced by the words a reader sees."""
     return WIKI_LINK_RE.sub(lambda m: (m.group(2) or humanise(m.group(1))).strip(), text)
@@ -359,10 +379,10 @@ class _Structure:
             self.current = [video.group("id"), video.group("title").strip(), [], number]
             self.videos.append(self.current)
             return
-        heading = HEADING_RE.match(line)
+        heading = read_heading(line)
         if heading:
             self.current = None
-            self.headings.append(Heading(len(heading.group(1)), link_words(heading.group(2)), number))
+            self.headings.append(Heading(heading[0], link_words(heading[1]), number))
             return
         callout = CALLOUT_RE.match(line)
         if callout:
@@ -418,7 +438,7 @@ def split_from_line(body):
     """(channel named by the `From: [[channel]]` line among the first lines, body with it blanked)."""
     lines = body.split("\n")
     for index, line in enumerate(lines[:5]):
-        match = FROM_LINE_RE.match(line)
+        match = FROM_LINE_RE.match(line.strip())
         if match:
             # Blanked, not deleted, so the lines below keep their numbers in problems.
             lines[index] = ""

@@ -16,7 +16,7 @@ from opsi_portal.caching import bump_data_version
 from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
-from . import changes
+from . import budget, changes
 from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
 from .reference import ReferenceData
@@ -109,9 +109,12 @@ class Importer:
         notes = {}
         for key in keys:
             try:
-                notes[key] = parse_note(key, vault.texts[key], file=vault.file(key))
+                with budget.time_budget():
+                    notes[key] = parse_note(key, vault.texts[key], file=vault.file(key))
             except NoteError as error:
                 self.result.fail(key, error.problem)
+            except Exception as error:  # noqa: BLE001 (too slow, too deep, out of memory: this note only)
+                self.result.fail(key, Problem(vault.file(key), 0, "parse-failed", failure(error), "error"))
         return notes
 
     def read_index(self, vault):
@@ -196,13 +199,11 @@ class Importer:
         """One note in its own transaction; a failure is reported and leaves nothing of the note."""
         self.reference.begin_note()
         try:
-            with transaction.atomic():
+            with budget.time_budget(), transaction.atomic():
                 return writer.write(plan)
         except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
             self.reference.rollback_note()
-            self.result.fail(
-                plan.note.key, Problem(plan.note.file, 0, "write-failed", f"not imported: {error}", "error")
-            )
+            self.result.fail(plan.note.key, Problem(plan.note.file, 0, "write-failed", failure(error), "error"))
             return None
 
     def upsert_videos(self, index_notes):
@@ -236,6 +237,15 @@ def save_videos(titles, channels):
     Video.objects.bulk_create([v for v in existing.values() if v.pk is None], ignore_conflicts=True)
     Video.objects.bulk_update(changed, ["title", "channel"])
     return dict(Video.objects.filter(youtube_id__in=list(titles)).values_list("youtube_id", "id"))
+
+
+def failure(error):
+    """What to tell the curator about an error that stopped one note."""
+    if isinstance(error, MemoryError):
+        return "not imported: it needs more memory than a note may take"
+    if isinstance(error, RecursionError):
+        return "not imported: it is nested too deeply"
+    return f"not imported: {error}"
 
 
 @contextmanager

@@ -12,11 +12,12 @@ def plain_text(markdown_text):
     """Markdown of a note as plain text: links as their words, timestamps, tags and markup removed."""
     text = link_words(markdown_text)
     text = CANONICAL_TIMESTAMP_RE.sub("", text)
-    text = re.sub(r"<[^>]*>", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    # `[^<>]` and `[^[\]]`: a scan stops at the next opener, so a run of `<` or `[` is linear.
+    text = re.sub(r"<[^<>]*>", " ", text)
+    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
     text = re.sub(r"\[![\w-]+\][+-]?", "", text)
     text = re.sub(r"(\*\*|__|\*|`|~~|==)", "", text)
-    text = re.sub(r"^\s*(?:#{1,6}|>|[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]*(?:#{1,6}|>|[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
     return text
 
 
@@ -24,8 +25,19 @@ def tidy(text):
     """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs."""
     text = " ".join(text.split())
     text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    text = re.sub(r"(?:,\s*)+(?=[.!?;:]|$)", "", text)
-    return re.sub(r"(?:,\s*){2,}", ", ", text)
+    # One pass over each run of commas: a lookahead after the run re-scanned it from every comma.
+    return COMMA_RUN_RE.sub(_comma_run, text)
+
+
+COMMA_RUN_RE = re.compile(r"(?:,\s*)+")
+
+
+def _comma_run(match):
+    """A run of commas before punctuation or the end goes; a run of several becomes one."""
+    following = match.string[match.end() : match.end() + 1]
+    if not following or following in ".!?;:":
+        return ""
+    return ", " if match.group(0).count(",") > 1 else match.group(0)
 
 
 def summary_of(body, limit=300):

@@ -1,6 +1,9 @@
 """Hostile vaults: each builds the attack in tmp_path, imports it, and checks nothing leaks or stalls."""
 
+import io
+import json
 import os
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,9 +19,7 @@ def note(title="A note", body="Denmark leads [00:00:10].", front=""):
 
 def run_import(*paths):
     """The command's errors (stderr) and whether it failed."""
-    from io import StringIO
-
-    out, err = StringIO(), StringIO()
+    out, err = io.StringIO(), io.StringIO()
     try:
         call_command("import_notes", *[str(p) for p in paths], stdout=out, stderr=err)
     except CommandError:
@@ -64,3 +65,90 @@ def test_a_link_inside_the_vault_and_a_pipe(tmp_path):
     errors, failed = run_import(vault)
     assert "pipe.md:0: not-a-file" in errors
     assert list(Practice.objects.values_list("title", flat=True)) == ["Real"]
+
+
+# Each of these took minutes (cubic or quadratic patterns); all of them together now take well under a second.
+PATHOLOGICAL_BODIES = {
+    "heading_of_spaces": "#" + " " * 3000 + "x",
+    "georgia": "We met in " + "Georgia " * 12_500,
+    "from_line_of_spaces": "From: [[channel]]" + " " * 30_000 + "x",
+    "commas": "Denmark" + ", " * 15_000 + "and more.",
+    "brackets": "[" * 10_000,
+    "unclosed_anchors": '<a class="yt-timestamp">' * 2_000,
+    "deep_quote": ">" * 3_000 + " x",
+    "deep_list": "1. " * 3_000,  # Markdown's recursion: this one raised RecursionError, even on an admin save
+}
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+"""
+
+
+def test_pathological_notes_import_in_linear_time(tmp_path):
+    for name, body in PATHOLOGICAL_BODIES.items():
+        (tmp_path / f"{name}.md").write_text(note(title=name, body=body))
+    started = time.perf_counter()
+    run_import(tmp_path)
+    assert time.perf_counter() - started < 20
+    assert set(Practice.objects.values_list("title", flat=True)) == set(PATHOLOGICAL_BODIES)
+    rendered = Practice.objects.get(title="brackets").body_html
+    assert rendered.count("[") == 10_000  # shown as written, not dropped
+
+
+def test_yaml_aliases_are_refused_and_the_note_beside_it_imports(tmp_path):
+    (tmp_path / "bomb.md").write_text(f"---\ntitle: Bomb\n{BILLION_LAUGHS}videoId: *h\n---\n\nBody.\n")
+    (tmp_path / "good.md").write_text(note(title="Good"))
+    report = tmp_path.parent / "report.json"
+    call_command("import_notes", str(tmp_path), "--report", str(report), stdout=io.StringIO())
+    problems = {(p["file"].rsplit("/", 1)[-1], p["kind"]): p["message"] for p in json.loads(report.read_text())}
+    assert "aliases (*name) are not allowed" in problems[("bomb.md", "front-matter-invalid")]
+    bomb = Practice.objects.get(note_key="bomb")
+    assert bomb.title == "bomb"  # front matter refused: the title comes from the file name
+    assert Practice.objects.filter(title="Good").exists()
+
+
+@pytest.mark.parametrize("error", [MemoryError(), RecursionError("maximum recursion depth exceeded")])
+def test_an_error_in_one_notes_parse_is_reported_for_it_and_the_run_goes_on(tmp_path, monkeypatch, error):
+    from practices.importing import run
+
+    (tmp_path / "bad.md").write_text(note(title="Bad"))
+    (tmp_path / "good.md").write_text(note(title="Good"))
+    original = run.parse_note
+
+    def parse(key, *args, **kwargs):
+        if key == "bad":
+            raise error
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(run, "parse_note", parse)
+    errors, failed = run_import(tmp_path)
+    assert failed
+    assert "bad.md:0: parse-failed: not imported" in errors
+    assert list(Practice.objects.values_list("title", flat=True)) == ["Good"]
+
+
+def test_a_note_past_its_time_budget_is_reported_and_the_run_goes_on(tmp_path, monkeypatch):
+    from practices.importing import budget, writer
+
+    (tmp_path / "slow.md").write_text(note(title="Slow"))
+    (tmp_path / "good.md").write_text(note(title="Good"))
+    original = writer.render_note
+
+    def render(source, *args, **kwargs):
+        while "Slow" in source or "slow" in str(kwargs):  # a renderer that never ends on this note
+            time.sleep(0.01)
+        return original(source, *args, **kwargs)
+
+    (tmp_path / "slow.md").write_text(note(title="Slow", body="Slow forever."))
+    monkeypatch.setattr(writer, "render_note", render)
+    monkeypatch.setattr(budget, "NOTE_SECONDS", 0.3)
+    errors, failed = run_import(tmp_path)
+    assert failed
+    assert "slow.md:0: write-failed: not imported: took longer than 0.3 s" in errors
+    assert list(Practice.objects.values_list("title", flat=True)) == ["Good"]

@@ -24,6 +24,8 @@ from .writer import NotePlan, NoteWriter, write_links
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
+# Hashes stored per UPDATE when a run is sealed.
+SEAL_BATCH = 500
 
 
 @dataclass
@@ -80,6 +82,8 @@ class Importer:
         self.progress = progress or (lambda done, total: None)
         self.result = ImportResult(dry_run=dry_run)
         self.reference = ReferenceData()
+        # Hashes of the practices written, by id, stored by `seal` once all they derive is written.
+        self.written_hashes = {}
 
     def run(self, paths):
         vault = self.read(paths)
@@ -182,12 +186,23 @@ class Importer:
             if written is not None:
                 (self.result.updated if plan.imported else self.result.created).append(note.key)
                 pending.append(written)
+                self.written_hashes[written.practice_pk] = plan.note_hash
         if pending:
             practice_pks = Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id")
-            write_links(pending, by_link_key(practice_pks), self.result)
+            for pk in write_links(pending, by_link_key(practice_pks), self.result):
+                self.written_hashes.pop(pk, None)
             # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
             refresh_search_vector([item.practice_pk for item in pending])
             bump_data_version()
+
+    def seal(self):
+        """Store the hashes of the notes written, now that their links and search vectors are written.
+
+        Run after the search refresh: a run stopped before this leaves those practices without a
+        hash, and the next run imports them again instead of skipping them as unchanged.
+        """
+        sealed = [Practice(pk=pk, note_hash=note_hash) for pk, note_hash in self.written_hashes.items()]
+        Practice.objects.bulk_update(sealed, ["note_hash"], batch_size=SEAL_BATCH)
 
     def plan(self, note, note_hash, context):
         practice_links = changes.practice_links_of(note.key, note.links, context.practice_slugs)
@@ -272,5 +287,9 @@ def import_notes(paths, status=None, dry_run=False, progress=None):
 
     `status` is what imported practices should be; None makes new ones drafts and leaves others be.
     """
-    with relaxed_commits(), deferred_search_refresh():
-        return Importer(status=status, dry_run=dry_run, progress=progress).run(paths)
+    importer = Importer(status=status, dry_run=dry_run, progress=progress)
+    with relaxed_commits():
+        with deferred_search_refresh():
+            result = importer.run(paths)
+        importer.seal()
+    return result

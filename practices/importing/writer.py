@@ -96,6 +96,8 @@ class NoteWriter:
     def write(self, plan):
         """Create or update the practice of `plan.note`; returns its links, for `write_links`."""
         new = imported_values(plan.note, plan.video_id, plan.practice_links, self.status, self.reference)
+        # Rendered before the practice is read and locked: the lock is held only for the merge.
+        rendered = self._render(new["body_markdown"], plan.video_id)
         created = plan.imported is None
         practice, previous = self._practice(plan, new)
         self._merge_fields(practice, previous, new, created, self.reference.video_pk(plan.video_id))
@@ -103,9 +105,9 @@ class NoteWriter:
         # and search vector derived from the note are written too (`Importer.seal`).
         practice.note_hash = ""
         practice.import_snapshot = snapshot_of(new)
-        practice.set_rendered_body(
-            render_note(practice.body_markdown, video_id=plan.video_id or None, resolve=self.resolver)
-        )
+        if practice.body_markdown != new["body_markdown"]:
+            rendered = self._render(practice.body_markdown, plan.video_id)  # the curator's own text
+        practice.set_rendered_body(rendered)
         practice.save()
         for model, name, kind in MENTIONS:
             pks = getattr(self.reference, kind).pks
@@ -114,11 +116,19 @@ class NoteWriter:
         sealed = created or bool(plan.imported.note_hash)
         return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created, sealed)
 
+    def _render(self, markdown, video_id):
+        return render_note(markdown, video_id=video_id or None, resolve=self.resolver)
+
     def _practice(self, plan, new):
-        """The practice to write and what the last import wrote into it ({} for a new one)."""
+        """The practice to write, locked, and what the last import wrote into it ({} for a new one).
+
+        The row is read under a lock (PostgreSQL) in the note's transaction, so the merge sees a
+        curator's latest save, and a save made meanwhile waits for the import instead of being lost.
+        """
         if plan.imported is None:
             return Practice(slug=plan.slug, note_key=plan.note.key), {}
-        practice = Practice.objects.select_related("source_video").get(pk=plan.imported.pk)
+        locked = Practice.objects.select_for_update(of=("self",)).select_related("source_video")
+        practice = locked.get(pk=plan.imported.pk)
         previous = practice.import_snapshot or {}
         if self.status is None:
             # No --status: an existing practice's status is not the import's business.

@@ -152,3 +152,39 @@ def test_a_note_past_its_time_budget_is_reported_and_the_run_goes_on(tmp_path, m
     assert failed
     assert "slow.md:0: write-failed: not imported: took longer than 0.3 s" in errors
     assert list(Practice.objects.values_list("title", flat=True)) == ["Good"]
+
+
+def test_a_curator_save_during_a_reimport_is_not_lost(tmp_path, monkeypatch):
+    from practices.importing import writer
+
+    (tmp_path / "a.md").write_text(note(title="Imported title"))
+    run_import(tmp_path)
+    (tmp_path / "a.md").write_text(note(title="Imported title", body="Denmark leads, and more [00:00:20]."))
+    original = writer.render_note
+
+    def render_while_a_curator_saves(*args, **kwargs):
+        # The curator's save lands while the importer works on the note (another process, committed).
+        Practice.objects.filter(note_key="a").update(title="Curator's title", summary="Curator's summary")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "render_note", render_while_a_curator_saves)
+    run_import(tmp_path)
+    practice = Practice.objects.get(note_key="a")
+    assert (practice.title, practice.summary) == ("Curator's title", "Curator's summary")
+    assert "Denmark leads, and more" in practice.body_markdown  # the note's change still lands
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_importer_locks_the_row_it_merges(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    (tmp_path / "a.md").write_text(note(title="A"))
+    run_import(tmp_path)
+    (tmp_path / "a.md").write_text(note(title="A", body="Changed [00:00:20]."))
+    with CaptureQueriesContext(connection) as queries:
+        run_import(tmp_path)
+    reads = [q["sql"] for q in queries if 'FROM "practices_practice"' in q["sql"] and "note_key" not in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert any("FOR UPDATE" in sql for sql in reads)
+    assert Practice.objects.get(note_key="a").body_markdown.startswith("Changed")

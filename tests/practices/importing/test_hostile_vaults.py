@@ -184,7 +184,6 @@ def test_the_importer_locks_the_row_it_merges(tmp_path):
     (tmp_path / "a.md").write_text(note(title="A", body="Changed [00:00:20]."))
     with CaptureQueriesContext(connection) as queries:
         run_import(tmp_path)
-    reads = [q["sql"] for q in queries if 'FROM "practices_practice"' in q["sql"] and "note_key" not in q["sql"]]
-    if connection.vendor == "postgresql":
-        assert any("FOR UPDATE" in sql for sql in reads)
+    if connection.features.has_select_for_update:
+        assert any('FOR UPDATE OF "practices_practice"' in q["sql"] for q in queries)
     assert Practice.objects.get(note_key="a").body_markdown.startswith("Changed")

@@ -20,7 +20,7 @@ from opsi_portal.lib.youtube import VIDEO_ID_PATTERN, VIDEO_ID_RE, format_timest
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Bump when what the parser or the renderer makes of a note changes, so every note is re-imported once.
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 MAX_NOTE_BYTES = 1_000_000
 
@@ -408,7 +408,16 @@ def title_of(file, key, front, problems):
         if title is not None:
             problems.append(Problem(file, 2, "title-invalid", "title is not text; the file name is used"))
         title = humanise(key)
-    return " ".join(title.split())[:300]
+    return " ".join(without_bidi_controls(title).split())[:300]
+
+
+# Right-to-left overrides and other bidi controls make a title read differently from what it is
+# ("txt.exe" shown as "exe.txt"); titles and theme names are shown without them.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def without_bidi_controls(text):
+    return text.translate(BIDI_CONTROLS)
 
 
 def video_id_of(file, front, problems):

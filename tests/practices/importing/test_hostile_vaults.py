@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from practices.models import Practice
+from practices.models import Practice, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,12 @@ def test_the_importer_locks_the_row_it_merges(tmp_path):
     if connection.features.has_select_for_update:
         assert any('FOR UPDATE OF "practices_practice"' in q["sql"] for q in queries)
     assert Practice.objects.get(note_key="a").body_markdown.startswith("Changed")
+
+
+def test_bidi_controls_are_stripped_from_titles_and_theme_names(tmp_path):
+    (tmp_path / "a.md").write_text(
+        note(title="Report\u202etxt.exe\u202c", body="About [[safe\u2067 theme]] [00:00:01].")
+    )
+    run_import(tmp_path)
+    assert Practice.objects.get().title == "Reporttxt.exe"
+    assert Theme.objects.get().name == "Safe theme"

@@ -360,6 +360,60 @@ def read_heading(line):
     return len(match.group(1)), match.group(2).rstrip().rstrip("#").rstrip()
 
 
+# Elements whose content HTML reads as raw text: unclosed, one swallows the rest of the note.
+RAW_TEXT_TAGS = "style|script|textarea|title|xmp|noscript|noembed|noframes|iframe|plaintext"
+RAW_TEXT_TAG_RE = re.compile(rf"<({RAW_TEXT_TAGS})\b[^<>]*>|</({RAW_TEXT_TAGS})\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RawText:
+    """A raw-text element of a note (`<style>...</style>`), or a lone tag of one: removed with its content."""
+
+    start: int
+    end: int
+    tag: str
+    closed: bool
+
+
+def raw_text_elements(text):
+    """Every raw-text element of `text`, in order; an unclosed one covers its opening tag only."""
+    found, position, lowered = [], 0, text.lower()
+    unclosed = set()  # tags with no closing tag after some point: not searched for again (linear time)
+    while match := RAW_TEXT_TAG_RE.search(text, position):
+        tag = (match.group(1) or match.group(2)).lower()
+        end = -1 if match.group(2) or tag in unclosed else lowered.find(f"</{tag}", match.end())
+        if end < 0:
+            if match.group(1):
+                unclosed.add(tag)
+            found.append(RawText(match.start(), match.end(), tag, False))
+            position = match.end()
+            continue
+        close = text.find(">", end)
+        close = len(text) if close < 0 else close + 1
+        found.append(RawText(match.start(), close, tag, True))
+        position = close
+    return found
+
+
+def without_raw_text(text):
+    """`text` without its raw-text elements (see `raw_text_elements`)."""
+    pieces, position = [], 0
+    for element in raw_text_elements(text):
+        pieces.append(text[position : element.start])
+        position = element.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def raw_text_problems(file, body, first_line):
+    problems = []
+    for element in raw_text_elements(body):
+        what = f"<{element.tag}> and its content" if element.closed else f"an unclosed <{element.tag}> tag"
+        line = _line_of(body, element.start, first_line)
+        problems.append(Problem(file, line, "raw-text-removed", f"{what} removed: notes cannot carry it"))
+    return problems
+
+
 def link_words(text):
     """Text with each wiki link replaced by the words a reader sees."""
     return WIKI_LINK_RE.sub(lambda m: (m.group(2) or humanise(m.group(1))).strip(), text)
@@ -474,6 +528,7 @@ def parse_note(key, text, file=None, scale=None):
     body, timestamps, misscaled, timestamp_problems = parse_timestamps(file, body, first_line, scale)
     links, link_problems = parse_links(file, body, first_line)
     headings, callouts, index_videos = parse_structure(body, first_line)
+    problems += raw_text_problems(file, body, first_line)
     return Note(
         key=key,
         file=file,

@@ -7,9 +7,9 @@ and the data version.
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from opsi_portal.caching import bump_data_version
 
@@ -214,12 +214,29 @@ class Importer:
         """One note in its own transaction; a failure is reported and leaves nothing of the note."""
         self.reference.begin_note()
         try:
-            with budget.time_budget(), transaction.atomic():
-                return writer.write(plan)
+            try:
+                with budget.time_budget(), transaction.atomic():
+                    return writer.write(plan)
+            except IntegrityError:
+                # Another import created this practice since the run looked: update it instead.
+                self.reference.rollback_note()
+                plan = self.replan(plan)
+                if plan is None:
+                    raise
+                with budget.time_budget(), transaction.atomic():
+                    return writer.write(plan)
         except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
             self.reference.rollback_note()
             self.result.fail(plan.note.key, Problem(plan.note.file, 0, "write-failed", failure(error), "error"))
             return None
+
+    def replan(self, plan):
+        """`plan` against the practice a concurrent import created meanwhile, or None when there is none."""
+        row = Practice.objects.filter(note_key=plan.note.key).values_list("id", "slug", "note_hash").first()
+        if row is None or plan.imported is not None:
+            return None
+        self.reference.forget_themes()
+        return replace(plan, imported=changes.Imported(*row), slug=row[1])
 
     def upsert_videos(self, index_notes):
         """Videos of the index notes, with titles; returns note key -> video id."""

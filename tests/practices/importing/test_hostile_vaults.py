@@ -196,3 +196,26 @@ def test_bidi_controls_are_stripped_from_titles_and_theme_names(tmp_path):
     run_import(tmp_path)
     assert Practice.objects.get().title == "Reporttxt.exe"
     assert Theme.objects.get().name == "Safe theme"
+
+
+def test_a_concurrent_import_of_the_same_vault_causes_no_failures(tmp_path, monkeypatch):
+    from practices.importing import import_notes, run
+
+    for n in range(3):
+        (tmp_path / f"n{n}.md").write_text(note(title=f"Note {n}", body=f"Denmark [[shared theme]] [00:00:0{n}]."))
+    original = run.Importer.write
+    other = {}
+
+    def write_after_another_import(self, *args):
+        # Between this run's look at the database and its writes, another import writes everything.
+        if not other:
+            monkeypatch.setattr(run.Importer, "write", original)
+            other["result"] = import_notes([tmp_path])
+        return original(self, *args)
+
+    monkeypatch.setattr(run.Importer, "write", write_after_another_import)
+    result = import_notes([tmp_path])
+    assert other["result"].failed == [] and len(other["result"].created) == 3
+    assert result.failed == [], [p.message for p in result.problems]
+    assert Practice.objects.count() == 3
+    assert Theme.objects.filter(slug="shared-theme").count() == 1

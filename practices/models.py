@@ -299,7 +299,7 @@ class CountryMention(Mention):
 class ToolkitMention(Mention):
     """A practice names a toolkit."""
 
-    toolkit = models.ForeignKey(Toolkit, on_delete=models.CASCADE, related_name="mentions")
+    toolkit = models.ForeignKey(Toolkit, on_delete=models.PROTECT, related_name="mentions")
     history = HistoricalRecords()
 
     class Meta:

@@ -19,7 +19,7 @@ from markdown.extensions.toc import nest_toc_tokens, unique
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 from opsi_portal.lib.fences import code_fence_flags
 from opsi_portal.lib.youtube import watch_url
@@ -28,9 +28,11 @@ from .importing.parser import (
     CALLOUT_MARKER,
     CANONICAL_TIMESTAMP_RE,
     LIST_ITEM_RE,
+    RAW_TEXT_TAGS,
     WIKI_LINK_RE,
     humanise,
     normalise_target,
+    without_raw_text,
 )
 
 ALLOWED_TAGS = {
@@ -97,12 +99,36 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def sanitise(html):
-    """Keep only the allow-listed tags, attributes and URL schemes."""
+# Heading anchors carry this prefix, so a heading called "Main" cannot take the page's `main` id.
+HEADING_ID_PREFIX = "note-"
+# The classes the renderer itself gives; a note's own classes could imitate the site (`notice`).
+RENDERER_CLASSES = {"timestamp", "wikilink", "callout", "callout-title", "contents", "contents-title"}
+CALLOUT_KIND_CLASS_RE = re.compile(r"callout-[a-z][\w-]*")
+# Removed with their content: what is inside them is not text a reader should see.
+CONTENT_TAGS_REMOVED = {*RAW_TEXT_TAGS.split("|"), "template", "svg", "math"}
+
+
+def sanitise(html, heading_ids=frozenset()):
+    """Keep only the allow-listed tags, attributes and URL schemes.
+
+    An `id` is kept only when the renderer made it (`heading_ids`), a `class` only when it is one
+    of the renderer's own.
+    """
+
+    def allowed_value(element, attribute, value):
+        if attribute == "id":
+            return value if value in heading_ids else None
+        if attribute == "class":
+            kept = [c for c in value.split() if c in RENDERER_CLASSES or CALLOUT_KIND_CLASS_RE.fullmatch(c)]
+            return " ".join(kept) or None
+        return value
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
+        clean_content_tags=CONTENT_TAGS_REMOVED,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=allowed_value,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
@@ -209,6 +235,59 @@ class NoteLinksPreprocessor(Preprocessor):
         return self.md.htmlStash.store(f'<a class="wikilink" href="{href}">{text}</a>')
 
 
+# Python-Markdown looks for a link's end from every `[`, character by character in Python (a
+# paragraph of 10,000 `[` took 37 s), and copies the text at every inline match. A text past any of
+# these limits is shown as plain text; the paragraphs of real notes stay far below them (their wiki
+# links and timestamps are already stashed, so few `[` are left).
+MAX_BRACKET_STEPS = 300_000  # `[` x length: about 0.4 s of link search
+MAX_INLINE_MARKERS = 5_000  # each inline match costs about 0.1 ms of Markdown's Python
+MAX_COPIED_CHARACTERS = 500_000_000  # markers x length: the copying
+INLINE_MARKERS = "[<`*_&\\!~="
+
+
+# Python-Markdown parses each level of a quote again from the start: a line of 1,000 `>` took
+# seconds. Deeper quotes than this are read at this depth.
+MAX_QUOTE_DEPTH = 8
+DEEP_QUOTE_RE = re.compile(rf"^[ ]{{0,3}}(?:>[ ]*){{{MAX_QUOTE_DEPTH + 1},}}", re.MULTILINE)
+
+
+class RawTextPreprocessor(Preprocessor):
+    """Removes `<style>`, `<script>`... with their content; an unclosed one loses only its tag.
+
+    Left to the HTML parser, an unclosed `<style>` would swallow the rest of the note.
+    """
+
+    def run(self, lines):
+        return without_raw_text("\n".join(lines)).split("\n")
+
+
+class QuoteDepthPreprocessor(Preprocessor):
+    """Caps the nesting of quotes at `MAX_QUOTE_DEPTH`."""
+
+    def run(self, lines):
+        text = DEEP_QUOTE_RE.sub("> " * MAX_QUOTE_DEPTH, "\n".join(lines))
+        return text.split("\n")
+
+
+class InlineBudgetTreeprocessor(Treeprocessor):
+    """Marks texts too costly for inline Markdown as atomic: shown escaped, never parsed."""
+
+    def run(self, root):
+        for element in root.iter():
+            text = element.text
+            if text and not isinstance(text, AtomicString) and self._too_costly(text):
+                element.text = AtomicString(text)
+
+    @staticmethod
+    def _too_costly(text):
+        markers = sum(text.count(marker) for marker in INLINE_MARKERS)
+        return (
+            text.count("[") * len(text) > MAX_BRACKET_STEPS
+            or markers > MAX_INLINE_MARKERS
+            or markers * len(text) > MAX_COPIED_CHARACTERS
+        )
+
+
 class HeadingTreeprocessor(Treeprocessor):
     """Anchors for h2-h6 and the tokens of the contents list (a lighter `toc` for notes)."""
 
@@ -220,8 +299,9 @@ class HeadingTreeprocessor(Treeprocessor):
             if el.tag in HEADING_TAGS:
                 text = HTML_PLACEHOLDER_RE.sub(self._stashed_text, "".join(el.itertext()))
                 name = " ".join(CANONICAL_TIMESTAMP_RE.sub("", text).split())
-                if "id" not in el.attrib:
-                    el.set("id", unique(toc_slugify(name, "-") or "section", used, counters))
+                anchor = unique(HEADING_ID_PREFIX + (toc_slugify(name, "-") or "section"), used, counters)
+                el.set("id", anchor)
+                self.md.note_heading_ids.add(anchor)
                 tokens.append({"level": int(el.tag[1]), "id": el.get("id"), "name": name})
         self.md.toc_tokens = nest_toc_tokens(tokens)
 
@@ -239,8 +319,13 @@ class NoteExtension(markdown.Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         # After fenced code (25), so code keeps its brackets; before paragraphs are parsed.
         md.preprocessors.register(NoteLinksPreprocessor(md), "note_links", 20)
+        md.preprocessors.register(QuoteDepthPreprocessor(md), "quote_depth", 19)
+        # After fenced code (25), so a code sample of `<style>` stays; before raw HTML is read (20).
+        md.preprocessors.register(RawTextPreprocessor(md), "raw_text", 22)
         # After inline parsing (20) so the marker is plain text, before the contents list (5).
         md.treeprocessors.register(CalloutTreeprocessor(md), "callout", 12)
+        # Before inline parsing (20), which it spares the texts it could not finish in time.
+        md.treeprocessors.register(InlineBudgetTreeprocessor(md), "inline_budget", 25)
         md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 5)
 
 
@@ -286,7 +371,7 @@ def _separate_lists(text):
 
 # Part of every imported note's content hash: raise it when rendering changes, so the next import
 # re-renders notes whose text did not change.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 
 
 def render_note(source, video_id=None, resolve=None):
@@ -295,10 +380,21 @@ def render_note(source, video_id=None, resolve=None):
     md.note_video_id = video_id
     md.note_resolve = resolve or LinkResolver({})
     md.toc_tokens = []  # an empty note skips the tree processors
-    body = md.convert(_separate_lists(source or ""))
+    md.note_heading_ids = set()
+    try:
+        body = md.convert(_separate_lists(source or ""))
+    except BaseException as error:
+        # A converter stopped half way (too deep, or a note's time budget) keeps its parser's state:
+        # the next note gets a fresh one.
+        _local.markdown = None
+        if not isinstance(error, RecursionError):
+            raise
+        # Markdown nests by recursion ("1. 1. 1. ..." on one line): such a note is shown as plain text.
+        md.toc_tokens = []
+        body = f"<p>{html.escape(source)}</p>"
     if _count(md.toc_tokens) >= MIN_HEADINGS_FOR_CONTENTS:
         body = (
             '<nav class="contents" aria-label="Contents"><p class="contents-title">Contents</p>'
             f"{_contents(md.toc_tokens)}</nav>\n{body}"
         )
-    return sanitise(body)
+    return sanitise(body, md.note_heading_ids)

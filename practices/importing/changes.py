@@ -12,7 +12,16 @@ from opsi_portal.lib.slugs import unique_slug
 from opsi_portal.lib.youtube import format_timestamp
 
 from ..rendering import RENDER_VERSION, theme_slug
-from .parser import PARSER_VERSION, NoteError, Problem, humanise, normalise_target, parse_note, read_video_id
+from .parser import (
+    PARSER_VERSION,
+    NoteError,
+    Problem,
+    humanise,
+    normalise_target,
+    parse_note,
+    read_video_id,
+    without_bidi_controls,
+)
 
 # A note whose timestamps run this many times past the typical end of its video's other notes...
 OUTLIER_FACTOR = 2
@@ -71,9 +80,9 @@ def theme_names(links_by_note):
     for links in links_by_note:
         for link in links:
             slug = theme_slug(link.key)
-            counts[slug][humanise(link.target)] += 1
+            counts[slug][without_bidi_controls(humanise(link.target))] += 1
             if normalise_target(link.text) == link.key:
-                counts[slug][link.text] += 1
+                counts[slug][without_bidi_controls(link.text)] += 1
     names = {}
     for slug, spellings in counts.items():
         best = spellings.most_common(1)[0][0]

@@ -17,6 +17,8 @@ COUNTRY_CONTEXT_BEFORE_RE = re.compile(
     r"governments\s+of|republic\s+of|and|or)|,)\s*$",
     re.IGNORECASE,
 )
+# How far before a risky name the context words are looked for.
+CONTEXT_WINDOW = 60
 # ...and never beside words that make it the US state.
 US_STATE_CONTEXT_RE = re.compile(
     r"\b(?:state\s+of|U\.?S\.?\s+states?|American\s+states?|Atlanta|Savannah|governor|county|counties)\b|"
@@ -63,27 +65,33 @@ class Gazetteer:
 
     def matches(self, text):
         """(key, start) for every phrase found in `text`, longest first at each place."""
+        found = []
         for match in self.regex.finditer(text):
             folded = self._fold(" ".join(match.group(0).split()))
             key = self.keys.get(folded)
-            if key is None:
-                continue
-            if folded in self.ambiguous and not self._country_meant(text, match):
-                continue
-            yield key, match.start()
+            if key is not None:
+                found.append((key, match.start(), folded in self.ambiguous))
+        if not any(ambiguous for _, _, ambiguous in found):
+            return [(key, start) for key, start, _ in found]
+        # Worked out once per sentence: per match, a sentence naming Georgia 10,000 times was quadratic.
+        listed = any(not ambiguous for _, _, ambiguous in found)
+        state = US_STATE_CONTEXT_RE.search(text) is not None
+        return [
+            (key, start)
+            for key, start, ambiguous in found
+            if not ambiguous or self._country_meant(text, start, listed, state)
+        ]
 
-    def _country_meant(self, text, match):
-        if US_STATE_CONTEXT_RE.search(text):
+    @staticmethod
+    def _country_meant(text, start, listed, state):
+        """A risky name is a country after words like "in" or beside another country, never near US-state words."""
+        if state:
             return False
-        if COUNTRY_CONTEXT_BEFORE_RE.search(text[: match.start()]):
+        # Sentences are tidied to single spaces: the context word sits within a few characters.
+        if COUNTRY_CONTEXT_BEFORE_RE.search(text[max(0, start - CONTEXT_WINDOW) : start]):
             return True
         # Another, unambiguous country in the same sentence: a list of countries.
-        return any(
-            other.start() != match.start()
-            and self.keys.get(self._fold(other.group(0))) is not None
-            and self._fold(other.group(0)) not in self.ambiguous
-            for other in self.regex.finditer(text)
-        )
+        return listed
 
 
 def matching_name(name):

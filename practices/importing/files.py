@@ -1,6 +1,7 @@
 """Reading a vault: which files are notes, and their bytes and text, each checked for size and encoding."""
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,11 @@ class Source:
 
 
 def collect_files(paths):
-    """Markdown files under `paths` (files or folders, recursive), and problems with the paths."""
+    """Markdown files under `paths` (files or folders, recursive), and problems with the paths.
+
+    Only regular files whose real path lies inside the folder given (for a file: its own folder) are
+    notes; a symbolic link out of it, a device or a pipe is reported and skipped, never read.
+    """
     files, problems = [], []
     for raw in paths:
         path = Path(raw)
@@ -33,29 +38,60 @@ def collect_files(paths):
             continue
         if not exists:
             problems.append(Problem(str(path), 0, "path-missing", "no such file or folder", "error"))
-        elif path.is_file():
-            files.append(path)
-        else:
+        elif path.is_dir():
             files.extend(_walk(path, problems))
+        elif _is_note_file(path, path.absolute().parent.resolve(), problems):
+            files.append(path)
     return files, problems
 
 
+def _inside(real, root):
+    return real == root or root in real.parents
+
+
+def _is_note_file(path, root, problems):
+    """True for a regular file whose real path lies inside `root`; anything else is reported."""
+    try:
+        real = path.resolve(strict=True)
+        mode = real.stat().st_mode
+    except (OSError, RuntimeError) as error:
+        problems.append(Problem(str(path), 0, "path-unreadable", f"cannot follow the path: {error}", "error"))
+        return False
+    if not _inside(real, root):
+        message = f"a link to {real}, outside the folder imported; skipped"
+        problems.append(Problem(str(path), 0, "outside-folder", message, "error"))
+        return False
+    if not stat.S_ISREG(mode):
+        problems.append(Problem(str(path), 0, "not-a-file", "not a regular file; skipped", "error"))
+        return False
+    return True
+
+
 def _walk(folder, problems):
+    root = folder.resolve()
     seen = set()
     found = []
 
     def unreadable(error):
         problems.append(Problem(str(error.filename), 0, "path-unreadable", f"cannot read the folder: {error}", "error"))
 
-    for root, dirs, names in os.walk(folder, followlinks=True, onerror=unreadable):
-        stat = os.stat(root)
-        if (stat.st_dev, stat.st_ino) in seen:
-            problems.append(Problem(root, 0, "symlink-loop", "folder reached again through a symbolic link; skipped"))
+    for current, dirs, names in os.walk(folder, followlinks=True, onerror=unreadable):
+        real = Path(current).resolve()
+        if not _inside(real, root):
+            message = f"a link to {real}, outside the folder imported; skipped"
+            problems.append(Problem(current, 0, "outside-folder", message, "error"))
             dirs[:] = []
             continue
-        seen.add((stat.st_dev, stat.st_ino))
+        info = os.stat(current)
+        if (info.st_dev, info.st_ino) in seen:
+            message = "folder reached again through a symbolic link; skipped"
+            problems.append(Problem(current, 0, "symlink-loop", message))
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRECTORIES and not d.startswith("."))
-        found.extend(Path(root) / name for name in sorted(names) if name.lower().endswith(".md"))
+        candidates = (Path(current) / name for name in sorted(names) if name.lower().endswith(".md"))
+        found.extend(path for path in candidates if _is_note_file(path, root, problems))
     return found
 
 

@@ -31,8 +31,9 @@ WIKI_LINK_RE = re.compile(r"\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 # Some machine-written notes wrap the anchor in a Markdown link that is never closed,
 # `[00:51:56](<a class="yt-timestamp" ...>[00:51:56]</a>`: the wrapper is part of the one timestamp.
 ANCHOR_TIMESTAMP_RE = re.compile(
+    # `[^<>]` and the bounded inner text keep it linear on a note full of unclosed anchors.
     r"(?P<wrapper>\[[\d:\s]*\]\(\s*)?"
-    r"<a\b[^>]*\bclass=[\"'][^\"']*\byt-timestamp\b[^\"']*[\"'][^>]*>(?P<inner>.*?)</a\s*>"
+    r"<a\b[^<>]*\bclass=[\"'][^\"'<>]*\byt-timestamp\b[^\"'<>]*[\"'][^<>]*>(?P<inner>.{0,200}?)</a\s*>"
     r"(?(wrapper)\s*\)?)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -42,9 +43,12 @@ BARE_TIMESTAMP_RE = re.compile(
     r"\[\s*(?P<a>\d{1,3}(?::\d{1,3}){1,3})\s*\]+(?!\()|(?<![\w:\[])(?P<b>\d{1,2}:\d{1,2}:\d{1,2})\]+(?!\()"
 )
 CANONICAL_TIMESTAMP_RE = re.compile(r"\[(\d{2,}):(\d{2}):(\d{2})\](?!\()")
-FROM_LINE_RE = re.compile(r"^\s*From:\s*\[\[([^\]|]+)(?:\|[^\]]*)?\]\]\s*(?:<br\s*/?>)?\s*$", re.IGNORECASE)
+# Matched against a stripped line: leading and trailing `\s*` around an optional <br> would backtrack
+# quadratically on a long run of spaces.
+FROM_LINE_RE = re.compile(r"^From:\s*\[\[([^\]|]+)(?:\|[^\]]*)?\]\](?:\s*<br\s*/?>)?$", re.IGNORECASE)
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+")
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# The closing #s and spaces are stripped in `read_heading`: `(.*?)\s*#*\s*$` was cubic on a run of spaces.
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 # `[!kind] Title`, Obsidian's callout marker; rendering finds it at the start of a paragraph.
 CALLOUT_MARKER = r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*([^\n]*)"
 CALLOUT_RE = re.compile(rf"^\s*(?:>\s*)?{CALLOUT_MARKER}$")
@@ -189,6 +193,14 @@ def decode_note(file, data, max_bytes=MAX_NOTE_BYTES):
     return text
 
 
+def load_yaml(raw):
+    """YAML with the safe loader, refusing aliases: `*a` repeated in nested lists grows exponentially."""
+    for event in yaml.parse(raw, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.YAMLError(f"line {event.start_mark.line + 1}: aliases (*name) are not allowed")
+    return yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
+
+
 def split_front_matter(file, text):
     """(front matter dict, body, body's first line number, problems) of a note's text."""
     problems = []
@@ -206,11 +218,11 @@ def split_front_matter(file, text):
     raw = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
     try:
-        data = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as error:
+        data = load_yaml(raw) if raw.strip() else {}
+    except (yaml.YAMLError, RecursionError) as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        reason = getattr(error, "problem", None) or (str(error).splitlines() or ["nested too deeply"])[0]
         problems.append(Problem(file, line, "front-matter-invalid", f"front matter is not valid YAML: {reason}"))
         return {}, body, end + 2, problems
     if data is None:
@@ -344,6 +356,68 @@ def parse_links(file, body, first_line):
     return links, problems
 
 
+def read_heading(line):
+    """(level, text) of an ATX heading line without its closing #s, or None."""
+    match = HEADING_RE.match(line)
+    if not match:
+        return None
+    return len(match.group(1)), match.group(2).rstrip().rstrip("#").rstrip()
+
+
+# Elements whose content HTML reads as raw text: unclosed, one swallows the rest of the note.
+RAW_TEXT_TAGS = "style|script|textarea|title|xmp|noscript|noembed|noframes|iframe|plaintext"
+RAW_TEXT_TAG_RE = re.compile(rf"<({RAW_TEXT_TAGS})\b[^<>]*>|</({RAW_TEXT_TAGS})\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RawText:
+    """A raw-text element of a note (`<style>...</style>`), or a lone tag of one: removed with its content."""
+
+    start: int
+    end: int
+    tag: str
+    closed: bool
+
+
+def raw_text_elements(text):
+    """Every raw-text element of `text`, in order; an unclosed one covers its opening tag only."""
+    found, position, lowered = [], 0, text.lower()
+    unclosed = set()  # tags with no closing tag after some point: not searched for again (linear time)
+    while match := RAW_TEXT_TAG_RE.search(text, position):
+        tag = (match.group(1) or match.group(2)).lower()
+        end = -1 if match.group(2) or tag in unclosed else lowered.find(f"</{tag}", match.end())
+        if end < 0:
+            if match.group(1):
+                unclosed.add(tag)
+            found.append(RawText(match.start(), match.end(), tag, False))
+            position = match.end()
+            continue
+        close = text.find(">", end)
+        close = len(text) if close < 0 else close + 1
+        found.append(RawText(match.start(), close, tag, True))
+        position = close
+    return found
+
+
+def without_raw_text(text):
+    """`text` without its raw-text elements (see `raw_text_elements`)."""
+    pieces, position = [], 0
+    for element in raw_text_elements(text):
+        pieces.append(text[position : element.start])
+        position = element.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def raw_text_problems(file, body, first_line):
+    problems = []
+    for element in raw_text_elements(body):
+        what = f"<{element.tag}> and its content" if element.closed else f"an unclosed <{element.tag}> tag"
+        line = _line_of(body, element.start, first_line)
+        problems.append(Problem(file, line, "raw-text-removed", f"{what} removed: notes cannot carry it"))
+    return problems
+
+
 def link_words(text):
     """Text with each wiki link replaced by the words a reader sees."""
     return WIKI_LINK_RE.sub(lambda m: (m.group(2) or humanise(m.group(1))).strip(), text)
@@ -363,10 +437,10 @@ class _Structure:
             self.current = [video.group("id"), video.group("title").strip(), [], number]
             self.videos.append(self.current)
             return
-        heading = HEADING_RE.match(line)
+        heading = read_heading(line)
         if heading:
             self.current = None
-            self.headings.append(Heading(len(heading.group(1)), link_words(heading.group(2)), number))
+            self.headings.append(Heading(heading[0], link_words(heading[1]), number))
             return
         callout = CALLOUT_RE.match(line)
         if callout:
@@ -392,7 +466,16 @@ def title_of(file, key, front, problems):
         if title is not None:
             problems.append(Problem(file, 2, "title-invalid", "title is not text; the file name is used"))
         title = humanise(key)
-    return " ".join(title.split())[:300]
+    return " ".join(without_bidi_controls(title).split())[:300]
+
+
+# Right-to-left overrides and other bidi controls make a title read differently from what it is
+# ("txt.exe" shown as "exe.txt"); titles and theme names are shown without them.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def without_bidi_controls(text):
+    return text.translate(BIDI_CONTROLS)
 
 
 def video_id_of(file, front, problems):
@@ -422,7 +505,7 @@ def split_from_line(body):
     """(channel named by the `From: [[channel]]` line among the first lines, body with it blanked)."""
     lines = body.split("\n")
     for index, line in enumerate(lines[:5]):
-        match = FROM_LINE_RE.match(line)
+        match = FROM_LINE_RE.match(line.strip())
         if match:
             # Blanked, not deleted, so the lines below keep their numbers in problems.
             lines[index] = ""
@@ -449,6 +532,7 @@ def parse_note(key, text, file=None, scale=None):
     body, timestamps, misscaled, timestamp_problems = parse_timestamps(file, body, first_line, scale)
     links, link_problems = parse_links(file, body, first_line)
     headings, callouts, index_videos = parse_structure(body, first_line)
+    problems += raw_text_problems(file, body, first_line)
     return Note(
         key=key,
         file=file,

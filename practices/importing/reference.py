@@ -75,9 +75,14 @@ class ReferenceData:
                 self._undo.append((self._themes, slug))
         return self._themes
 
+    def forget_themes(self):
+        """Read the themes again: another import may have created some since."""
+        self._themes = None
+
     def _create_theme(self, slug, names):
         name = (names.get(slug) or slug.replace("-", " ").capitalize())[:90]
         if name.casefold() in self._theme_names:
             name = f"{name} ({slug})"[:100]
         self._theme_names.add(name.casefold())
-        return Theme.objects.create(name=name, slug=slug)
+        # get_or_create: a concurrent import may create the same theme between our read and here.
+        return Theme.objects.get_or_create(slug=slug, defaults={"name": name})[0]

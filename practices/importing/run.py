@@ -7,16 +7,16 @@ and the data version.
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from opsi_portal.caching import bump_data_version
 
 from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
-from . import changes, dates, titles
+from . import budget, changes, dates, titles
 from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
 from .reference import ReferenceData
@@ -24,6 +24,8 @@ from .writer import NotePlan, NoteWriter, write_links
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
+# Hashes stored per UPDATE when a run is sealed.
+SEAL_BATCH = 500
 
 
 @dataclass
@@ -81,6 +83,8 @@ class Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.reference = ReferenceData()
         self.video_dates = []
+        # Hashes of the practices written, by id, stored by `seal` once all they derive is written.
+        self.written_hashes = {}
 
     def run(self, paths):
         vault = self.read(paths)
@@ -110,9 +114,12 @@ class Importer:
         notes = {}
         for key in keys:
             try:
-                notes[key] = parse_note(key, vault.texts[key], file=vault.file(key))
+                with budget.time_budget():
+                    notes[key] = parse_note(key, vault.texts[key], file=vault.file(key))
             except NoteError as error:
                 self.result.fail(key, error.problem)
+            except Exception as error:  # noqa: BLE001 (too slow, too deep, out of memory: this note only)
+                self.result.fail(key, Problem(vault.file(key), 0, "parse-failed", failure(error), "error"))
         return notes
 
     def read_index(self, vault):
@@ -182,13 +189,24 @@ class Importer:
             if written is not None:
                 (self.result.updated if plan.imported else self.result.created).append(note.key)
                 pending.append(written)
+                self.written_hashes[written.practice_pk] = plan.note_hash
         dates.record(self.video_dates, self.result.problems)
         if pending:
             practice_pks = Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id")
-            write_links(pending, by_link_key(practice_pks), self.result)
+            for pk in write_links(pending, by_link_key(practice_pks), self.result):
+                self.written_hashes.pop(pk, None)
             # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
             refresh_search_vector([item.practice_pk for item in pending])
             bump_data_version()
+
+    def seal(self):
+        """Store the hashes of the notes written, now that their links and search vectors are written.
+
+        Run after the search refresh: a run stopped before this leaves those practices without a
+        hash, and the next run imports them again instead of skipping them as unchanged.
+        """
+        sealed = [Practice(pk=pk, note_hash=note_hash) for pk, note_hash in self.written_hashes.items()]
+        Practice.objects.bulk_update(sealed, ["note_hash"], batch_size=SEAL_BATCH)
 
     def plan(self, note, note_hash, context):
         practice_links = changes.practice_links_of(note.key, note.links, context.practice_slugs)
@@ -200,14 +218,29 @@ class Importer:
         """One note in its own transaction; a failure is reported and leaves nothing of the note."""
         self.reference.begin_note()
         try:
-            with transaction.atomic():
-                return writer.write(plan)
+            try:
+                with budget.time_budget(), transaction.atomic():
+                    return writer.write(plan)
+            except IntegrityError:
+                # Another import created this practice since the run looked: update it instead.
+                self.reference.rollback_note()
+                plan = self.replan(plan)
+                if plan is None:
+                    raise
+                with budget.time_budget(), transaction.atomic():
+                    return writer.write(plan)
         except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
             self.reference.rollback_note()
-            self.result.fail(
-                plan.note.key, Problem(plan.note.file, 0, "write-failed", f"not imported: {error}", "error")
-            )
+            self.result.fail(plan.note.key, Problem(plan.note.file, 0, "write-failed", failure(error), "error"))
             return None
+
+    def replan(self, plan):
+        """`plan` against the practice a concurrent import created meanwhile, or None when there is none."""
+        row = Practice.objects.filter(note_key=plan.note.key).values_list("id", "slug", "note_hash").first()
+        if row is None or plan.imported is not None:
+            return None
+        self.reference.forget_themes()
+        return replace(plan, imported=changes.Imported(*row), slug=row[1])
 
     def upsert_videos(self, index_notes):
         """Videos of the index notes, with titles; returns note key -> video id."""
@@ -244,6 +277,15 @@ def save_videos(titles, channels):
     return dict(Video.objects.filter(youtube_id__in=list(titles)).values_list("youtube_id", "id"))
 
 
+def failure(error):
+    """What to tell the curator about an error that stopped one note."""
+    if isinstance(error, MemoryError):
+        return "not imported: it needs more memory than a note may take"
+    if isinstance(error, RecursionError):
+        return "not imported: it is nested too deeply"
+    return f"not imported: {error}"
+
+
 @contextmanager
 def relaxed_commits():
     """On PostgreSQL, commits that do not wait for the disk, for this connection and this run only.
@@ -268,5 +310,9 @@ def import_notes(paths, status=None, dry_run=False, progress=None):
 
     `status` is what imported practices should be; None makes new ones drafts and leaves others be.
     """
-    with relaxed_commits(), deferred_search_refresh():
-        return Importer(status=status, dry_run=dry_run, progress=progress).run(paths)
+    importer = Importer(status=status, dry_run=dry_run, progress=progress)
+    with relaxed_commits():
+        with deferred_search_refresh():
+            result = importer.run(paths)
+        importer.seal()
+    return result

@@ -10,27 +10,37 @@ from .parser import CANONICAL_TIMESTAMP_RE, HEADING_RE, LIST_ITEM_RE, link_words
 
 # Markup that plain text keeps the words of, in the order it is undone.
 EMBED_RE = re.compile(r"!\[\[[^\[\]\n]*\]\]")
-COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 # Any timestamp the parser left (canonical or not), with the `(` of a Markdown link around it.
 TIMESTAMP_LEFTOVER_RE = re.compile(r"\[\s*\d{1,3}(?::\d{1,3}){1,3}\s*\]+(?:\(\s*\)?)?")
-IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)?")
+IMAGE_RE = re.compile(r"!\[([^\[\]]*)\]\([^()\n]*\)?")
 # Link text may hold one level of brackets: `[[webinar] Title](https://...)`.
 MARKDOWN_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:<[^>]*>|[^)\s]*)(?:\s+[\"'(][^)]*)?\)?")
-REFERENCE_LINK_RE = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-FOOTNOTE_RE = re.compile(r"\[\^[^\]]*\]")
-TAG_RE = re.compile(r"</?[A-Za-z][^>\n]*>?|<[!?/][^>\n]*>?")
+REFERENCE_LINK_RE = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
+FOOTNOTE_RE = re.compile(r"\[\^[^\[\]\n]*\]")
+# `[^<>\n]`: a scan stops at the next `<`, so a line full of `<` is linear.
+TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]*>?|<[!?/][^<>\n]*>?")
 CALLOUT_MARKER_RE = re.compile(r"\[![\w-]+\][+-]?")
 EMPHASIS_RE = re.compile(r"\*\*|__|\*|`|~~|==")
-LINE_MARKER_RE = re.compile(r"^\s*(?:#{1,6}|>|[-+*]|\d+[.)])\s+", re.MULTILINE)
+LINE_MARKER_RE = re.compile(r"^[ \t]*(?:#{1,6}|>|[-+*]|\d+[.)])[ \t]+", re.MULTILINE)
 # Brackets no markup explains any more (a wiki link left open, an empty pair).
 STRAY_BRACKETS_RE = re.compile(r"\[\[|\]\]|\[\s*\]|\(\s*\)")
+
+
+def without_comments(text):
+    """`text` without its closed HTML comments, in one pass (a pattern would rescan to the end for each
+    unclosed `<!--`); an unclosed one is left to TAG_RE."""
+    pieces, position = [], 0
+    while (start := text.find("<!--", position)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        pieces += [text[position:start], " "]
+        position = end + 3
+    return "".join(pieces) + text[position:]
 
 
 def plain_text(markdown_text):
     """Markdown of a note as plain text: links as their words, timestamps, tags and markup removed."""
     text = EMBED_RE.sub("", markdown_text)
     text = link_words(text)
-    text = COMMENT_RE.sub(" ", text)
+    text = without_comments(text)
     text = TIMESTAMP_LEFTOVER_RE.sub("", text)
     text = IMAGE_RE.sub(r"\1", text)
     text = MARKDOWN_LINK_RE.sub(r"\1", text)
@@ -48,8 +58,19 @@ def tidy(text):
     """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs."""
     text = " ".join(text.split())
     text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    text = re.sub(r"(?:,\s*)+(?=[.!?;:]|$)", "", text)
-    return re.sub(r"(?:,\s*){2,}", ", ", text)
+    # One pass over each run of commas: a lookahead after the run re-scanned it from every comma.
+    return COMMA_RUN_RE.sub(_comma_run, text)
+
+
+COMMA_RUN_RE = re.compile(r"(?:,\s*)+")
+
+
+def _comma_run(match):
+    """A run of commas before punctuation or the end goes; a run of several becomes one."""
+    following = match.string[match.end() : match.end() + 1]
+    if not following or following in ".!?;:":
+        return ""
+    return ", " if match.group(0).count(",") > 1 else match.group(0)
 
 
 def summary_of(body, limit=300):

@@ -44,6 +44,9 @@ class LinksToWrite:
     links: list
     before: list
     created: bool
+    # False when the last run stopped before this practice's links were written (it left no hash):
+    # the links its snapshot lists may be missing, and are written again.
+    sealed: bool = True
 
 
 def imported_values(note, video_id, practice_links, status, reference):
@@ -93,26 +96,39 @@ class NoteWriter:
     def write(self, plan):
         """Create or update the practice of `plan.note`; returns its links, for `write_links`."""
         new = imported_values(plan.note, plan.video_id, plan.practice_links, self.status, self.reference)
+        # Rendered before the practice is read and locked: the lock is held only for the merge.
+        rendered = self._render(new["body_markdown"], plan.video_id)
         created = plan.imported is None
         practice, previous = self._practice(plan, new)
         self._merge_fields(practice, previous, new, created, self.reference.video_pk(plan.video_id))
-        practice.note_hash = plan.note_hash
+        # The hash says "nothing to do for this note": it is sealed by the run only once the links
+        # and search vector derived from the note are written too (`Importer.seal`).
+        practice.note_hash = ""
         practice.import_snapshot = snapshot_of(new)
-        practice.set_rendered_body(
-            render_note(practice.body_markdown, video_id=plan.video_id or None, resolve=self.resolver)
-        )
+        if practice.body_markdown != new["body_markdown"]:
+            rendered = self._render(practice.body_markdown, plan.video_id)  # the curator's own text
+        practice.set_rendered_body(rendered)
         practice.save()
         for model, name, kind in MENTIONS:
             pks = getattr(self.reference, kind).pks
             merge_mentions(practice, model, name, pks, new[kind], previous.get(kind, []), created)
         self._merge_themes(practice, new["themes"], previous.get("themes", []), created)
-        return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created)
+        sealed = created or bool(plan.imported.note_hash)
+        return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created, sealed)
+
+    def _render(self, markdown, video_id):
+        return render_note(markdown, video_id=video_id or None, resolve=self.resolver)
 
     def _practice(self, plan, new):
-        """The practice to write and what the last import wrote into it ({} for a new one)."""
+        """The practice to write, locked, and what the last import wrote into it ({} for a new one).
+
+        The row is read under a lock (PostgreSQL) in the note's transaction, so the merge sees a
+        curator's latest save, and a save made meanwhile waits for the import instead of being lost.
+        """
         if plan.imported is None:
             return Practice(slug=plan.slug, note_key=plan.note.key), {}
-        practice = Practice.objects.select_related("source_video").get(pk=plan.imported.pk)
+        locked = Practice.objects.select_for_update(of=("self",)).select_related("source_video")
+        practice = locked.get(pk=plan.imported.pk)
         previous = practice.import_snapshot or {}
         if self.status is None:
             # No --status: an existing practice's status is not the import's business.
@@ -180,8 +196,9 @@ def write_links(pending, practice_pks, result):
     """Links between practices, once every practice of the run exists; three-way like mentions.
 
     `practice_pks` maps normalised note keys to practice ids. A practice whose links fail is
-    reported and its hash cleared, so the next run imports it again.
+    reported and keeps no hash, so the next run imports it again; returns the ids of those.
     """
+    failed = set()
     through = Practice.links_to.through
     # New practices have no links a curator could have touched: one insert for all of them.
     created = [item for item in pending if item.created]
@@ -195,7 +212,7 @@ def write_links(pending, practice_pks, result):
         with transaction.atomic():
             through.objects.bulk_create(rows, ignore_conflicts=True)
     except Exception as error:  # noqa: BLE001 (reported; the practices stay, their links come next run)
-        links_failed([item.practice_pk for item in created], error, result)
+        failed.update(links_failed([item.practice_pk for item in created], error, result))
     for item in pending:
         if item.created:
             continue
@@ -203,12 +220,15 @@ def write_links(pending, practice_pks, result):
             with transaction.atomic():
                 _merge_links(through, item, practice_pks)
         except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
-            links_failed([item.practice_pk], error, result)
+            failed.update(links_failed([item.practice_pk], error, result))
+    return failed
 
 
 def _merge_links(through, item, practice_pks):
     current = set(through.objects.filter(from_practice_id=item.practice_pk).values_list("to_practice_id", flat=True))
-    wanted = {practice_pks[key] for key in item.links if key in practice_pks and key not in item.before}
+    # Links the last import wrote and are gone were removed by a curator, unless it never wrote them.
+    added_before = set(item.before) if item.sealed else set()
+    wanted = {practice_pks[key] for key in item.links if key in practice_pks and key not in added_before}
     dropped = {practice_pks[key] for key in item.before if key not in item.links and key in practice_pks}
     through.objects.filter(from_practice_id=item.practice_pk, to_practice_id__in=dropped & current).delete()
     through.objects.bulk_create(
@@ -218,6 +238,6 @@ def _merge_links(through, item, practice_pks):
 
 def links_failed(practice_pks, error, result):
     """Report practices whose links could not be written and make the next run import them again."""
-    Practice.objects.filter(pk__in=practice_pks).update(note_hash="")
     for key in Practice.objects.filter(pk__in=practice_pks).values_list("note_key", flat=True):
         result.fail(key, Problem(key, 0, "links-failed", f"links not written: {error}", "error"))
+    return practice_pks

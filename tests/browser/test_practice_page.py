@@ -30,5 +30,5 @@ def test_contents_link_moves_to_the_section(site, page):
     base, urls = site
     page.goto(base + urls["practice"])
     page.get_by_role("navigation", name="Contents").get_by_role("link", name="How it works").click()
-    assert page.url.endswith("#how-it-works")
-    assert page.locator("#how-it-works").is_visible()
+    assert page.url.endswith("#note-how-it-works")
+    assert page.locator("#note-how-it-works").is_visible()

@@ -39,11 +39,11 @@ def test_link_text_is_escaped():
 
 def test_headings_get_anchors_and_the_note_a_contents_list():
     html = render_note("## First part\n\nText.\n\n### Inner [[a_b | Bee]]\n\nMore.\n")
-    assert '<h2 id="first-part">First part</h2>' in html
-    assert 'id="inner-bee"' in html
+    assert '<h2 id="note-first-part">First part</h2>' in html
+    assert 'id="note-inner-bee"' in html
     assert html.startswith('<nav class="contents" aria-label="Contents">')
-    assert '<a href="#first-part"' in html
-    assert '<a href="#inner-bee"' in html
+    assert '<a href="#note-first-part"' in html
+    assert '<a href="#note-inner-bee"' in html
 
 
 def test_a_single_heading_needs_no_contents_list():
@@ -122,5 +122,5 @@ def test_html_set_by_the_importer_is_not_rendered_again(monkeypatch):
 
 def test_heading_anchors_leave_out_timestamps_and_stay_unique():
     html = render_note("## Why [00:01:00]\n\nText.\n\n## Why [00:02:00]\n")
-    assert '<h2 id="why">' in html
-    assert '<h2 id="why_1">' in html
+    assert '<h2 id="note-why">' in html
+    assert '<h2 id="note-why_1">' in html

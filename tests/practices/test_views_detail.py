@@ -50,11 +50,11 @@ def test_contents_list_links_to_the_sections_of_the_note(client, practice):
     html = get(client, practice).content.decode()
     contents = html[html.index('<nav class="contents"') : html.index("</nav>", html.index('<nav class="contents"'))]
     assert html.count('<nav class="contents"') == 1
-    assert 'href="#overview"' in contents
+    assert 'href="#note-overview"' in contents
     # Sub-sections nest under their section.
-    assert re.search(r'href="#how-it-works"[^>]*>How it works</a><ul><li><a href="#first-steps"', contents)
+    assert re.search(r'href="#note-how-it-works"[^>]*>How it works</a><ul><li><a href="#note-first-steps"', contents)
     for anchor in ("overview", "how-it-works", "first-steps"):
-        assert f'id="{anchor}"' in html
+        assert f'id="note-{anchor}"' in html
 
 
 def test_timestamps_link_to_the_video_at_that_second(client, practice):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from practices.importing.parser import parse_note
 from practices.rendering import render_note
 from tests.html_safety import load_payloads, unsafe_markup, url_scheme
 
@@ -88,3 +89,30 @@ def test_safe_links_survive_sanitising():
 )
 def test_inline_flags_and_json_ld_are_the_only_exceptions(html, safe):
     assert (unsafe_markup(html) == []) is safe
+
+
+def test_a_note_cannot_take_the_pages_ids_or_imitate_its_classes():
+    html = render_note(
+        '## Main\n\n<h2 id="main">Main again</h2>\n\n<p class="notice error">Your account is locked.</p>\n\n'
+        '<span class="timestamp callout-tip">kept</span>\n'
+    )
+    assert 'id="main"' not in html
+    assert '<h2 id="note-main">Main</h2>' in html  # the renderer's own anchor, prefixed
+    assert "notice" not in html and "error" not in html
+    assert '<span class="timestamp callout-tip">kept</span>' in html  # the renderer's own classes stay
+
+
+@pytest.mark.parametrize("tag", ["style", "script", "textarea", "title", "xmp", "noscript", "iframe"])
+def test_raw_text_tags_go_with_their_content_and_never_swallow_the_rest(tag):
+    closed = render_note(f"Before.\n\n<{tag}>hidden content</{tag}>\n\n## After\n\nThe rest.\n")
+    assert "hidden content" not in closed and f"<{tag}" not in closed
+    assert "The rest." in closed
+    unclosed = render_note(f"Before.\n\n<{tag}>\n\n## After\n\nThe rest of the note.\n")
+    assert "The rest of the note." in unclosed  # an unclosed tag used to hide everything after it
+    assert 'id="note-after"' in unclosed
+
+
+def test_the_parser_reports_each_raw_text_tag_with_its_line():
+    note = parse_note("n", "---\ntitle: T\n---\nText.\n<style>p{}</style>\n\n<script>\nrest\n")
+    found = [(p.kind, p.line) for p in note.problems if p.kind == "raw-text-removed"]
+    assert found == [("raw-text-removed", 5), ("raw-text-removed", 7)]

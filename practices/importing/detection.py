@@ -63,6 +63,11 @@ class Gazetteer:
 
     def matches(self, text):
         """(key, start) for every phrase found in `text`, longest first at each place."""
+        for key, start, _ in self.matches_with_span(text):
+            yield key, start
+
+    def matches_with_span(self, text):
+        """(key, start, end) for every phrase found in `text`, longest first at each place."""
         for match in self.regex.finditer(text):
             folded = self._fold(" ".join(match.group(0).split()))
             key = self.keys.get(folded)
@@ -70,7 +75,7 @@ class Gazetteer:
                 continue
             if folded in self.ambiguous and not self._country_meant(text, match):
                 continue
-            yield key, match.start()
+            yield key, match.start(), match.end()
 
     def _country_meant(self, text, match):
         if US_STATE_CONTEXT_RE.search(text):

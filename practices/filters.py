@@ -8,12 +8,14 @@ from django.db.models import Case, Count, When
 
 from incubator.models import Country, Toolkit
 
-from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
+from .models import CountryMention, Practice, Strength, Theme, ThemedPractice, ToolkitMention
 from .search import in_order_of, matching, ranked_ids
 
 SEARCH_MAX_LENGTH = 200
 # The search ranks a bounded set of matches, so it must see every other filter first; sort comes last.
-APPLY_ORDER = ["country", "theme", "toolkit", "q", "sort"]
+APPLY_ORDER = ["mentions", "country", "theme", "toolkit", "q", "sort"]
+# `mentions=include`: the country filter and its counts also take practices that only mention a country.
+INCLUDE_MENTIONS = "include"
 
 
 def _unknown(noun):
@@ -57,6 +59,15 @@ class PracticeFilter(django_filters.FilterSet):
         error_messages={"max_length": f"The search text is too long (at most {SEARCH_MAX_LENGTH} characters)."},
     )
     country = facet_filter("countries", Country, "country", "Countries")
+    mentions = django_filters.ChoiceFilter(
+        method="filter_mentions",
+        choices=[(INCLUDE_MENTIONS, "Also practices that only mention the country")],
+        empty_label="Only practices about the country",
+        label="Countries",
+        error_messages={
+            "invalid_choice": "There is no option mentions=“%(value)s”; only practices about a country are shown."
+        },
+    )
     theme = facet_filter("themes", Theme, "theme", "Themes")
     toolkit = facet_filter("toolkits", Toolkit, "toolkit", "Toolkits")
     sort = ListOrderingFilter(
@@ -68,7 +79,7 @@ class PracticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Practice
-        fields = ["q", "country", "theme", "toolkit"]
+        fields = ["q", "country", "mentions", "theme", "toolkit"]
 
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
@@ -90,10 +101,23 @@ class PracticeFilter(django_filters.FilterSet):
         ids = self.ranked_ids
         return None if ids is None else len(ids)
 
+    @property
+    def includes_mentions(self):
+        """Whether a practice that only mentions a country counts for it (`mentions=include`)."""
+        return self.valid_values().get("mentions") == INCLUDE_MENTIONS
+
+    def country_mentions(self):
+        """The mentions the country filter goes by: those about the country, unless mentions are included."""
+        return CountryMention.objects.all() if self.includes_mentions else CountryMention.objects.about()
+
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=CountryMention.objects.filter(country__in=value).values("practice"))
+        return queryset.filter(pk__in=self.country_mentions().filter(country__in=value).values("practice"))
+
+    def filter_mentions(self, queryset, name, value):
+        # Read by `filter_country` and the country facet; on its own it filters nothing.
+        return queryset
 
     def filter_theme(self, queryset, name, value):
         if not value:
@@ -141,7 +165,10 @@ class PracticeFilter(django_filters.FilterSet):
         """
         matching = self.queryset_without(name).values("pk")
         if name == "country":
-            options = Country.objects.filter(mentions__practice__in=matching).annotate(count=Count("mentions"))
+            mentions = {} if self.includes_mentions else {"mentions__strength": Strength.ABOUT}
+            options = Country.objects.filter(mentions__practice__in=matching, **mentions).annotate(
+                count=Count("mentions")
+            )
         elif name == "theme":
             options = Theme.objects.filter(themed_items__content_object__in=matching).annotate(
                 count=Count("themed_items")

@@ -274,8 +274,7 @@ class CountryMention(Mention):
         ]
 
     def __str__(self):
-        verb = "is about" if self.strength == Strength.ABOUT else "mentions"
-        return f"{self.practice} {verb} {self.country}"
+        return f"{self.practice} mentions {self.country}"
 
     @property
     def other_moments(self):

@@ -12,7 +12,7 @@ from opsi_portal.pagination import paginate
 
 from . import search
 from .filters import PracticeFilter
-from .models import CountryMention, Practice, Theme, ToolkitMention
+from .models import CountryMention, Practice, Strength, Theme, ToolkitMention
 from .search import snippets, suggest
 
 # How many options each facet shows before pointing to its index page.
@@ -28,9 +28,15 @@ CARD_DEFERRED = ("body_markdown", "body_html", "search_vector", "import_snapshot
 RELATED_POOL = 200
 
 
+def card_countries(lookup="countrymention_set"):
+    """The countries a card shows, those its practice is about, as `practice.about_mentions`."""
+    about = CountryMention.objects.about().select_related("country")
+    return Prefetch(lookup, queryset=about, to_attr="about_mentions")
+
+
 def with_card_data(practices):
     """What a practice card shows, fetched in a constant number of queries."""
-    return practices.defer(*CARD_DEFERRED).prefetch_related("themes", "countries")
+    return practices.defer(*CARD_DEFERRED).prefetch_related("themes", card_countries())
 
 
 def related_practices(practice, themes):
@@ -74,11 +80,12 @@ def related_practices(practice, themes):
     return list(published.filter(pk__in=best).annotate(shared=shared).order_by("-shared", "-pk"))
 
 
-def published_counts(model, relation):
-    """Records of `model` with how many published practices reach them through `relation`."""
-    return model.objects.filter(**{f"{relation}__in": Practice.objects.published().values("pk")}).annotate(
-        practice_count=Count(relation)
-    )
+def published_counts(model, relation, **conditions):
+    """Records of `model` with how many published practices reach them through `relation` (on `conditions`)."""
+    # One filter() call, so the conditions and the count share the join: only matching links are counted.
+    return model.objects.filter(
+        **{f"{relation}__in": Practice.objects.published().values("pk")}, **conditions
+    ).annotate(practice_count=Count(relation))
 
 
 def home_counts():
@@ -89,7 +96,10 @@ def home_counts():
         "themes": list(
             published_counts(Theme, "themed_items__content_object").order_by("-practice_count", "name")[:HOME_THEMES]
         ),
-        "countries": list(published_counts(Country, "mentions__practice").order_by("name")),
+        # Countries the published practices are about; passing mentions are on each country's page.
+        "countries": list(
+            published_counts(Country, "mentions__practice", mentions__strength=Strength.ABOUT).order_by("name")
+        ),
         "theme_count": published_counts(Theme, "themed_items__content_object").count(),
         "toolkit_count": Toolkit.objects.count(),
     }
@@ -120,7 +130,11 @@ def facet_counts(filterset):
     """Every facet with its counts, cached per combination of filters until the data changes."""
     # The key is what the filters will use (validated), not the raw query string: `?q=a&q=b` searches "b".
     values = filterset.valid_values()
-    params = (values.get("q", ""), *(tuple(sorted(r.slug for r in values.get(name) or ())) for name in FACET_LIMITS))
+    params = (
+        values.get("q", ""),
+        values.get("mentions", ""),
+        *(tuple(sorted(r.slug for r in values.get(name) or ())) for name in FACET_LIMITS),
+    )
 
     return cached(
         "facets", lambda: [filterset.facet(name, limit) for name, limit in FACET_LIMITS.items()], params=params
@@ -195,7 +209,9 @@ def practice_detail(request, slug):
     context = {
         "practice": practice,
         "themes": themes,
-        "country_mentions": practice.countrymention_set.all(),
+        # Countries the practice is about, then those it only mentions; each with its strongest sentence.
+        "countries_about": [m for m in practice.countrymention_set.all() if m.strength == Strength.ABOUT],
+        "countries_mentioned": [m for m in practice.countrymention_set.all() if m.strength != Strength.ABOUT],
         "toolkit_mentions": practice.toolkitmention_set.all(),
         "related": related_practices(practice, themes),
         "linked_from": with_card_data(practice.linked_from.published()).order_by("title"),

@@ -46,7 +46,7 @@ def test_mentions_include_adds_the_passing_mentions_to_filter_and_counts(client,
     assert sorted(titles(response)) == ["The Home Office lab", "The toolkit navigator"]
     assert country_counts(client.get(LIST, {"mentions": "include"}))["united-kingdom"] == 2
     html = response.content.decode()
-    assert 'name="mentions" value="include" id="f-mentions" checked' in html
+    assert 'id="f-mentions" aria-describedby="f-mentions-hint" checked' in html
 
 
 def test_an_unknown_mentions_option_is_reported(client, library):

@@ -4,7 +4,7 @@
 relations (`country.practices`, `toolkit.mentions`), whose querysets carry `published()`.
 """
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition
 
@@ -13,6 +13,9 @@ from opsi_portal.pagination import paginate
 
 from .models import Country, Organisation, Participation, Partnership, Programme, Toolkit
 from .world_map import world_map
+
+# How many practices that only mention a country its page lists below those about it.
+ALSO_MENTIONED = 20
 
 PHASE_ORDER = Case(
     *(When(phase=phase, then=Value(i)) for i, phase in enumerate(Participation.Phase.values)),
@@ -25,28 +28,43 @@ def published_practices():
     return Country._meta.get_field("practices").related_model.objects.published()
 
 
-def paged_mentions(request, mentions):
-    """A page of a record's mentions in published practices, each with what its practice card shows."""
-    mentions = (
+def country_mention_model():
+    """The model behind `Country.mentions` (the practices app's CountryMention), with its `about()` queryset."""
+    return Country._meta.get_field("mentions").related_model
+
+
+def published_mentions(mentions):
+    """A record's mentions in published practices, newest first, each with what its practice card shows."""
+    card_countries = Prefetch(
+        "practice__countrymention_set",
+        queryset=country_mention_model().objects.about().select_related("country"),
+        to_attr="about_mentions",
+    )
+    return (
         mentions.filter(practice__in=published_practices().values("pk"))
         .select_related("practice__source_video")
-        .prefetch_related("practice__themes", "practice__countries")
+        .prefetch_related("practice__themes", card_countries)
         .order_by("-practice__published_at", "practice__title", "practice__slug")
     )
-    page, error = paginate(request, mentions)
+
+
+def paged_mentions(request, mentions):
+    """A page of a record's mentions in published practices, each with what its practice card shows."""
+    page, error = paginate(request, published_mentions(mentions))
     return page, [error] if error else []
 
 
 def country_list(request):
+    published = Q(mentions__practice__in=published_practices().values("pk"))
+    about = Q(mentions__in=country_mention_model().objects.about().values("pk"))
     countries = (
         Country.objects.annotate(
-            practice_count=Count(
-                "mentions", filter=Q(mentions__practice__in=published_practices().values("pk")), distinct=True
-            ),
+            practice_count=Count("mentions", filter=published & about, distinct=True),
+            mentioned_count=Count("mentions", filter=published & ~about, distinct=True),
             programme_count=Count("participations__programme", distinct=True),
             toolkit_count=Count("toolkits", distinct=True),
         )
-        .filter(Q(practice_count__gt=0) | Q(programme_count__gt=0) | Q(toolkit_count__gt=0))
+        .filter(Q(practice_count__gt=0) | Q(mentioned_count__gt=0) | Q(programme_count__gt=0) | Q(toolkit_count__gt=0))
         .order_by("name")
     )
     countries = list(countries)
@@ -60,10 +78,21 @@ def country_list(request):
 @condition(etag_func=content_etag)
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
-    page, errors = paged_mentions(request, country.mentions.all())
+    page, errors = paged_mentions(request, country.mentions.about())
+    # Practices that only mention the country (an affiliation, a list, one sentence): listed apart.
+    in_passing = (
+        country.mentions.in_passing()
+        .filter(practice__in=published_practices().values("pk"))
+        .select_related("practice__source_video")
+        .order_by("-practice__published_at", "practice__title", "practice__slug")
+    )
+    # One query: the first ones, and one more to tell whether the list goes on.
+    also_mentioned = list(in_passing[: ALSO_MENTIONED + 1])
     context = {
         "country": country,
         "page": page,
+        "also_mentioned": also_mentioned[:ALSO_MENTIONED],
+        "more_mentioned": len(also_mentioned) > ALSO_MENTIONED,
         "query_errors": errors,
         "participations": country.participations.select_related("programme"),
         "toolkits": country.toolkits.all(),

@@ -15,7 +15,7 @@ class CountryMentionInline(admin.TabularInline):
     model = CountryMention
     extra = 0
     autocomplete_fields = ["country"]
-    fields = ["country", "origin", "sentence", "seconds"]
+    fields = ["country", "strength", "origin", "sentence", "seconds", "moments"]
 
 
 class ToolkitMentionInline(admin.TabularInline):
@@ -88,8 +88,10 @@ class VideoAdmin(SimpleHistoryAdmin):
 
 @admin.register(CountryMention)
 class CountryMentionAdmin(SimpleHistoryAdmin):
-    list_display = ["practice", "country", "origin", "seconds"]
-    list_filter = ["origin"]
+    # A curator's strength outlives re-imports (the importer's three-way merge), so it is editable in the list.
+    list_display = ["practice", "country", "strength", "origin", "seconds"]
+    list_editable = ["strength"]
+    list_filter = ["strength", "origin"]
     list_select_related = ["practice", "country"]
     search_fields = ["practice__title", "country__name", "sentence"]
     autocomplete_fields = ["practice", "country"]

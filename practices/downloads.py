@@ -21,7 +21,7 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from .filters import PracticeFilter
-from .models import CountryMention, Practice, ThemedPractice, ToolkitMention
+from .models import CountryMention, Practice, Strength, ThemedPractice, ToolkitMention
 from .search.ranking import RANK
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ COLUMNS = [
     ("url", "Address of the practice's page."),
     ("published_at", "When it was added to the library (ISO 8601, UTC)."),
     ("updated_at", "When it last changed (ISO 8601, UTC)."),
-    ("countries", "ISO 3166-1 alpha-2 codes of the countries it concerns."),
+    ("countries", "ISO 3166-1 alpha-2 codes of the countries it is about (happens in, or discusses)."),
+    ("countries_mentioned", "ISO 3166-1 alpha-2 codes of the countries it only mentions in passing."),
     ("themes", "Slugs of its themes."),
     ("toolkits", "Slugs of the toolkits it names."),
     ("video_url", "The YouTube video the practice's note was made from, if any."),
@@ -119,7 +120,9 @@ def practice_rows(queryset, request):
     """
     for chunk in chunks_in_order(queryset, CHUNK_SIZE):
         ids = [practice.pk for practice in chunk]
-        countries = _grouped(CountryMention.objects.filter(practice__in=ids).values_list("practice", "country__code"))
+        about, mentioned = _by_strength(
+            CountryMention.objects.filter(practice__in=ids).values_list("practice", "country__code", "strength")
+        )
         themes = _grouped(
             ThemedPractice.objects.filter(content_object__in=ids).values_list("content_object", "tag__slug")
         )
@@ -132,7 +135,8 @@ def practice_rows(queryset, request):
                 "url": request.build_absolute_uri(practice.get_absolute_url()),
                 "published_at": _isoformat(practice.published_at),
                 "updated_at": _isoformat(practice.updated_at),
-                "countries": countries.get(practice.pk, []),
+                "countries": about.get(practice.pk, []),
+                "countries_mentioned": mentioned.get(practice.pk, []),
                 "themes": themes.get(practice.pk, []),
                 "toolkits": toolkits.get(practice.pk, []),
                 "video_url": practice.source_video.url if practice.source_video else "",
@@ -153,6 +157,14 @@ def _grouped(pairs):
     for practice_id, value in pairs:
         groups[practice_id].append(value)
     return {practice_id: sorted(values) for practice_id, values in groups.items()}
+
+
+def _by_strength(rows):
+    """Country codes by practice id: (those it is about, those it only mentions), from (id, code, strength)."""
+    rows = list(rows)
+    about = _grouped((pk, code) for pk, code, strength in rows if strength == Strength.ABOUT)
+    mentioned = _grouped((pk, code) for pk, code, strength in rows if strength != Strength.ABOUT)
+    return about, mentioned
 
 
 def _isoformat(moment):

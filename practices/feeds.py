@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from incubator.models import Country, Toolkit
 
-from .models import Practice, Theme
+from .models import CountryMention, Practice, Theme
 
 # Entries per feed: readers poll often, so the newest few are enough.
 FEED_LENGTH = 30
@@ -71,7 +71,10 @@ class CountryFeed(LatestPracticesFeed):
         return obj.get_absolute_url()
 
     def practices(self, obj):
-        return Practice.objects.published().filter(countries=obj)
+        # Like the country's page: the practices about it.
+        return Practice.objects.published().filter(
+            pk__in=CountryMention.objects.about().filter(country=obj).values("practice")
+        )
 
 
 class ThemeFeed(LatestPracticesFeed):

@@ -9,14 +9,16 @@ from django.db.models import Case, Count, F, Q, When
 from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
 
-from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
+from .models import CountryMention, Practice, Strength, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import validate_query
 
 # The search ranks what the facets leave, so it comes after them; sort comes last and replaces its order.
-APPLY_ORDER = ["country", "theme", "toolkit", "q", "sort"]
+APPLY_ORDER = ["mentions", "country", "theme", "toolkit", "q", "sort"]
 FACETS = ["country", "theme", "toolkit"]
+# `mentions=include`: the country filter and its counts also take practices that only mention a country.
+INCLUDE_MENTIONS = "include"
 
 
 def _unknown(noun):
@@ -87,6 +89,15 @@ class PracticeFilter(django_filters.FilterSet):
         error_messages={"max_length": f"The search text is too long (at most {SEARCH_MAX_LENGTH} characters)."},
     )
     country = facet_filter("countries", Country, "country", "Countries", CountryFilter)
+    mentions = django_filters.ChoiceFilter(
+        method="filter_mentions",
+        choices=[(INCLUDE_MENTIONS, "Also practices that only mention the country")],
+        empty_label="Only practices about the country",
+        label="Countries",
+        error_messages={
+            "invalid_choice": "There is no option mentions=“%(value)s”; only practices about a country are shown."
+        },
+    )
     theme = facet_filter("themes", Theme, "theme", "Themes")
     toolkit = facet_filter("toolkits", Toolkit, "toolkit", "Toolkits")
     sort = ListOrderingFilter(
@@ -105,7 +116,7 @@ class PracticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Practice
-        fields = ["q", "country", "theme", "toolkit"]
+        fields = ["q", "country", "mentions", "theme", "toolkit"]
 
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
@@ -121,10 +132,23 @@ class PracticeFilter(django_filters.FilterSet):
         text = self.valid_values().get("q")
         return matching(self.queryset_without("q"), text).count() if text else None
 
+    @property
+    def includes_mentions(self):
+        """Whether a practice that only mentions a country counts for it (`mentions=include`)."""
+        return self.valid_values().get("mentions") == INCLUDE_MENTIONS
+
+    def country_mentions(self):
+        """The mentions the country filter goes by: those about the country, unless mentions are included."""
+        return CountryMention.objects.all() if self.includes_mentions else CountryMention.objects.about()
+
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=CountryMention.objects.filter(country__in=value).values("practice"))
+        return queryset.filter(pk__in=self.country_mentions().filter(country__in=value).values("practice"))
+
+    def filter_mentions(self, queryset, name, value):
+        # Read by `filter_country` and the country facet; on its own it filters nothing.
+        return queryset
 
     def filter_theme(self, queryset, name, value):
         if not value:
@@ -144,7 +168,11 @@ class PracticeFilter(django_filters.FilterSet):
     def cache_params(self):
         """What the filters will use (validated), as a cache key: `?q=a&q=b` searches "b" and is cached so."""
         values = self.valid_values()
-        return (values.get("q", ""), *(tuple(sorted(r.slug for r in values.get(name) or ())) for name in FACETS))
+        return (
+            values.get("q", ""),
+            values.get("mentions", ""),
+            *(tuple(sorted(r.slug for r in values.get(name) or ())) for name in FACETS),
+        )
 
     def in_order(self):
         """The valid filters, free text after the facets: a search ranks what the facets leave."""
@@ -182,7 +210,10 @@ class PracticeFilter(django_filters.FilterSet):
         model, link, practice = FACET_LINKS[name]
         under_others = self.queryset_without(name)
         chosen = {record.pk: record for record in self.selected(name)}
-        options = model.objects.filter(**{f"{practice}__in": under_others.values("pk")}).annotate(count=Count(link))
+        conditions = {f"{practice}__in": under_others.values("pk")}
+        if name == "country" and not self.includes_mentions:
+            conditions["mentions__strength"] = Strength.ABOUT  # in the same join, so the counts follow it
+        options = model.objects.filter(**conditions).annotate(count=Count(link))
         if chosen:
             shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk")
             options = options.annotate(adds=Count(link, filter=~Q(**{f"{practice}__in": shown})))

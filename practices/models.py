@@ -12,6 +12,7 @@ from taggit.models import TagBase, TaggedItemBase
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
+from .importing import country_strength
 from .importing.parser import by_link_key
 from .rendering import LinkResolver, render_note
 
@@ -271,11 +272,40 @@ class Mention(models.Model):
         return video.url_at(self.seconds)
 
 
+class Strength(models.TextChoices):
+    """How strongly a practice is tied to a country it names (see `practices.importing.country_strength`)."""
+
+    ABOUT = country_strength.ABOUT, "About the country"
+    MENTIONS = country_strength.MENTIONS, "Mentions it in passing"
+
+
+class CountryMentionQuerySet(models.QuerySet):
+    def about(self):
+        """Mentions that make a practice one of its country's: what filters, counts and pages use by default."""
+        return self.filter(strength=Strength.ABOUT)
+
+    def in_passing(self):
+        return self.filter(strength=Strength.MENTIONS)
+
+
 class CountryMention(Mention):
-    """A practice concerns a country."""
+    """A practice concerns a country: it is about the country, or only mentions it in passing."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="mentions")
+    strength = models.CharField(
+        max_length=10,
+        choices=Strength.choices,
+        default=Strength.ABOUT,
+        help_text="About: the practice happens there or discusses it (title, heading, several moments). "
+        "Mentions: one passing sentence, a speaker's affiliation, an item of a list. "
+        "A change here outlives re-imports.",
+    )
+    moments = models.JSONField(
+        default=list, blank=True, help_text="Every moment of the video (seconds) at which the note names the country."
+    )
     history = HistoricalRecords()
+
+    objects = CountryMentionQuerySet.as_manager()
 
     class Meta:
         ordering = ["country__name"]
@@ -286,14 +316,30 @@ class CountryMention(Mention):
             models.CheckConstraint(
                 condition=Q(origin__in=[o.value for o in Origin]), name="country_mention_origin_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(strength__in=[s.value for s in Strength]), name="country_mention_strength_valid"
+            ),
         ]
         indexes = [
-            # Country pages and the country filter: practices of one country.
-            models.Index(fields=["country", "practice"], name="country_mention_country_idx"),
+            # Country pages, the country filter and its facet counts: practices about one country
+            # (country and strength), or mentioning it at all (country alone).
+            models.Index(fields=["country", "strength", "practice"], name="country_mention_strength_idx"),
         ]
 
     def __str__(self):
         return f"{self.practice} mentions {self.country}"
+
+    @property
+    def other_moments(self):
+        """The other moments the note names the country at, as (timestamp, video URL) for the page."""
+        video = self.practice.source_video
+        if video is None:
+            return []
+        return [
+            (format_timestamp(seconds), video.url_at(seconds))
+            for seconds in self.moments or ()
+            if isinstance(seconds, int) and seconds != self.seconds
+        ]
 
 
 class ToolkitMention(Mention):

@@ -18,7 +18,7 @@ from . import citations, linked_data, search
 from .filters import PracticeFilter
 from .glance import glance_of, lede_of
 from .maps import list_map
-from .models import CountryMention, FormerSlug, Practice, Theme, ToolkitMention
+from .models import CountryMention, FormerSlug, Practice, Strength, Theme, ToolkitMention
 from .search import snippets, suggest
 
 # How many options each facet shows before pointing to its index page.
@@ -34,9 +34,15 @@ CARD_DEFERRED = ("body_markdown", "body_html", "search_vector", "import_snapshot
 RELATED_POOL = 200
 
 
+def card_countries(lookup="countrymention_set"):
+    """The countries a card shows, those its practice is about, as `practice.about_mentions`."""
+    about = CountryMention.objects.about().select_related("country")
+    return Prefetch(lookup, queryset=about, to_attr="about_mentions")
+
+
 def with_card_data(practices):
     """What a practice card shows, fetched in a constant number of queries."""
-    return practices.defer(*CARD_DEFERRED).select_related("source_video").prefetch_related("themes", "countries")
+    return practices.defer(*CARD_DEFERRED).select_related("source_video").prefetch_related("themes", card_countries())
 
 
 def related_practices(practice, themes, prefetch=True):
@@ -81,11 +87,12 @@ def related_practices(practice, themes, prefetch=True):
     return list(published.filter(pk__in=best).annotate(shared=shared).order_by("-shared", "-pk"))
 
 
-def published_counts(model, relation):
-    """Records of `model` with how many published practices reach them through `relation`."""
-    return model.objects.filter(**{f"{relation}__in": Practice.objects.published().values("pk")}).annotate(
-        practice_count=Count(relation)
-    )
+def published_counts(model, relation, **conditions):
+    """Records of `model` with how many published practices reach them through `relation` (on `conditions`)."""
+    # One filter() call, so the conditions and the count share the join: only matching links are counted.
+    return model.objects.filter(
+        **{f"{relation}__in": Practice.objects.published().values("pk")}, **conditions
+    ).annotate(practice_count=Count(relation))
 
 
 def home_counts():
@@ -96,7 +103,10 @@ def home_counts():
         "themes": list(
             published_counts(Theme, "themed_items__content_object").order_by("-practice_count", "name")[:HOME_THEMES]
         ),
-        "countries": list(published_counts(Country, "mentions__practice").order_by("name")),
+        # Countries the published practices are about; passing mentions are on each country's page.
+        "countries": list(
+            published_counts(Country, "mentions__practice", mentions__strength=Strength.ABOUT).order_by("name")
+        ),
         "theme_count": published_counts(Theme, "themed_items__content_object").count(),
         "toolkit_count": Toolkit.objects.count(),
     }
@@ -251,19 +261,23 @@ def practice_detail(request, slug):
     # Both lists of cards get their themes and countries in one pair of queries.
     related = related_practices(practice, themes, prefetch=False)
     linked_from = list(practice.linked_from.published().defer(*CARD_DEFERRED).order_by("title"))
-    prefetch_related_objects([*related, *linked_from], "themes", "countries")
+    prefetch_related_objects([*related, *linked_from], "themes", card_countries())
+    countries_about = [m for m in country_mentions if m.strength == Strength.ABOUT]
     url = request.build_absolute_uri(practice.get_absolute_url())
     context = {
         "practice": practice,
         "permalink": url,
         "themes": themes,
         "country_mentions": country_mentions,
+        # Countries the practice is about, then those it only mentions; each with its strongest sentence.
+        "countries_about": countries_about,
+        "countries_mentioned": [m for m in country_mentions if m.strength != Strength.ABOUT],
         "toolkit_mentions": toolkit_mentions,
-        "glance": glance_of(themes, country_mentions, toolkit_mentions),
+        "glance": glance_of(themes, countries_about, toolkit_mentions),
         "lede": lede_of(practice),
         "video_start": practice.source_video.url_at(0) if practice.source_video else "",
         "citations": citations.formatted(citations.csl_item(practice, url)),
-        "json_ld": linked_data.script_json(linked_data.article(practice, url, country_mentions, themes)),
+        "json_ld": linked_data.script_json(linked_data.article(practice, url, countries_about, themes)),
         "related": related,
         "linked_from": linked_from,
     }

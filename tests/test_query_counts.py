@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incubator.models import Country
+from practices.models import CountryMention, Strength
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,8 @@ def build_library(size):
         toolkits[i].save()
     for practice in practices[1:]:
         practice.links_to.add(practices[0])
+    # Every second practice only mentions the first country: its page lists them apart.
+    CountryMention.objects.filter(practice__in=practices[1::2], country=countries[0]).update(strength=Strength.MENTIONS)
     return {"hub": practices[0], "country": countries[0], "theme": themes[0], "toolkit": toolkits[0]}
 
 
@@ -51,7 +54,7 @@ def pages(library):
         "list": reverse("practices:practice_list"),
         "list_filtered": reverse("practices:practice_list")
         + f"?country={library['country'].slug}&theme={library['theme'].slug}"
-        + f"&toolkit={library['toolkit'].slug}&q=Practice",
+        + f"&toolkit={library['toolkit'].slug}&q=Practice&mentions=include",
         "practice": library["hub"].get_absolute_url(),
         "theme_list": reverse("practices:theme_list"),
         "theme": library["theme"].get_absolute_url(),
@@ -75,7 +78,7 @@ EXPECTED = {
     "theme_list": 1,
     "theme": 5,
     "country_list": 1,
-    "country": 9,
+    "country": 10,
     "toolkit_list": 1,
     "toolkit": 6,
     "programme_list": 1,

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
-from practices.models import Practice, Theme, Video
+from practices.models import CountryMention, Practice, Theme, Video
 
 
 class PageLinkField(serializers.Field):
@@ -62,13 +62,18 @@ class CountrySerializer(serializers.ModelSerializer):
         fields = ["url", "code", "name", "slug", "html_url", "practices"]
 
 
-class CountryRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail", lookup_field="code")
-    code = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code.")
+class CountryMentionSerializer(serializers.ModelSerializer):
+    """A country a practice names, with how strongly: about it, or mentioning it in passing."""
+
+    url = serializers.HyperlinkedRelatedField(
+        source="country", view_name="api:country-detail", lookup_field="code", read_only=True
+    )
+    code = serializers.CharField(source="country.code", read_only=True, help_text="ISO 3166-1 alpha-2 code.")
+    name = serializers.CharField(source="country.name", read_only=True)
 
     class Meta:
-        model = Country
-        fields = ["url", "code", "name"]
+        model = CountryMention
+        fields = ["url", "code", "name", "strength"]
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -110,7 +115,13 @@ class PracticeSerializer(serializers.ModelSerializer):
     html_url = PageLinkField()
     body_html = serializers.CharField(read_only=True, help_text="The practice's text as sanitised HTML.")
     source_video = VideoSerializer(read_only=True, allow_null=True)
-    countries = CountryRefSerializer(many=True, read_only=True)
+    countries = CountryMentionSerializer(
+        source="countrymention_set",
+        many=True,
+        read_only=True,
+        help_text="Countries it names; `strength` is `about` (it happens there or discusses it) or `mentions` "
+        "(named in passing). The `country` filter goes by `about` unless `mentions=include`.",
+    )
     themes = ThemeRefSerializer(many=True, read_only=True)
     toolkits = ToolkitRefSerializer(many=True, read_only=True)
     links_to = link("practice-detail", many=True, help_text="Published practices this one's text links to.")

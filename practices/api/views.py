@@ -10,7 +10,7 @@ from rest_framework import viewsets
 from incubator.models import Country, Organisation, Participation, Partnership, Programme, Toolkit
 from practices.downloads import COLUMNS
 from practices.filters import PracticeFilter
-from practices.models import Practice, Theme
+from practices.models import CountryMention, Practice, Theme
 
 from . import serializers
 
@@ -38,7 +38,7 @@ class PracticeViewSet(SlugViewSet):
             .in_list_order()
             .select_related("source_video")
             .prefetch_related(
-                "countries",
+                Prefetch("countrymention_set", queryset=CountryMention.objects.select_related("country")),
                 "themes",
                 "toolkits",
                 Prefetch("links_to", queryset=Practice.objects.published().only("slug")),

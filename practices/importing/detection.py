@@ -65,20 +65,24 @@ class Gazetteer:
 
     def matches(self, text):
         """(key, start) for every phrase found in `text`, longest first at each place."""
+        return [(key, start) for key, start, _ in self.matches_with_span(text)]
+
+    def matches_with_span(self, text):
+        """(key, start, end) for every phrase found in `text`, longest first at each place."""
         found = []
         for match in self.regex.finditer(text):
             folded = self._fold(" ".join(match.group(0).split()))
             key = self.keys.get(folded)
             if key is not None:
-                found.append((key, match.start(), folded in self.ambiguous))
-        if not any(ambiguous for _, _, ambiguous in found):
-            return [(key, start) for key, start, _ in found]
+                found.append((key, match.start(), match.end(), folded in self.ambiguous))
+        if not any(ambiguous for *_, ambiguous in found):
+            return [(key, start, end) for key, start, end, _ in found]
         # Worked out once per sentence: per match, a sentence naming Georgia 10,000 times was quadratic.
-        listed = any(not ambiguous for _, _, ambiguous in found)
+        listed = any(not ambiguous for *_, ambiguous in found)
         state = US_STATE_CONTEXT_RE.search(text) is not None
         return [
-            (key, start)
-            for key, start, ambiguous in found
+            (key, start, end)
+            for key, start, end, ambiguous in found
             if not ambiguous or self._country_meant(text, start, listed, state)
         ]
 

@@ -10,16 +10,18 @@ from django.db import transaction
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note, theme_slug
-from . import detection
+from . import country_strength, detection
 from .parser import Problem, normalise_target
 from .sentences import sentences_of, summary_of
 
-# Each kind of mention: its model, the field naming the record, and the name of its reference
-# data (`ReferenceData.countries`) and of its keys in the snapshot.
+# Each kind of mention: its model, the field naming the record, the name of its reference data
+# (`ReferenceData.countries`) and of its keys in the snapshot, and the fields the note gives it.
 MENTIONS = (
-    (CountryMention, "country", "countries"),
-    (ToolkitMention, "toolkit", "toolkits"),
+    (CountryMention, "country", "countries", ("sentence", "seconds", "strength", "moments")),
+    (ToolkitMention, "toolkit", "toolkits", ("sentence", "seconds")),
 )
+# Fields of a detected mention that a curator may change: a change outlives re-imports.
+CURATED_MENTION_FIELDS = ("strength",)
 # Fields the import sets and a curator may change; `source_video` is merged the same way.
 FIELDS = ("title", "summary", "status", "body_markdown")
 
@@ -57,7 +59,7 @@ def imported_values(note, video_id, practice_links, status, reference):
     for link in note.links:
         if link.key not in practice_links and link.key != channel and theme_slug(link.key) not in themes:
             themes.append(theme_slug(link.key))
-    countries = detection.find(sentences, reference.countries.gazetteer)
+    countries = country_strength.country_evidence(note.title, sentences, reference.countries.gazetteer)
     toolkits = detection.find(sentences, reference.toolkits.gazetteer)
     return {
         "title": note.title,
@@ -65,8 +67,11 @@ def imported_values(note, video_id, practice_links, status, reference):
         "status": status or Practice.Status.DRAFT,
         "body_markdown": note.body,
         "source_video": video_id,
-        "countries": {f.key: [f.sentence, f.seconds] for f in countries},
-        "toolkits": {f.key: [f.sentence, f.seconds] for f in toolkits},
+        "countries": {
+            c.key: {"sentence": c.sentence, "seconds": c.seconds, "strength": c.strength, "moments": c.moments}
+            for c in countries
+        },
+        "toolkits": {f.key: {"sentence": f.sentence, "seconds": f.seconds} for f in toolkits},
         "themes": themes,
         "links": practice_links,
     }
@@ -77,6 +82,8 @@ def snapshot_of(new):
     snapshot = {name: new[name] for name in (*FIELDS, "source_video")}
     snapshot.update(
         countries=sorted(new["countries"]),
+        # The strength the import gave each country: one that differs later is a curator's choice.
+        country_strengths={key: value["strength"] for key, value in new["countries"].items()},
         toolkits=sorted(new["toolkits"]),
         themes=new["themes"],
         links=new["links"],
@@ -109,9 +116,10 @@ class NoteWriter:
             rendered = self._render(practice.body_markdown, plan.video_id)  # the curator's own text
         practice.set_rendered_body(rendered)
         practice.save()
-        for model, name, kind in MENTIONS:
+        for model, name, kind, _ in MENTIONS:
             pks = getattr(self.reference, kind).pks
-            merge_mentions(practice, model, name, pks, new[kind], previous.get(kind, []), created)
+            written = previous.get("country_strengths", {}) if kind == "countries" else {}
+            merge_mentions(practice, model, name, pks, new[kind], Written(previous.get(kind, []), written), created)
         self._merge_themes(practice, new["themes"], previous.get("themes", []), created)
         sealed = created or bool(plan.imported.note_hash)
         return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created, sealed)
@@ -159,25 +167,36 @@ class NoteWriter:
             )
 
 
-def merge_mentions(practice, model, name, pks, detected, before, created):
-    """Three-way merge of detected mentions; a curator's rows and deletions are left as they are.
+@dataclass(frozen=True)
+class Written:
+    """What the last import wrote of one kind of mention: its keys, and each key's strength (countries)."""
 
-    `name` is the mentioned model's field; `detected` what the note says (key -> [sentence, seconds]),
-    `before` the keys the last import wrote.
+    keys: list
+    strengths: dict
+
+
+def merge_mentions(practice, model, name, pks, detected, written, created):
+    """Three-way merge of detected mentions; a curator's rows, deletions and strengths are left as they are.
+
+    `name` is the mentioned model's field; `detected` what the note says (key -> field values);
+    `written` what the last import wrote.
     """
-    rows = {} if created else _mention_rows(practice, model, name, pks)
+    fields = next(fields for kind_model, _, _, fields in MENTIONS if kind_model is model)
+    rows = {} if created else _mention_rows(practice, model, name, pks, fields)
     remove = []
     for key, row in rows.items():
         if row["origin"] != Origin.DETECTED:
             continue
         if key not in detected:
             remove.append(row["id"])
-        elif [row["sentence"], row["seconds"]] != detected[key]:
-            model.objects.filter(pk=row["id"]).update(sentence=detected[key][0], seconds=detected[key][1])
+            continue
+        changes = _changed_fields(row, detected[key], {"strength": written.strengths.get(key)})
+        if changes:
+            model.objects.filter(pk=row["id"]).update(**changes)
     create = [
-        model(practice=practice, origin=Origin.DETECTED, sentence=sentence, seconds=seconds, **{f"{name}_id": pks[key]})
-        for key, (sentence, seconds) in detected.items()
-        if key not in rows and key not in before and key in pks
+        model(practice=practice, origin=Origin.DETECTED, **values, **{f"{name}_id": pks[key]})
+        for key, values in detected.items()
+        if key not in rows and key not in written.keys and key in pks
     ]
     if remove:
         model.objects.filter(pk__in=remove).delete()
@@ -185,11 +204,21 @@ def merge_mentions(practice, model, name, pks, detected, before, created):
         model.objects.bulk_create(create)
 
 
-def _mention_rows(practice, model, name, pks):
+def _changed_fields(row, wanted, written):
+    """The fields of a detected row the note changes; a field a curator changed since the last import stays."""
+    changes = {}
+    for field, value in wanted.items():
+        curated = field in CURATED_MENTION_FIELDS and written.get(field) not in (None, row[field])
+        if row[field] != value and not curated:
+            changes[field] = value
+    return changes
+
+
+def _mention_rows(practice, model, name, pks, fields):
     """The practice's mentions by the key (code or slug) of what they mention."""
     by_pk = {pk: key for key, pk in pks.items()}
-    fields = ("id", f"{name}_id", "origin", "sentence", "seconds")
-    return {by_pk.get(row[f"{name}_id"]): row for row in model.objects.filter(practice=practice).values(*fields)}
+    columns = ("id", f"{name}_id", "origin", *fields)
+    return {by_pk.get(row[f"{name}_id"]): row for row in model.objects.filter(practice=practice).values(*columns)}
 
 
 def write_links(pending, practice_pks, result):

@@ -119,7 +119,9 @@ def test_practice_links_to_its_records_and_pages(client):
     record = get_json(client, "/api/practices/sharing/")
     assert record["url"] == "http://testserver/api/practices/sharing/"
     assert record["html_url"] == "http://testserver/practices/sharing/"
-    assert record["countries"] == [{"url": "http://testserver/api/countries/PT/", "code": "PT", "name": "Portugal"}]
+    assert record["countries"] == [
+        {"url": "http://testserver/api/countries/PT/", "code": "PT", "name": "Portugal", "strength": "about"}
+    ]
     assert record["themes"][0]["url"] == "http://testserver/api/themes/diffusion/"
     assert record["toolkits"][0]["url"] == "http://testserver/api/toolkits/starter-kit/"
     assert record["links_to"] == ["http://testserver/api/practices/linked/"]

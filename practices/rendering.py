@@ -261,6 +261,22 @@ class RawTextPreprocessor(Preprocessor):
         return without_raw_text("\n".join(lines)).split("\n")
 
 
+# A `<` with no `>` before the next `<` cannot open a tag, but the HTML reader looks for one from
+# each: 8,000 of them took 15 s. Past this many in a note they are written as `&lt;`.
+MAX_STRAY_ANGLES = 100
+STRAY_ANGLE_RE = re.compile(r"<(?=[^<>]*(?:<|$))")
+
+
+class StrayAnglePreprocessor(Preprocessor):
+    """Escapes a note's stray `<` when there are more than `MAX_STRAY_ANGLES` of them."""
+
+    def run(self, lines):
+        text = "\n".join(lines)
+        if len(STRAY_ANGLE_RE.findall(text)) <= MAX_STRAY_ANGLES:
+            return lines
+        return STRAY_ANGLE_RE.sub("&lt;", text).split("\n")
+
+
 class QuoteDepthPreprocessor(Preprocessor):
     """Caps the nesting of quotes at `MAX_QUOTE_DEPTH`."""
 
@@ -322,6 +338,7 @@ class NoteExtension(markdown.Extension):
         md.preprocessors.register(QuoteDepthPreprocessor(md), "quote_depth", 19)
         # After fenced code (25), so a code sample of `<style>` stays; before raw HTML is read (20).
         md.preprocessors.register(RawTextPreprocessor(md), "raw_text", 22)
+        md.preprocessors.register(StrayAnglePreprocessor(md), "stray_angles", 21)
         # After inline parsing (20) so the marker is plain text, before the contents list (5).
         md.treeprocessors.register(CalloutTreeprocessor(md), "callout", 12)
         # Before inline parsing (20), which it spares the texts it could not finish in time.

@@ -17,6 +17,7 @@ from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
 from . import changes
+from .candidate_store import refresh_candidates
 from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
 from .reference import ReferenceData
@@ -184,6 +185,7 @@ class Importer:
             write_links(pending, by_link_key(practice_pks), self.result)
             # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
             refresh_search_vector([item.practice_pk for item in pending])
+            refresh_candidates()
             bump_data_version()
 
     def plan(self, note, note_hash, context):

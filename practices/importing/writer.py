@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note, theme_slug
-from . import detection
+from . import candidate_store, detection
 from .parser import Problem, normalise_target
 from .sentences import sentences_of, summary_of
 
@@ -66,6 +66,7 @@ def imported_values(note, video_id, practice_links, status, reference):
         "toolkits": {f.key: [f.sentence, f.seconds] for f in toolkits},
         "themes": themes,
         "links": practice_links,
+        "sentences": sentences,  # for the reference candidates; not kept in the snapshot
     }
 
 
@@ -106,6 +107,7 @@ class NoteWriter:
             pks = getattr(self.reference, kind).pks
             merge_mentions(practice, model, name, pks, new[kind], previous.get(kind, []), created)
         self._merge_themes(practice, new["themes"], previous.get("themes", []), created)
+        candidate_store.replace_evidence(practice.pk, new["sentences"])
         return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created)
 
     def _practice(self, plan, new):

@@ -125,7 +125,7 @@ class MergeForm(forms.Form):
 
 
 @admin.register(ReferenceCandidate)
-class ReferenceCandidateAdmin(admin.ModelAdmin):
+class ReferenceCandidateAdmin(SimpleHistoryAdmin):
     """Toolkits, organisations, programmes and partnerships the notes name, ranked for curators to decide on."""
 
     list_display = ["name", "kind", "note_count", "sentence_count", "variants_list", "status", "record_link"]

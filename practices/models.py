@@ -306,6 +306,8 @@ class ReferenceCandidate(models.Model):
         "incubator.Partnership", on_delete=models.SET_NULL, null=True, blank=True, editable=False
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who accepted, merged or rejected it, and when; the import's recounts (bulk updates) add no rows.
+    history = HistoricalRecords(excluded_fields=["keys"])
 
     class Meta:
         # Curators work down the list: the names most notes use first.

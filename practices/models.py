@@ -289,6 +289,9 @@ class ReferenceCandidate(models.Model):
 
     key = models.CharField(max_length=200, unique=True, editable=False, help_text="The name, normalised.")
     name = models.CharField(max_length=200, help_text="The name the record gets when accepted.")
+    # The name the import proposed last: while `name` equals it, later imports may improve it; a
+    # curator's own spelling stays.
+    found_name = models.CharField(max_length=200, editable=False, default="")
     kind = models.CharField(max_length=20, choices=Kind.choices, help_text="The kind of record it becomes.")
     variants = models.JSONField(default=list, blank=True, help_text="Other spellings the notes use.")
     keys = models.JSONField(default=list, editable=False, help_text="Normalised names of all its variants.")

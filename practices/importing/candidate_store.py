@@ -14,6 +14,9 @@ from .candidates import phrases_of
 PHRASE_LENGTH = CandidateEvidence._meta.get_field("phrase").max_length
 KEY_LENGTH = CandidateEvidence._meta.get_field("key").max_length
 NAME_LENGTH = ReferenceCandidate._meta.get_field("name").max_length
+# A hostile note (one "sentence" of a megabyte naming thousands of things) stores bounded evidence.
+MAX_SENTENCE = 1000
+MAX_PHRASES_PER_NOTE = 2000
 # SQLite accepts at most this many values in one statement on old builds.
 CHUNK = 900
 
@@ -29,11 +32,19 @@ def replace_evidence(practice_pk, sentences):
             role=phrase.role,
             kind=phrase.kind,
             defines=phrase.defines[:KEY_LENGTH],
-            sentence=phrase.sentence,
+            sentence=excerpt(phrase.sentence, phrase.text),
             seconds=phrase.seconds,
         )
-        for phrase in phrases_of(sentences)
+        for phrase in phrases_of(sentences)[:MAX_PHRASES_PER_NOTE]
     )
+
+
+def excerpt(sentence, phrase):
+    """The sentence, or around the phrase when a run-on "sentence" is too long to store for every name in it."""
+    if len(sentence) <= MAX_SENTENCE:
+        return sentence
+    at = max(0, sentence.find(phrase) - MAX_SENTENCE // 2)
+    return "…" + sentence[at : at + MAX_SENTENCE] + "…"
 
 
 def _rows():
@@ -76,8 +87,10 @@ def _update(candidate, group):
         "note_count": group.notes,
         "sentence_count": group.sentences,
     }
-    if not decided:
-        values["name"] = group.name[:NAME_LENGTH]
+    proposed = group.name[:NAME_LENGTH]
+    if not decided and candidate.name == candidate.found_name:
+        values["name"] = proposed  # a curator's spelling stays
+    values["found_name"] = proposed
     changed = {name: value for name, value in values.items() if getattr(candidate, name) != value}
     for name, value in changed.items():
         setattr(candidate, name, value)
@@ -105,7 +118,7 @@ def refresh_candidates():
         for pk in group.rows:
             assigned[pk] = candidate
     ReferenceCandidate.objects.bulk_create(created)
-    fields = ["name", "keys", "variants", "note_count", "sentence_count"]
+    fields = ["name", "found_name", "keys", "variants", "note_count", "sentence_count"]
     ReferenceCandidate.objects.bulk_update(changed, fields)
     _forget_unnamed(stored, matcher.taken)
     _assign(current, assigned)

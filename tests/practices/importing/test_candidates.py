@@ -184,3 +184,23 @@ def test_sentences_of_a_note_and_its_stored_evidence_agree(candidate_vault):
     sentences = {s.text for s in sentences_of(NAVIGATOR_NOTE.split("---\n", 2)[2])}
     stored = set(CandidateEvidence.objects.filter(practice__note_key="navigator").values_list("sentence", flat=True))
     assert stored <= sentences
+
+
+@pytest.mark.django_db
+def test_a_curator_spelling_and_kind_survive_a_reimport(candidate_vault):
+    import_vault(candidate_vault)
+    incubator = candidate("Innovation Incubator Program")
+    incubator.name, incubator.kind = "OPSI Innovation Incubator", ReferenceCandidate.Kind.PARTNERSHIP
+    incubator.save()
+    (candidate_vault / "third.md").write_text(note("The Innovation Incubator Program grew [00:02:00].", "Three"))
+    import_vault(candidate_vault)
+    incubator.refresh_from_db()
+    assert (incubator.name, incubator.kind, incubator.note_count) == ("OPSI Innovation Incubator", "partnership", 3)
+
+
+@pytest.mark.django_db
+def test_a_run_on_sentence_stores_bounded_evidence(tmp_path):
+    (tmp_path / "long.md").write_text(note("Words and more words " * 5000 + "near the Policy Lab " + "x " * 5000))
+    import_vault(tmp_path)
+    evidence = CandidateEvidence.objects.get(phrase="Policy Lab")
+    assert "Policy Lab" in evidence.sentence and len(evidence.sentence) <= 1002

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_ratelimit",
+    "django_tasks",  # background tasks (the backport of Django 6's django.tasks)
+    "django_tasks_db",  # their database backend and its worker, used when TASKS_BACKEND=database
     "incubator",
     "practices",
     "opsi_portal.apps.PortalConfig",  # receivers that tie the two apps together
@@ -332,6 +334,17 @@ SPECTACULAR_SETTINGS = {
         "practices.api.schema.document_error_responses",
     ],
 }
+
+# Background tasks (linking practices to an accepted reference candidate): run at once in the
+# request unless TASKS_BACKEND=database, which queues them for `manage.py db_worker`.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 LOGGING = {
     "version": 1,

@@ -1,14 +1,23 @@
 """Curators' admin for the library; every change page has a history a curator can browse and revert."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention, Video
+from . import curation
+from .curation import CurationError
+from .models import CountryMention, Practice, ReferenceCandidate, Theme, ThemedPractice, ToolkitMention, Video
 
 # The project's themes replace taggit's generic tags; hide the unused model.
 admin.site.unregister(Tag)
+# A candidate's page lists this many evidence sentences; the counts say how many there are.
+EVIDENCE_SHOWN = 100
 
 
 class CountryMentionInline(admin.TabularInline):
@@ -104,3 +113,107 @@ class ToolkitMentionAdmin(SimpleHistoryAdmin):
     list_select_related = ["practice", "toolkit"]
     search_fields = ["practice__title", "toolkit__name", "sentence"]
     autocomplete_fields = ["practice", "toolkit"]
+
+
+class MergeForm(forms.Form):
+    """The record the selected candidates become names of."""
+
+    record = forms.ModelChoiceField(queryset=None, label="Merge into")
+
+    def __init__(self, model, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record"].queryset = model.objects.order_by("name")
+        self.fields["record"].label = f"Merge into this {model._meta.verbose_name}"
+
+
+@admin.register(ReferenceCandidate)
+class ReferenceCandidateAdmin(SimpleHistoryAdmin):
+    """Toolkits, organisations, programmes and partnerships the notes name, ranked for curators to decide on."""
+
+    list_display = ["name", "kind", "note_count", "sentence_count", "variants_list", "status", "record_link"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name", "key"]
+    list_per_page = 50
+    fields = ["name", "kind", "status", "record_link", "variants_list", "note_count", "sentence_count", "evidence"]
+    readonly_fields = ["status", "record_link", "variants_list", "note_count", "sentence_count", "evidence"]
+    actions = ["accept_selected", "merge_selected", "reject_selected"]
+    list_select_related = ["toolkit", "organisation", "programme", "partnership"]
+
+    def has_add_permission(self, request):
+        return False  # candidates come from the import
+
+    @admin.display(description="variants")
+    def variants_list(self, candidate):
+        return ", ".join(candidate.variants[:8]) + (" …" if len(candidate.variants) > 8 else "")
+
+    @admin.display(description="record")
+    def record_link(self, candidate):
+        record = candidate.record
+        if record is None:
+            return "—"
+        url = reverse(f"admin:incubator_{record._meta.model_name}_change", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record)
+
+    @admin.display(description="evidence (sentences and video moments)")
+    def evidence(self, candidate):
+        rows = candidate.evidence.select_related("practice__source_video").order_by("practice__title", "id")
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>: “{}” {}</li>',
+            (
+                (
+                    reverse("admin:practices_practice_change", args=[row.practice_id]),
+                    row.practice.title,
+                    row.sentence,
+                    _moment(row),
+                )
+                for row in rows[:EVIDENCE_SHOWN]
+            ),
+        )
+        more = candidate.sentence_count - EVIDENCE_SHOWN
+        return format_html("<ul>{}</ul>{}", items, f"and {more} more sentences" if more > 0 else "")
+
+    def _decide(self, request, queryset, decision, verb):
+        done = 0
+        for candidate in queryset:
+            try:
+                decision(candidate)
+                done += 1
+            except CurationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} candidate(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Accept: create the records and link the practices naming them", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        self._decide(request, queryset, curation.accept, "accepted; their practices are being linked")
+
+    @admin.action(description="Reject: never propose them again", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, curation.reject, "rejected")
+
+    @admin.action(description="Merge into an existing record…", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        kinds = set(queryset.values_list("kind", flat=True))
+        if len(kinds) != 1:
+            self.message_user(request, "Select candidates of one kind to merge.", messages.ERROR)
+            return None
+        model = curation.RECORDS[kinds.pop()][0]
+        form = MergeForm(model, request.POST if "record" in request.POST else None)
+        if form.is_valid():
+            self._decide(request, queryset, lambda c: curation.merge(c, form.cleaned_data["record"]), "merged")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge candidates into a record",
+            "candidates": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/practices/referencecandidate/merge.html", context)
+
+
+def _moment(row):
+    url = row.practice.source_video.url_at(row.seconds) if row.practice.source_video and row.seconds is not None else ""
+    return format_html('<a href="{}">[{}]</a>', url, row.timestamp) if url else ""

@@ -365,3 +365,110 @@ class ToolkitMention(Mention):
 
     def __str__(self):
         return f"{self.practice} mentions {self.toolkit}"
+
+
+class ReferenceCandidate(models.Model):
+    """A toolkit, organisation, programme or partnership the notes name, proposed to curators.
+
+    The importer finds and counts them; only a curator's accept or merge makes a record of one, and
+    a rejected candidate stays rejected through every later import.
+    """
+
+    class Kind(models.TextChoices):
+        TOOLKIT = "toolkit", "Toolkit"
+        ORGANISATION = "organisation", "Organisation"
+        PROGRAMME = "programme", "Programme"
+        PARTNERSHIP = "partnership", "Partnership"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        MERGED = "merged", "Merged into a record"
+        REJECTED = "rejected", "Rejected"
+
+    key = models.CharField(max_length=200, unique=True, editable=False, help_text="The name, normalised.")
+    name = models.CharField(max_length=200, help_text="The name the record gets when accepted.")
+    # The name the import proposed last: while `name` equals it, later imports may improve it; a
+    # curator's own spelling stays.
+    found_name = models.CharField(max_length=200, editable=False, default="")
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="The kind of record it becomes.")
+    variants = models.JSONField(default=list, blank=True, help_text="Other spellings the notes use.")
+    keys = models.JSONField(default=list, editable=False, help_text="Normalised names of all its variants.")
+    note_count = models.PositiveIntegerField("notes", default=0, editable=False)
+    sentence_count = models.PositiveIntegerField("sentences", default=0, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED, editable=False)
+    toolkit = models.ForeignKey(Toolkit, on_delete=models.SET_NULL, null=True, blank=True, editable=False)
+    organisation = models.ForeignKey(
+        "incubator.Organisation", on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    programme = models.ForeignKey(
+        "incubator.Programme", on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    partnership = models.ForeignKey(
+        "incubator.Partnership", on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who accepted, merged or rejected it, and when; the import's recounts (bulk updates) add no rows.
+    history = HistoricalRecords(excluded_fields=["keys"])
+
+    class Meta:
+        # Curators work down the list: the names most notes use first.
+        ordering = ["-note_count", "-sentence_count", "name"]
+        verbose_name = "reference candidate"
+        verbose_name_plural = "reference candidates"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "accepted", "merged", "rejected"]), name="candidate_status_valid"
+            ),
+        ]
+        indexes = [
+            # The admin's list: candidates of one status, ranked.
+            models.Index(fields=["status", "-note_count", "-sentence_count"], name="candidate_rank_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def record(self):
+        """The record it became, if a curator accepted or merged it."""
+        return self.toolkit or self.organisation or self.programme or self.partnership
+
+
+class CandidateEvidence(models.Model):
+    """A sentence of a practice's note that names a reference candidate, with the moment it was said."""
+
+    class Role(models.TextChoices):
+        NAME = "name", "Name"
+        DEFINITION = "definition", "Name with its acronym"
+        ACRONYM = "acronym", "Acronym"
+        LOWERCASE = "lowercase", "Name in lower case"
+        ANAPHOR = "anaphor", "Short reference (the Navigator)"
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="candidate_evidence")
+    candidate = models.ForeignKey(
+        ReferenceCandidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+    )
+    phrase = models.CharField(max_length=200, help_text="The name as the sentence writes it.")
+    key = models.CharField(max_length=200, help_text="The phrase, normalised.")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    kind = models.CharField(max_length=20, blank=True, help_text="The kind its words suggest.")
+    defines = models.CharField(max_length=200, blank=True, help_text="For an acronym: the name it stands for.")
+    sentence = models.TextField()
+    seconds = models.PositiveIntegerField("moment in the video (seconds)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["practice", "id"]
+        verbose_name = "candidate evidence"
+        verbose_name_plural = "candidate evidence"
+        indexes = [
+            # A candidate's evidence in the admin, and the practices that name it when it is accepted.
+            models.Index(fields=["candidate", "practice"], name="candidate_evidence_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} in {self.practice_id}"
+
+    @property
+    def timestamp(self):
+        return "" if self.seconds is None else format_timestamp(self.seconds)

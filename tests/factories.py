@@ -4,7 +4,7 @@ import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 from opsi_portal.caching import bump_data_version
-from practices.models import CountryMention, Origin, Practice, Theme, ToolkitMention, Video
+from practices.models import CountryMention, Origin, Practice, ReferenceCandidate, Theme, ToolkitMention, Video
 from practices.rendering import render_note
 from practices.search import refresh_search_vector
 
@@ -126,3 +126,13 @@ def rich_practice(themes=(), countries=(), toolkits=(), **kwargs):
     for each in toolkits:
         toolkit_mention(created, each)
     return created
+
+
+def reference_candidate(**kwargs):
+    n = _n()
+    kwargs.setdefault("name", f"Candidate Toolkit {n}")
+    kwargs.setdefault("key", kwargs["name"].casefold())
+    kwargs.setdefault("kind", ReferenceCandidate.Kind.TOOLKIT)
+    kwargs.setdefault("note_count", 1)
+    kwargs.setdefault("sentence_count", 1)
+    return ReferenceCandidate.objects.create(**kwargs)

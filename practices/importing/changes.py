@@ -12,6 +12,7 @@ from opsi_portal.lib.slugs import unique_slug
 from opsi_portal.lib.youtube import format_timestamp
 
 from ..rendering import RENDER_VERSION, theme_slug
+from .candidates import VERSION as CANDIDATES_VERSION
 from .parser import (
     PARSER_VERSION,
     NoteError,
@@ -50,7 +51,7 @@ def content_hash(data, *context):
 
 def note_hash(data, status, video_id, linked_slugs, toolkit_signature):
     """The hash of a note in its context: the same hash means the import would write the same."""
-    context = [status or "", video_id, linked_slugs, toolkit_signature, RENDER_VERSION]
+    context = [status or "", video_id, linked_slugs, toolkit_signature, RENDER_VERSION, CANDIDATES_VERSION]
     return content_hash(data, json.dumps(context))
 
 

@@ -17,6 +17,7 @@ from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
 from . import budget, changes, dates, titles
+from .candidate_store import refresh_candidates
 from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
 from .reference import ReferenceData
@@ -197,6 +198,7 @@ class Importer:
                 self.written_hashes.pop(pk, None)
             # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
             refresh_search_vector([item.practice_pk for item in pending])
+            refresh_candidates()
             bump_data_version()
 
     def seal(self):

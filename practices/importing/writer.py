@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note, theme_slug
-from . import country_strength, detection
+from . import candidate_store, country_strength, detection
 from .parser import Problem, normalise_target
 from .sentences import sentences_of, summary_of
 
@@ -74,6 +74,7 @@ def imported_values(note, video_id, practice_links, status, reference):
         "toolkits": {f.key: {"sentence": f.sentence, "seconds": f.seconds} for f in toolkits},
         "themes": themes,
         "links": practice_links,
+        "sentences": sentences,  # for the reference candidates; not kept in the snapshot
     }
 
 
@@ -121,6 +122,7 @@ class NoteWriter:
             written = previous.get("country_strengths", {}) if kind == "countries" else {}
             merge_mentions(practice, model, name, pks, new[kind], Written(previous.get(kind, []), written), created)
         self._merge_themes(practice, new["themes"], previous.get("themes", []), created)
+        candidate_store.replace_evidence(practice.pk, new["sentences"])
         sealed = created or bool(plan.imported.note_hash)
         return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created, sealed)
 

@@ -113,6 +113,7 @@ def test_every_content_model_keeps_a_history_a_curator_can_open(curator_client, 
     practice.themes.add(factories.theme())
     practice.countrymention_set.create(country=factories.country("PT"))
     practice.toolkitmention_set.create(toolkit=factories.toolkit())
+    factories.reference_candidate()
     obj = model.objects.first()
     opts = model._meta
     response = curator_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]))

@@ -65,6 +65,7 @@ def records(seed):
     practice.themes.add(factories.theme())
     practice.countrymention_set.create(country=factories.country("PT"), sentence="Portugal made a kit.")
     practice.toolkitmention_set.create(toolkit=Toolkit.objects.first(), sentence="The kit.")
+    factories.reference_candidate()
 
 
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.label)

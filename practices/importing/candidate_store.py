@@ -1,0 +1,148 @@
+"""Reference candidates in the database: each note's phrases replaced as it is written, candidates regrouped after.
+
+`replace_evidence` runs inside a note's transaction; `refresh_candidates` once a run has written
+something. A candidate keeps its row (and a curator's decision) while any of the names it went by
+is still found: a rejected candidate is never proposed again, an accepted one keeps its record.
+"""
+
+from django.db import transaction
+
+from ..models import CandidateEvidence, ReferenceCandidate
+from .candidate_groups import Row, group_rows
+from .candidates import phrases_of
+
+PHRASE_LENGTH = CandidateEvidence._meta.get_field("phrase").max_length
+KEY_LENGTH = CandidateEvidence._meta.get_field("key").max_length
+NAME_LENGTH = ReferenceCandidate._meta.get_field("name").max_length
+# A hostile note (one "sentence" of a megabyte naming thousands of things) stores bounded evidence.
+MAX_SENTENCE = 1000
+MAX_PHRASES_PER_NOTE = 2000
+# SQLite accepts at most this many values in one statement on old builds.
+CHUNK = 900
+
+
+def replace_evidence(practice_pk, sentences):
+    """The phrases of a practice's note, replacing what an earlier import found in it."""
+    CandidateEvidence.objects.filter(practice_id=practice_pk).delete()
+    CandidateEvidence.objects.bulk_create(
+        CandidateEvidence(
+            practice_id=practice_pk,
+            phrase=phrase.text[:PHRASE_LENGTH],
+            key=phrase.key[:KEY_LENGTH],
+            role=phrase.role,
+            kind=phrase.kind,
+            defines=phrase.defines[:KEY_LENGTH],
+            sentence=excerpt(phrase.sentence, phrase.text),
+            seconds=phrase.seconds,
+        )
+        for phrase in phrases_of(sentences)[:MAX_PHRASES_PER_NOTE]
+    )
+
+
+def excerpt(sentence, phrase):
+    """The sentence, or around the phrase when a run-on "sentence" is too long to store for every name in it."""
+    if len(sentence) <= MAX_SENTENCE:
+        return sentence
+    at = max(0, sentence.find(phrase) - MAX_SENTENCE // 2)
+    return "…" + sentence[at : at + MAX_SENTENCE] + "…"
+
+
+def _rows():
+    fields = ("pk", "practice_id", "key", "phrase", "role", "kind", "defines", "sentence", "candidate_id")
+    rows, current = [], {}
+    for values in CandidateEvidence.objects.values_list(*fields).iterator(chunk_size=5000):
+        rows.append(Row(*values[:-1]))
+        current[values[0]] = values[-1]
+    return rows, current
+
+
+class Matcher:
+    """Finds the stored candidate of each group: same key, else one that went by one of its keys."""
+
+    def __init__(self, candidates):
+        self.by_key = {}
+        for candidate in candidates:
+            for key in [candidate.key, *candidate.keys]:
+                self.by_key.setdefault(key, candidate)
+        self.taken = set()
+
+    def find(self, group):
+        exact = self.by_key.get(group.key)
+        if exact is not None:
+            return exact
+        for key in group.keys:
+            candidate = self.by_key.get(key)
+            if candidate is not None and candidate.pk not in self.taken:
+                return candidate
+        return None
+
+
+def _update(candidate, group):
+    """Bring a stored candidate up to its group; True when something changed."""
+    decided = candidate.status != ReferenceCandidate.Status.PROPOSED
+    keys = sorted(set(candidate.keys) | set(group.keys)) if decided else group.keys
+    values = {
+        "keys": keys,
+        "variants": group.variants,
+        "note_count": group.notes,
+        "sentence_count": group.sentences,
+    }
+    proposed = group.name[:NAME_LENGTH]
+    if not decided and candidate.name == candidate.found_name:
+        values["name"] = proposed  # a curator's spelling stays
+    values["found_name"] = proposed
+    changed = {name: value for name, value in values.items() if getattr(candidate, name) != value}
+    for name, value in changed.items():
+        setattr(candidate, name, value)
+    return bool(changed)
+
+
+@transaction.atomic
+def refresh_candidates():
+    """Regroup every stored phrase into candidates, writing only what changed; returns the counts."""
+    rows, current = _rows()
+    stored = list(ReferenceCandidate.objects.all())
+    matcher = Matcher(stored)
+    changed, created, assigned = [], [], {}
+    for group in group_rows(rows):
+        candidate = matcher.find(group)
+        if candidate is None:
+            candidate = ReferenceCandidate(key=group.key[:KEY_LENGTH], kind=group.kind, keys=[], variants=[])
+            matcher.by_key[candidate.key] = candidate
+            created.append(candidate)
+            _update(candidate, group)
+        elif _update(candidate, group) and candidate.pk not in matcher.taken:
+            changed.append(candidate)
+        if candidate.pk is not None:
+            matcher.taken.add(candidate.pk)
+        for pk in group.rows:
+            assigned[pk] = candidate
+    ReferenceCandidate.objects.bulk_create(created)
+    fields = ["name", "found_name", "keys", "variants", "note_count", "sentence_count"]
+    ReferenceCandidate.objects.bulk_update(changed, fields)
+    _forget_unnamed(stored, matcher.taken)
+    _assign(current, assigned)
+    return len(created), len(changed)
+
+
+def _forget_unnamed(stored, found):
+    """Proposed candidates no note names any more go; decided ones stay (with no evidence) to be remembered."""
+    gone = [c for c in stored if c.pk not in found]
+    ReferenceCandidate.objects.filter(
+        pk__in=[c.pk for c in gone if c.status == ReferenceCandidate.Status.PROPOSED]
+    ).delete()
+    silent = [c.pk for c in gone if c.status != ReferenceCandidate.Status.PROPOSED and c.note_count]
+    ReferenceCandidate.objects.filter(pk__in=silent).update(note_count=0, sentence_count=0)
+
+
+def _assign(current, assigned):
+    """Point each phrase at its candidate, touching only the rows whose candidate changed."""
+    moves = {}
+    for pk, candidate_pk in current.items():
+        target = assigned.get(pk)
+        target_pk = target.pk if target is not None else None
+        if target_pk != candidate_pk:
+            moves.setdefault(target_pk, []).append(pk)
+    for target_pk, pks in moves.items():
+        for start in range(0, len(pks), CHUNK):
+            CandidateEvidence.objects.filter(pk__in=pks[start : start + CHUNK]).update(candidate_id=target_pk)

@@ -44,6 +44,7 @@ def test_curator_can_open_changelist_and_add_page(curator_client, seed, model):
 def test_curator_can_open_a_change_page(curator_client, seed, model):
     practice = factories.practice(source_video=factories.video())
     practice.themes.add(factories.theme())
+    factories.theme_redirect()
     CountryMention.objects.create(practice=practice, country=factories.country("PT"))
     ToolkitMention.objects.create(practice=practice, toolkit=Toolkit.objects.first())
     obj = model.objects.first()

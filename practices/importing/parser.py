@@ -151,14 +151,6 @@ def normalise_target(target):
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def by_link_key(pairs):
-    """{normalised key: value} of (note key, value) pairs; the first of keys that normalise alike wins."""
-    found = {}
-    for key, value in pairs:
-        found.setdefault(normalise_target(key), value)
-    return found
-
-
 def note_key_for(filename):
     """The stable key of a note: its file name without `.md`."""
     return filename[:-3] if filename.lower().endswith(".md") else filename

@@ -217,7 +217,9 @@ FIND_MAX_LENGTH = 100
 def theme_options(filterset, find):
     """Themes with how many practices each gives under the list's other filters, found by `find`."""
     matching = filterset.queryset_without("theme").values("pk")
-    themes = Theme.objects.filter(themed_items__content_object__in=matching).annotate(practice_count=Count("themed_items"))
+    themes = Theme.objects.filter(themed_items__content_object__in=matching).annotate(
+        practice_count=Count("themed_items")
+    )
     if find:
         spelled = ThemeSpelling.objects.filter(theme=OuterRef("pk"), key__contains=normalise_target(find))
         themes = themes.filter(Q(name__icontains=find) | Exists(spelled))

@@ -4,7 +4,16 @@ import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 from opsi_portal.caching import bump_data_version
-from practices.models import CountryMention, Origin, Practice, Theme, ThemeRedirect, ThemeSpelling, ToolkitMention, Video
+from practices.models import (
+    CountryMention,
+    Origin,
+    Practice,
+    Theme,
+    ThemeRedirect,
+    ThemeSpelling,
+    ToolkitMention,
+    Video,
+)
 from practices.rendering import render_note
 from practices.search import refresh_search_vector
 
@@ -75,6 +84,10 @@ def theme(**kwargs):
     # As the import makes it: the link target it stands for.
     ThemeSpelling.objects.create(key=theme.slug.replace("-", " "), join_key=theme.slug.replace("-", ""), theme=theme)
     return theme
+
+
+def theme_spelling(theme, key, **kwargs):
+    return ThemeSpelling.objects.create(theme=theme, key=key, join_key=key.replace(" ", ""), **kwargs)
 
 
 def theme_redirect(theme=None, **kwargs):

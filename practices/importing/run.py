@@ -17,8 +17,8 @@ from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
 from . import changes
-from .files import collect_files, decode_sources, read_sources
 from .channels import NoteTargets, run_key, split_key
+from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of

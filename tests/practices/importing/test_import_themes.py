@@ -62,7 +62,9 @@ def test_themes_stay_when_the_note_of_a_linked_topic_is_imported(tmp_path):
 def test_spelling_variants_are_one_theme_and_the_join_is_reported(tmp_path):
     write(tmp_path, "a", "A", "On [[Innovation ecosystem]] and [[Missionoriented innovation]]")
     write(tmp_path, "b", "B", "On [[Innovation ecosystems]] and [[mission-oriented innovation]]")
-    write(tmp_path, "c", "C", "On [[innovation_ecosystems | innovation ecosystems]] and [[Mission oriented innovation]]")
+    write(
+        tmp_path, "c", "C", "On [[innovation_ecosystems | innovation ecosystems]] and [[Mission oriented innovation]]"
+    )
     result = import_notes([tmp_path])
     assert theme_named("innovation ecosystem") == theme_named("innovation ecosystems")
     assert theme_named("innovation ecosystem").themed_items.count() == 3

@@ -47,7 +47,10 @@ def test_spelling_variants_join(spellings):
         ("Innovation in government", "Innovation in public sector"),
         ("Anticipatory innovation", "Mission-oriented innovation"),
         # only short sides turn around: a long sentence keeps its order
-        ("Challenges of public sector innovation in small countries", "Small countries challenges of public sector innovation"),
+        (
+            "Challenges of public sector innovation in small countries",
+            "Small countries challenges of public sector innovation",
+        ),
     ],
 )
 def test_different_topics_stay_apart(spellings):

@@ -72,8 +72,8 @@ EXPECTED = {
     "list": 7,
     "list_filtered": 10,
     "practice": 10,
-    "theme_list": 1,
-    "theme": 5,
+    "theme_list": 2,  # the page of themes and their count (the index is paginated)
+    "theme": 6,  # with the topic's own note
     "country_list": 1,
     "country": 9,
     "toolkit_list": 1,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
+from .importing.parser import normalise_target
 from .importing.themes import join_key
 from .models import CountryMention, Practice, Theme, ThemedPractice, ThemeRedirect, ThemeSpelling, ToolkitMention, Video
 from .themes import merge_themes, split_spelling
@@ -151,7 +152,8 @@ class ThemeSpellingAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # Moving a spelling by hand is a curator's decision: the import follows it from now on.
         obj.origin = ThemeSpelling.Origin.CURATOR
-        obj.join_key = obj.join_key or join_key(obj.key)
+        obj.key = normalise_target(obj.key)
+        obj.join_key = join_key(obj.key)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Split the selected spellings off, each into a theme of its own", permissions=["change"])

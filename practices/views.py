@@ -221,8 +221,11 @@ def theme_options(filterset, find):
         practice_count=Count("themed_items")
     )
     if find:
-        spelled = ThemeSpelling.objects.filter(theme=OuterRef("pk"), key__contains=normalise_target(find))
-        themes = themes.filter(Q(name__icontains=find) | Exists(spelled))
+        # By name, or by any spelling the notes link with ("ecosystems" finds "Innovation ecosystem").
+        found = Q(name__icontains=find)
+        if normalise_target(find):
+            found |= Exists(ThemeSpelling.objects.filter(theme=OuterRef("pk"), key__contains=normalise_target(find)))
+        themes = themes.filter(found)
     return themes
 
 

@@ -6,7 +6,6 @@ line names; its key in a run is `channel/name` (just `name` for a note without a
 database the pair is `Practice.note_channel` and `Practice.note_key`. Plain functions, no database.
 """
 
-from collections import ChainMap
 from dataclasses import dataclass, field
 
 from .parser import normalise_target, note_key_for, split_from_line
@@ -57,6 +56,7 @@ class NoteTargets:
 
     anywhere: dict = field(default_factory=dict)  # normalised name -> value
     by_channel: dict = field(default_factory=dict)  # channel -> {normalised name -> value}
+    _views: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, items):
@@ -70,5 +70,7 @@ class NoteTargets:
         return targets
 
     def for_channel(self, channel):
-        """{normalised name: value} as a link from a note of `channel` sees it."""
-        return ChainMap(self.by_channel.get(channel, {}), self.anywhere)
+        """{normalised name: value} as a link from a note of `channel` sees it (one dict per channel)."""
+        if channel not in self._views:
+            self._views[channel] = {**self.anywhere, **self.by_channel.get(channel, {})}
+        return self._views[channel]

@@ -379,7 +379,7 @@ def title_of(file, key, front, problems):
     if not isinstance(title, str) or not title.strip():
         if title is not None:
             problems.append(Problem(file, 2, "title-invalid", "title is not text; the file name is used"))
-        title = humanise(key)
+        title = humanise(key.rpartition("/")[2])  # a run key names its channel first
     return " ".join(title.split())[:300]
 
 

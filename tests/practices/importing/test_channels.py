@@ -72,3 +72,10 @@ def test_a_database_imported_before_channels_gets_no_duplicates(tmp_path):
     assert Practice.objects.get(note_key="a").links_to.get().note_key == "b"
     again = import_notes([tmp_path])
     assert not again.created and len(again.unchanged) == 2
+
+
+@pytest.mark.django_db
+def test_a_note_without_a_title_is_named_by_its_file_name_not_its_channel(tmp_path):
+    (tmp_path / "open_data_in_cities.md").write_text("---\nvideoId: abcdefghijk\n---\n\nFrom: [[opsi]]\n\nText.\n")
+    import_notes([tmp_path])
+    assert Practice.objects.get().title == "open data in cities"

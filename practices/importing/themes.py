@@ -171,7 +171,10 @@ class ThemeStep:
         self.problems = []
         rows = ThemeSpelling.objects.values_list("key", "join_key", "theme_id", "origin")
         self.rows = {key: (join, theme, origin) for key, join, theme, origin in rows}
-        self.themes_with_rows = {theme for _, theme, _ in self.rows.values()}
+        self.keys_by_theme = defaultdict(set)
+        for key, (_, theme, _) in self.rows.items():
+            self.keys_by_theme[theme].add(key)
+        self.themes_with_rows = set(self.keys_by_theme)
         # Spellings of themes made before spellings were joined (no join key yet): joined on first sight.
         self.pending = {key: theme for key, (join, theme, _) in self.rows.items() if not join}
 
@@ -288,7 +291,7 @@ class ThemeStep:
         """One problem for each theme that joins several spellings in this run."""
         for group in groups:
             spellings = [f"“{votes.seen[key].text}”" for key in group.keys]
-            if group.theme in self.themes_with_rows or group.merged:
+            if self.keys_by_theme.get(group.theme, set()) - set(group.keys) or group.merged:
                 spellings.append(f"the spellings of the theme “{self._theme_name(group.theme)}”")
             if len(spellings) < 2:
                 continue

@@ -192,3 +192,13 @@ def test_a_dry_run_writes_no_theme(tmp_path):
     result = import_notes([tmp_path], dry_run=True)
     assert not Theme.objects.exists() and not ThemeSpelling.objects.exists()
     assert [p.kind for p in result.problems if p.kind == "theme-joined"] == ["theme-joined"]
+
+
+def test_a_spelling_of_an_older_import_alone_is_no_join(tmp_path):
+    write(tmp_path, "a", "A", "On [[Open data]]")
+    import_notes([tmp_path])
+    ThemeSpelling.objects.update(join_key="")
+    Practice.objects.update(note_hash="")
+    result = import_notes([tmp_path])
+    assert [p for p in result.problems if p.kind == "theme-joined"] == []
+    assert themes_of("a") == {"A", "Open data"}

@@ -92,6 +92,20 @@ class ThemeSpellingInline(admin.TabularInline):
         return False
 
 
+class ThemeRedirectInline(admin.TabularInline):
+    """Addresses of themes merged into this one; they redirect here (made by merges, not typed)."""
+
+    model = ThemeRedirect
+    extra = 0
+    fields = ["old_slug", "created_at"]
+    readonly_fields = ["old_slug", "created_at"]
+    can_delete = False
+    verbose_name_plural = "old addresses that redirect here"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class MergeForm(forms.Form):
     """The theme the selected themes are merged into."""
 
@@ -103,7 +117,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "practice_count"]
     search_fields = ["name", "slug", "spellings__key"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ThemeSpellingInline]
+    inlines = [ThemeSpellingInline, ThemeRedirectInline]
     actions = ["merge"]
 
     def get_queryset(self, request):
@@ -161,14 +175,6 @@ class ThemeSpellingAdmin(SimpleHistoryAdmin):
         made = [split_spelling(spelling) for spelling in queryset.select_related("theme")]
         names = ", ".join(theme.name for theme in made)
         self.message_user(request, f"New theme(s): {names}; their practices moved.", messages.SUCCESS)
-
-
-@admin.register(ThemeRedirect)
-class ThemeRedirectAdmin(SimpleHistoryAdmin):
-    list_display = ["old_slug", "theme", "created_at"]
-    list_select_related = ["theme"]
-    search_fields = ["old_slug", "theme__name"]
-    autocomplete_fields = ["theme"]
 
 
 @admin.register(Video)

@@ -13,7 +13,7 @@ from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
 from .importing import country_strength
-from .importing.parser import by_link_key
+from .importing.channels import NoteTargets, run_key
 from .rendering import LinkResolver, render_note
 
 
@@ -21,6 +21,8 @@ class Theme(TagBase):
     """A subject practices share, from the notes' [[wiki links]]; curators rename and merge them."""
 
     description = models.TextField(blank=True)
+    # The name the last import gave: a name that differs from it is a curator's, which the import keeps.
+    imported_name = models.CharField(max_length=100, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -30,6 +32,55 @@ class Theme(TagBase):
 
     def get_absolute_url(self):
         return reverse("practices:theme_detail", args=[self.slug])
+
+
+class ThemeSpelling(models.Model):
+    """One spelling of a theme as notes link to it (normalised), and who put it in that theme.
+
+    The import joins spellings that differ only in case, accents, hyphens, articles, plurals or
+    "in the"; a curator's split or merge is recorded here with origin "curator", and the import
+    follows it before its own joining, so the decision outlives every re-import.
+    """
+
+    class Origin(models.TextChoices):
+        IMPORT = "import", "Joined by the import"
+        CURATOR = "curator", "Decided by a curator"
+
+    key = models.CharField(max_length=300, unique=True, help_text="The link target, normalised.")
+    # The key with articles, plurals and separators folded: spellings with one join key are one theme.
+    join_key = models.CharField(max_length=300, editable=False)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="spellings")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.IMPORT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "theme spelling"
+        verbose_name_plural = "theme spellings"
+        indexes = [
+            # The import's joining: the spellings that fold to one key.
+            models.Index(fields=["join_key"], name="theme_spelling_join_idx"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class ThemeRedirect(models.Model):
+    """The address of a theme merged into another: it leads to the theme it was merged into."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = "theme redirect"
+        verbose_name_plural = "theme redirects"
+
+    def __str__(self):
+        return f"{self.old_slug} -> {self.theme.slug}"
 
 
 class VideoManager(models.Manager):
@@ -103,9 +154,16 @@ class Practice(models.Model):
         max_length=200,
         null=True,
         blank=True,
-        unique=True,
         editable=False,
         help_text="The file name of the note it was imported from; empty for curated entries.",
+    )
+    # Two channels of one vault may each have a note of the same file name: the pair is the key.
+    note_channel = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The channel (index note) of the note it was imported from.",
     )
     note_hash = models.CharField(max_length=64, blank=True, editable=False)
     # What the last import wrote, so a re-import can tell a curator's edit from its own.
@@ -140,6 +198,9 @@ class Practice(models.Model):
         ordering = ["-published_at", "title", "slug"]
         verbose_name = "practice"
         verbose_name_plural = "practices"
+        constraints = [
+            models.UniqueConstraint(fields=["note_key", "note_channel"], name="practice_note_key_unique"),
+        ]
         indexes = [
             # The public list: published practices, newest first.
             models.Index(fields=["status", "-published_at"], name="practice_status_published_idx"),
@@ -186,7 +247,7 @@ class Practice(models.Model):
             self.body_html = render_note(
                 self.body_markdown,
                 video_id=getattr(self.source_video, "youtube_id", None),
-                resolve=practice_link_resolver(),
+                resolve=practice_link_resolver(self.note_channel),
             )
         self._rendered_markdown = self.body_markdown
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -215,9 +276,10 @@ class FormerSlug(models.Model):
         return f"{self.slug} → {self.practice.slug}"
 
 
-def practice_link_resolver():
-    """Wiki links resolved against the imported practices in the database (one query)."""
-    return LinkResolver(by_link_key(Practice.objects.filter(note_key__isnull=False).values_list("note_key", "slug")))
+def practice_link_resolver(channel=""):
+    """Wiki links resolved against the imported practices in the database (one query), `channel`'s first."""
+    rows = Practice.objects.filter(note_key__isnull=False).values_list("note_channel", "note_key", "slug")
+    return LinkResolver(NoteTargets.of((run_key(c, key), slug) for c, key, slug in rows).for_channel(channel))
 
 
 class ThemedPractice(TaggedItemBase):
@@ -225,6 +287,9 @@ class ThemedPractice(TaggedItemBase):
 
     content_object = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="themed_items")
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_items")
+    is_topic = models.BooleanField(
+        "the theme's own note", default=False, help_text="The practice's note is the note of this theme's topic."
+    )
     history = HistoricalRecords()
     # taggit gives tagged items a natural key but no fields for it; backups (dumpdata
     # --natural-primary) need one: the pair it links.

@@ -1,9 +1,9 @@
 """Public pages of the library: home, the filtered list, a practice, themes."""
 
 from django.db import connection
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import condition
@@ -17,8 +17,18 @@ from opsi_portal.pagination import paginate
 from . import citations, linked_data, search
 from .filters import PracticeFilter
 from .glance import glance_of, lede_of
+from .importing.parser import normalise_target
 from .maps import list_map
-from .models import CountryMention, FormerSlug, Practice, Strength, Theme, ToolkitMention
+from .models import (
+    CountryMention,
+    FormerSlug,
+    Practice,
+    Strength,
+    Theme,
+    ThemeRedirect,
+    ThemeSpelling,
+    ToolkitMention,
+)
 from .search import snippets, suggest
 
 # How many options each facet shows before pointing to its index page.
@@ -220,6 +230,8 @@ def list_page(request):
         "active": [(name, filterset.selected(name)) for name in FACET_LIMITS],
         "active_count": sum(len(filterset.selected(name)) for name in FACET_LIMITS) + bool(query),
         "world_map": list_map(next(f for f in facets if f["name"] == "country"), request),
+        # The theme index's long tail, counted under these filters.
+        "theme_index_query": list_query(request).urlencode(),
     }
     return render(request, "practices/practice_list.html", context, status=400 if errors else 200)
 
@@ -294,21 +306,92 @@ def practice_citation(request, slug, fmt):
     return response
 
 
+# The practice list's parameters the theme index carries, so a theme chosen there joins the filters.
+LIST_PARAMETERS = ("q", "country", "theme", "toolkit", "sort")
+THEMES_PER_PAGE = 100
+FIND_MAX_LENGTH = 100
+
+
+def theme_options(filterset, find):
+    """Themes with how many practices each gives under the list's other filters, found by `find`."""
+    matching = filterset.queryset_without("theme").values("pk")
+    themes = Theme.objects.filter(themed_items__content_object__in=matching).annotate(
+        practice_count=Count("themed_items")
+    )
+    if find:
+        # By name, or by any spelling the notes link with ("ecosystems" finds "Innovation ecosystem").
+        found = Q(name__icontains=find)
+        if normalise_target(find):
+            found |= Exists(ThemeSpelling.objects.filter(theme=OuterRef("pk"), key__contains=normalise_target(find)))
+        themes = themes.filter(found)
+    return themes
+
+
+def list_query(request):
+    """The practice list's filters of this request, as a query string (without the page)."""
+    query = QueryDict(mutable=True)
+    for name in LIST_PARAMETERS:
+        values = [value for value in request.GET.getlist(name) if value]
+        if values:
+            query.setlist(name, values)
+    return query
+
+
 def theme_list(request):
-    themes = published_counts(Theme, "themed_items__content_object")
-    by_count = request.GET.get("sort") == "count"
-    themes = themes.order_by("-practice_count", "name") if by_count else themes.order_by("name")
-    return render(request, "practices/theme_list.html", {"themes": themes, "by_count": by_count})
+    """Every theme, most shared first; with the list's filters, counts under them and links back to the list."""
+    filterset, errors = filtered_practices(request.GET)
+    find = request.GET.get("find", "").strip()[:FIND_MAX_LENGTH]
+    by_name = request.GET.get("order") == "name"
+    themes = theme_options(filterset, find)
+    themes = themes.order_by("name") if by_name else themes.order_by("-practice_count", "name")
+    page, page_error = paginate(request, themes, per_page=THEMES_PER_PAGE)
+    if page_error:
+        errors.append(page_error)
+    carried = list_query(request)
+    if carried:
+        chosen = set(carried.getlist("theme"))
+        for theme in page.object_list:
+            query = carried.copy()
+            query.setlist("theme", sorted(chosen | {theme.slug}))
+            theme.list_url = f"{reverse('practices:practice_list')}?{query.urlencode()}"
+    context = {
+        "themes": page.object_list,
+        "page": page,
+        "by_name": by_name,
+        "find": find,
+        "carried": carried,
+        "carried_fields": [(name, value) for name in carried for value in carried.getlist(name)],
+        "query_errors": errors,
+    }
+    return render(request, "practices/theme_list.html", context, status=400 if errors else 200)
+
+
+def theme_or_redirect(slug):
+    """The theme at `slug`, or a permanent redirect when the slug is a merged theme's or a spelling's."""
+    theme = Theme.objects.filter(slug=slug).first()
+    if theme is not None:
+        return theme, None
+    moved = ThemeRedirect.objects.filter(old_slug=slug).select_related("theme").first()
+    if moved is None:
+        # Notes link to a theme by its spelling (`[[innovation ecosystems]]`): the joined theme answers.
+        moved = ThemeSpelling.objects.filter(key=slug.replace("-", " ")).select_related("theme").first()
+    if moved is None:
+        raise Http404("No such theme")
+    return None, redirect(moved.theme, permanent=True)
 
 
 @condition(etag_func=content_etag)
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
+    theme, moved = theme_or_redirect(slug)
+    if moved is not None:
+        return moved
     practices = with_card_data(Practice.objects.published().filter(themed_items__tag=theme).in_list_order())
     page, page_error = paginate(request, practices)
-    return render(
-        request,
-        "practices/theme_detail.html",
-        {"theme": theme, "page": page, "query_errors": [page_error] if page_error else []},
-        status=400 if page_error else 200,
-    )
+    topic_notes = Practice.objects.published().filter(themed_items__tag=theme, themed_items__is_topic=True)
+    context = {
+        "theme": theme,
+        "page": page,
+        "topic_notes": topic_notes.only("title", "slug", "summary").order_by("title"),
+        "query_errors": [page_error] if page_error else [],
+    }
+    return render(request, "practices/theme_detail.html", context, status=400 if page_error else 200)

@@ -4,7 +4,17 @@ import itertools
 
 from incubator.models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 from opsi_portal.caching import bump_data_version
-from practices.models import CountryMention, Origin, Practice, ReferenceCandidate, Theme, ToolkitMention, Video
+from practices.models import (
+    CountryMention,
+    Origin,
+    Practice,
+    ReferenceCandidate,
+    Theme,
+    ThemeRedirect,
+    ThemeSpelling,
+    ToolkitMention,
+    Video,
+)
 from practices.rendering import render_note
 from practices.search import refresh_search_vector
 
@@ -71,7 +81,20 @@ def theme(**kwargs):
     n = _n()
     kwargs.setdefault("name", f"Theme {n}")
     kwargs.setdefault("slug", f"theme-{n}")
-    return Theme.objects.create(**kwargs)
+    theme = Theme.objects.create(**kwargs)
+    # As the import makes it: the link target it stands for.
+    ThemeSpelling.objects.create(key=theme.slug.replace("-", " "), join_key=theme.slug.replace("-", ""), theme=theme)
+    return theme
+
+
+def theme_spelling(theme, key, **kwargs):
+    return ThemeSpelling.objects.create(theme=theme, key=key, join_key=key.replace(" ", ""), **kwargs)
+
+
+def theme_redirect(theme=None, **kwargs):
+    """The old address of a theme merged into `theme`."""
+    kwargs.setdefault("old_slug", f"merged-{_n()}")
+    return ThemeRedirect.objects.create(theme=theme or globals()["theme"](), **kwargs)
 
 
 def practice(body_html=None, **kwargs):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from incubator.models import Toolkit
-from practices.models import CountryMention, Practice, ReferenceCandidate, ToolkitMention
+from practices.models import CountryMention, Practice, ReferenceCandidate, Theme, ThemeSpelling, ToolkitMention
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def test_curator_can_open_changelist_and_add_page(curator_client, seed, model):
 def test_curator_can_open_a_change_page(curator_client, seed, model):
     practice = factories.practice(source_video=factories.video())
     practice.themes.add(factories.theme())
+    factories.theme_redirect()
     CountryMention.objects.create(practice=practice, country=factories.country("PT"))
     ToolkitMention.objects.create(practice=practice, toolkit=Toolkit.objects.first())
     factories.reference_candidate()
@@ -87,3 +88,33 @@ def test_rendered_html_is_read_only_in_the_admin(curator_client):
     response = curator_client.get(reverse("admin:practices_practice_change", args=[practice.pk]))
     assert b'name="body_html"' not in response.content
     assert b'name="body_markdown"' in response.content
+
+
+def test_a_curator_merges_themes_choosing_the_one_to_keep(curator_client):
+    kept, other = factories.theme(name="Open data"), factories.theme(name="Open government data")
+    first, second = factories.practice(), factories.practice()
+    first.themes.add(kept)
+    second.themes.add(other)
+    url = reverse("admin:practices_theme_changelist")
+    selected = {"action": "merge", "_selected_action": [kept.pk, other.pk]}
+    confirm = curator_client.post(url, selected)
+    assert confirm.status_code == 200 and b"Keep which theme?" in confirm.content
+    response = curator_client.post(url, {**selected, "target": kept.pk, "apply": "Merge"}, follow=True)
+    assert "Merged Open government data into Open data; 1 practice(s) moved" in response.content.decode()
+    assert list(second.themes.all()) == [kept]
+    assert not Theme.objects.filter(pk=other.pk).exists()
+    assert ThemeSpelling.objects.get(key=other.slug.replace("-", " ")).origin == ThemeSpelling.Origin.CURATOR
+    assert curator_client.get(f"/themes/{other.slug}/").status_code == 301
+
+
+def test_a_curator_splits_a_spelling_off_into_its_own_theme(curator_client):
+    theme = factories.theme(name="Innovation ecosystem")
+    spelling = factories.theme_spelling(theme, "innovation ecosystems")
+    practice = factories.practice(import_snapshot={"theme_keys": ["innovation ecosystems"]})
+    practice.themes.add(theme)
+    url = reverse("admin:practices_themespelling_changelist")
+    response = curator_client.post(url, {"action": "split", "_selected_action": [spelling.pk]}, follow=True)
+    assert "New theme(s): Innovation ecosystems" in response.content.decode()
+    spelling.refresh_from_db()
+    assert spelling.theme.name == "Innovation ecosystems" and spelling.origin == ThemeSpelling.Origin.CURATOR
+    assert list(practice.themes.all()) == [spelling.theme]

@@ -75,8 +75,8 @@ EXPECTED = {
     "list": 7,
     "list_filtered": 10,
     "practice": 9,
-    "theme_list": 1,
-    "theme": 5,
+    "theme_list": 2,  # the page of themes and their count (the index is paginated)
+    "theme": 6,  # with the topic's own note
     "country_list": 1,
     "country": 10,
     "toolkit_list": 1,

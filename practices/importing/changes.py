@@ -1,28 +1,20 @@
-"""What changed since the last import: note hashes, slugs for new notes, theme names, timestamp scale.
+"""What changed since the last import: note hashes, slugs for new notes, timestamp scale.
 
 Plain functions and no database: the run gives them what it read from the database.
 """
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from opsi_portal.lib.slugs import unique_slug
 from opsi_portal.lib.youtube import format_timestamp
 
-from ..rendering import RENDER_VERSION, theme_slug
+from ..rendering import RENDER_VERSION
 from .candidates import VERSION as CANDIDATES_VERSION
-from .parser import (
-    PARSER_VERSION,
-    NoteError,
-    Problem,
-    humanise,
-    normalise_target,
-    parse_note,
-    read_video_id,
-    without_bidi_controls,
-)
+from .channels import split_key
+from .parser import PARSER_VERSION, NoteError, Problem, normalise_target, parse_note, read_video_id
 
 # A note whose timestamps run this many times past the typical end of its video's other notes...
 OUTLIER_FACTOR = 2
@@ -49,9 +41,13 @@ def content_hash(data, *context):
     return digest.hexdigest()
 
 
-def note_hash(data, status, video_id, linked_slugs, toolkit_signature):
-    """The hash of a note in its context: the same hash means the import would write the same."""
-    context = [status or "", video_id, linked_slugs, toolkit_signature, RENDER_VERSION, CANDIDATES_VERSION]
+def note_hash(data, status, video_id, linked_slugs, toolkit_signature, theme_slugs=()):
+    """The hash of a note in its context: the same hash means the import would write the same.
+
+    `theme_slugs` are the (spelling, theme slug) pairs of its themes: a merge or split re-imports it.
+    """
+    versions = [RENDER_VERSION, CANDIDATES_VERSION]
+    context = [status or "", video_id, linked_slugs, toolkit_signature, *versions, list(theme_slugs)]
     return content_hash(data, json.dumps(context))
 
 
@@ -61,34 +57,17 @@ def toolkit_signature(names):
 
 
 def allocate_slugs(keys, imported, taken, max_length):
-    """Slug by note key: the practice's own for imported notes, a free one for new notes (`taken` grows)."""
+    """Slug by run key: the practice's own for imported notes, a free one for new notes (`taken` grows)."""
     slugs = {key: row.slug for key, row in imported.items()}
     for key in keys:
         if key not in slugs:
-            slugs[key] = unique_slug(normalise_target(key), taken, max_length, fallback="practice")
+            slugs[key] = unique_slug(normalise_target(split_key(key)[1]), taken, max_length, fallback="practice")
     return slugs
 
 
-def practice_links_of(key, links, practice_slugs):
-    """The normalised keys of the practices a note links to (not itself), sorted."""
-    own = normalise_target(key)
-    return sorted({link.key for link in links if link.key in practice_slugs and link.key != own})
-
-
-def theme_names(links_by_note):
-    """For each theme slug, the spelling the notes use most for it (link targets and matching link texts)."""
-    counts = defaultdict(Counter)
-    for links in links_by_note:
-        for link in links:
-            slug = theme_slug(link.key)
-            counts[slug][without_bidi_controls(humanise(link.target))] += 1
-            if normalise_target(link.text) == link.key:
-                counts[slug][without_bidi_controls(link.text)] += 1
-    names = {}
-    for slug, spellings in counts.items():
-        best = spellings.most_common(1)[0][0]
-        names[slug] = best[:1].upper() + best[1:]
-    return names
+def practice_links_of(key, links, targets):
+    """The run keys of the notes a note links to (not itself), sorted; `targets` maps link keys to run keys."""
+    return sorted({targets[link.key] for link in links if link.key in targets} - {key})
 
 
 def video_ends(texts, videos):

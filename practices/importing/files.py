@@ -5,6 +5,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .channels import channel_of, run_key, split_key
 from .parser import MAX_NOTE_BYTES, NoteError, Problem, decode_note, note_key_for
 
 # Tools' own folders in a vault: never notes.
@@ -97,7 +98,7 @@ def _walk(folder, problems):
 
 def _refusal(path, key, max_key_length, sources):
     """Why the file at `path` cannot be a note under `key`, as a Problem, or None."""
-    if len(key) > max_key_length:
+    if len(split_key(key)[1]) > max_key_length:
         message = f"the file name is longer than {max_key_length} characters, too long for a note key"
         return Problem(str(path), 0, "key-too-long", message, "error")
     if key in sources:
@@ -120,18 +121,25 @@ def _read(path):
 
 
 def read_sources(files, result, max_key_length):
-    """Each file's bytes under its key; unreadable files and repeated keys are reported and left out."""
+    """Each file's bytes under its key; unreadable files and repeated keys are reported and left out.
+
+    The key is the file name within its channel (`channels.run_key`), so two channels' notes of
+    one name are two notes.
+    """
     sources = {}
     for path in files:
         key = note_key_for(path.name)
+        try:
+            data = _read(path)
+        except NoteError as error:
+            result.fail(key, error.problem)
+            continue
+        key = run_key(channel_of(data), key)
         problem = _refusal(path, key, max_key_length, sources)
         if problem is None:
-            try:
-                sources[key] = Source(path, key, _read(path))
-                continue
-            except NoteError as error:
-                problem = error.problem
-        result.fail(key, problem)
+            sources[key] = Source(path, key, data)
+        else:
+            result.fail(key, problem)
     return sources
 
 

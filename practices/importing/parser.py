@@ -159,14 +159,6 @@ def normalise_target(target):
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def by_link_key(pairs):
-    """{normalised key: value} of (note key, value) pairs; the first of keys that normalise alike wins."""
-    found = {}
-    for key, value in pairs:
-        found.setdefault(normalise_target(key), value)
-    return found
-
-
 def note_key_for(filename):
     """The stable key of a note: its file name without `.md`."""
     return filename[:-3] if filename.lower().endswith(".md") else filename
@@ -465,7 +457,7 @@ def title_of(file, key, front, problems):
     if not isinstance(title, str) or not title.strip():
         if title is not None:
             problems.append(Problem(file, 2, "title-invalid", "title is not text; the file name is used"))
-        title = humanise(key)
+        title = humanise(key.rpartition("/")[2])  # a run key names its channel first
     return " ".join(without_bidi_controls(title).split())[:300]
 
 

@@ -1,4 +1,4 @@
-"""The records notes refer to (countries, toolkits, themes, videos), loaded once per run and cached.
+"""The records notes refer to (countries, toolkits, videos), loaded once per run and cached.
 
 A cache entry made inside a note's transaction is forgotten when that transaction rolls back, so a
 later note never points at a row that was never committed.
@@ -9,7 +9,7 @@ from functools import cached_property
 
 from incubator.models import Country, Toolkit
 
-from ..models import Theme, Video
+from ..models import Video
 from . import detection
 from .changes import toolkit_signature
 
@@ -28,8 +28,6 @@ class ReferenceData:
 
     def __init__(self):
         self.video_pks = {}
-        self._themes = None
-        self._theme_names = set()
         self._undo = []
 
     @cached_property
@@ -62,27 +60,3 @@ class ReferenceData:
             self.video_pks[video_id] = Video.objects.get_or_create(youtube_id=video_id)[0].pk
             self._undo.append((self.video_pks, video_id))
         return self.video_pks[video_id]
-
-    def theme_pks(self, slugs, names):
-        """Theme ids by slug, creating the missing themes under the spelling the notes use most."""
-        if self._themes is None:
-            rows = Theme.objects.values_list("slug", "id", "name")
-            self._themes = {slug: pk for slug, pk, _ in rows}
-            self._theme_names = {name.casefold() for _, _, name in rows}
-        for slug in slugs:
-            if slug not in self._themes:
-                self._themes[slug] = self._create_theme(slug, names).pk
-                self._undo.append((self._themes, slug))
-        return self._themes
-
-    def forget_themes(self):
-        """Read the themes again: another import may have created some since."""
-        self._themes = None
-
-    def _create_theme(self, slug, names):
-        name = (names.get(slug) or slug.replace("-", " ").capitalize())[:90]
-        if name.casefold() in self._theme_names:
-            name = f"{name} ({slug})"[:100]
-        self._theme_names.add(name.casefold())
-        # get_or_create: a concurrent import may create the same theme between our read and here.
-        return Theme.objects.get_or_create(slug=slug, defaults={"name": name})[0]

@@ -18,9 +18,11 @@ from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
 from . import budget, changes, dates, titles
 from .candidate_store import refresh_candidates
+from .channels import NoteTargets, run_key, split_key
 from .files import collect_files, decode_sources, read_sources
-from .parser import NoteError, Problem, by_link_key, may_be_index, parse_links, parse_note
+from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
+from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
 from .writer import NotePlan, NoteWriter, write_links
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
@@ -64,14 +66,20 @@ class Vault:
 
 @dataclass
 class Context:
-    """What every topic note is imported against: slugs, link targets, videos and theme names."""
+    """What every topic note is imported against: slugs, link targets, videos and themes."""
 
-    imported: dict  # note key -> changes.Imported
-    slugs: dict  # note key -> practice slug
-    practice_slugs: dict  # normalised note key -> practice slug
-    videos: dict  # note key -> video id named by the index
-    links: dict  # note key -> its wiki links
-    theme_names: dict
+    imported: dict  # run key -> changes.Imported
+    slugs: dict  # run key -> practice slug
+    targets: NoteTargets  # what links name: run keys, channel first
+    practice_slugs: NoteTargets  # the same, as practice slugs
+    videos: dict  # run key -> video id named by the index
+    links: dict  # run key -> its wiki links
+    not_themes: set  # link keys that are no theme: the index notes (channels)
+    themes: Themes | None = None
+
+    def theme_keys(self, key):
+        channel, name = split_key(key)
+        return theme_keys_of(name, self.links[key], self.not_themes | {normalise_target(channel)})
 
 
 class Importer:
@@ -91,7 +99,8 @@ class Importer:
         vault = self.read(paths)
         index_keys, videos = self.read_index(vault)
         topic_keys = [key for key in vault.texts if key not in index_keys]
-        context = self.context(vault, topic_keys, videos)
+        context = self.context(vault, topic_keys, videos, index_keys)
+        context.themes = self.themes(vault, topic_keys, context)
         hashes = self.hashes(vault, topic_keys, context)
         notes = self.parse_changed(vault, [key for key in topic_keys if key not in self.result.unchanged], videos)
         if not self.dry_run:
@@ -134,28 +143,78 @@ class Importer:
         done = {note.key for note in index_notes} | {key for key in candidates if key not in parsed}
         return done, self.upsert_videos(index_notes)
 
-    def context(self, vault, topic_keys, videos):
-        rows = Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id", "slug", "note_hash")
-        imported = {key: changes.Imported(pk, slug, note_hash) for key, pk, slug, note_hash in rows}
+    def context(self, vault, topic_keys, videos, index_keys):
+        rows = Practice.objects.filter(note_key__isnull=False).values_list(
+            "note_channel", "note_key", "id", "slug", "note_hash"
+        )
+        imported = {run_key(c, name): changes.Imported(pk, slug, h) for c, name, pk, slug, h in rows}
+        self.adopt_unchannelled(topic_keys, imported)
         taken = set(Practice.objects.values_list("slug", flat=True))
         slugs = changes.allocate_slugs(topic_keys, imported, taken, MAX_SLUG_LENGTH)
         links = {key: parse_links(vault.file(key), vault.texts[key], 1)[0] for key in topic_keys}
         self.result.missing = sorted(
             key for key in imported if key not in vault.texts and key not in self.result.failed
         )
-        return Context(imported, slugs, by_link_key(slugs.items()), videos, links, changes.theme_names(links.values()))
+        ordered = [(key, key) for key in topic_keys]
+        return Context(
+            imported,
+            slugs,
+            NoteTargets.of(ordered),
+            NoteTargets.of((key, slugs[key]) for key in topic_keys),
+            {key: videos.get(key) or videos.get(split_key(key)[1], "") for key in topic_keys},
+            links,
+            {normalise_target(key) for key in index_keys},
+        )
+
+    def adopt_unchannelled(self, topic_keys, imported):
+        """Practices imported before notes had channels (key = file name) take their note's channel key.
+
+        So a database imported from one channel gets no duplicates; the first note of a name in
+        path order adopts the practice, and the key is written at once (not in a dry run).
+        """
+        for key in topic_keys:
+            channel, name = split_key(key)
+            if not channel or key in imported or name not in imported or name in topic_keys:
+                continue
+            imported[key] = imported.pop(name)
+            if not self.dry_run:
+                Practice.objects.filter(pk=imported[key].pk).update(note_channel=channel)
+
+    def themes(self, vault, topic_keys, context):
+        """Every theme of the run (link targets and own topics), spellings joined; joins are reported."""
+        keys = {theme_key for key in topic_keys for theme_key in context.theme_keys(key)}
+
+        def collect_votes(wanted):
+            votes = ThemeVotes()
+            for key in topic_keys:
+                file = vault.file(key)
+                for theme_key in context.theme_keys(key)[:1]:
+                    if theme_key in wanted:
+                        votes.add(theme_key, humanise(split_key(key)[1]), file, 1)
+                for link in context.links[key]:
+                    if link.key in wanted and link.key not in context.not_themes:
+                        votes.add_link(link, file)
+            return votes
+
+        step = ThemeStep(dry_run=self.dry_run)
+        themes = step.run(keys, collect_votes)
+        self.result.problems.extend(step.problems)
+        return themes
 
     def hashes(self, vault, topic_keys, context):
         """Each topic note's hash; an unchanged note (same bytes, same context) is skipped before parsing."""
         hashes = {}
         for key in topic_keys:
-            practice_links = changes.practice_links_of(key, context.links[key], context.practice_slugs)
+            targets = context.targets.for_channel(split_key(key)[0])
+            practice_links = changes.practice_links_of(key, context.links[key], targets)
+            theme_keys = context.theme_keys(key)
             hashes[key] = changes.note_hash(
                 vault.sources[key].data,
                 self.status,
                 context.videos.get(key, ""),
-                [(k, context.practice_slugs[k]) for k in practice_links],
+                [(k, context.slugs[k]) for k in practice_links],
                 self.reference.toolkits.signature,
+                [(k, context.themes.slugs.get(k, "")) for k in theme_keys],
             )
             imported = context.imported.get(key)
             if imported and imported.note_hash == hashes[key]:
@@ -181,7 +240,12 @@ class Importer:
             self.result.problems.append(Problem(note.file, 2, "video-conflict", message))
 
     def write(self, notes, hashes, context):
-        writer = NoteWriter(self.reference, self.status, context.theme_names, LinkResolver(context.practice_slugs))
+        writer = NoteWriter(
+            self.reference,
+            self.status,
+            context.themes,
+            lambda channel: LinkResolver(context.practice_slugs.for_channel(channel)),
+        )
         pending = []
         for done, note in enumerate(notes.values(), 1):
             self.progress(done, len(notes))
@@ -193,8 +257,9 @@ class Importer:
                 self.written_hashes[written.practice_pk] = plan.note_hash
         dates.record(self.video_dates, self.result.problems)
         if pending:
-            practice_pks = Practice.objects.filter(note_key__isnull=False).values_list("note_key", "id")
-            for pk in write_links(pending, by_link_key(practice_pks), self.result):
+            rows = Practice.objects.filter(note_key__isnull=False).values_list("note_channel", "note_key", "id")
+            practice_pks = {run_key(channel, name): pk for channel, name, pk in rows}
+            for pk in write_links(pending, practice_pks, self.result):
                 self.written_hashes.pop(pk, None)
             # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
             refresh_search_vector([item.practice_pk for item in pending])
@@ -211,10 +276,13 @@ class Importer:
         Practice.objects.bulk_update(sealed, ["note_hash"], batch_size=SEAL_BATCH)
 
     def plan(self, note, note_hash, context):
-        practice_links = changes.practice_links_of(note.key, note.links, context.practice_slugs)
+        channel = split_key(note.key)[0]
+        practice_links = changes.practice_links_of(note.key, note.links, context.targets.for_channel(channel))
         video_id = note.video_id or context.videos.get(note.key, "")
         imported = context.imported.get(note.key)
-        return NotePlan(note, imported, context.slugs[note.key], video_id, note_hash, practice_links)
+        slug = context.slugs[note.key]
+        theme_keys = context.theme_keys(note.key)
+        return NotePlan(note, imported, slug, video_id, note_hash, practice_links, theme_keys, channel)
 
     def write_note(self, writer, plan):
         """One note in its own transaction; a failure is reported and leaves nothing of the note."""
@@ -238,10 +306,11 @@ class Importer:
 
     def replan(self, plan):
         """`plan` against the practice a concurrent import created meanwhile, or None when there is none."""
-        row = Practice.objects.filter(note_key=plan.note.key).values_list("id", "slug", "note_hash").first()
+        channel, name = split_key(plan.note.key)
+        rows = Practice.objects.filter(note_channel=channel, note_key=name)
+        row = rows.values_list("id", "slug", "note_hash").first()
         if row is None or plan.imported is not None:
             return None
-        self.reference.forget_themes()
         return replace(plan, imported=changes.Imported(*row), slug=row[1])
 
     def upsert_videos(self, index_notes):
@@ -252,6 +321,8 @@ class Importer:
                 titles[video.youtube_id] = video.title[: Video._meta.get_field("title").max_length]
                 channels[video.youtube_id] = index.key
                 for key in video.note_keys:
+                    # Notes name their channel (index note) in their key; bare for notes without one.
+                    by_note.setdefault(run_key(index.key, key), video.youtube_id)
                     by_note.setdefault(key, video.youtube_id)
         self.result.videos = len(titles)
         if not self.dry_run and titles:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
-from ..rendering import render_note, theme_slug
+from ..rendering import render_note
 from . import candidate_store, country_strength, detection
-from .parser import Problem, normalise_target
+from .channels import split_key
+from .parser import Problem
 from .sentences import sentences_of, summary_of
 
 # Each kind of mention: its model, the field naming the record, the name of its reference data
@@ -36,6 +37,8 @@ class NotePlan:
     video_id: str
     note_hash: str
     practice_links: list
+    theme_keys: list  # its own topic's key first, then the link targets'
+    channel: str = ""
 
 
 @dataclass
@@ -51,14 +54,10 @@ class LinksToWrite:
     sealed: bool = True
 
 
-def imported_values(note, video_id, practice_links, status, reference):
+def imported_values(plan, status, reference, themes):
     """What the note says the practice should be: fields, detected mentions, themes and links."""
+    note = plan.note
     sentences = sentences_of(note.body)
-    channel = normalise_target(note.channel or "\0")
-    themes = []
-    for link in note.links:
-        if link.key not in practice_links and link.key != channel and theme_slug(link.key) not in themes:
-            themes.append(theme_slug(link.key))
     countries = country_strength.country_evidence(note.title, sentences, reference.countries.gazetteer)
     toolkits = detection.find(sentences, reference.toolkits.gazetteer)
     return {
@@ -66,14 +65,16 @@ def imported_values(note, video_id, practice_links, status, reference):
         "summary": summary_of(note.body),
         "status": status or Practice.Status.DRAFT,
         "body_markdown": note.body,
-        "source_video": video_id,
+        "source_video": plan.video_id,
         "countries": {
             c.key: {"sentence": c.sentence, "seconds": c.seconds, "strength": c.strength, "moments": c.moments}
             for c in countries
         },
         "toolkits": {f.key: {"sentence": f.sentence, "seconds": f.seconds} for f in toolkits},
-        "themes": themes,
-        "links": practice_links,
+        "themes": themes.slugs_of(plan.theme_keys),
+        "theme_keys": plan.theme_keys,
+        "topic": plan.theme_keys[0] if plan.theme_keys else "",
+        "links": plan.practice_links,
         "sentences": sentences,  # for the reference candidates; not kept in the snapshot
     }
 
@@ -87,6 +88,8 @@ def snapshot_of(new):
         country_strengths={key: value["strength"] for key, value in new["countries"].items()},
         toolkits=sorted(new["toolkits"]),
         themes=new["themes"],
+        theme_keys=new["theme_keys"],
+        topic=new["topic"],
         links=new["links"],
     )
     return snapshot
@@ -95,17 +98,17 @@ def snapshot_of(new):
 class NoteWriter:
     """Writes the practices of one run, one note per call, each inside the caller's transaction."""
 
-    def __init__(self, reference, status, theme_names, resolver):
+    def __init__(self, reference, status, themes, resolver_for):
         self.reference = reference
         self.status = status
-        self.theme_names = theme_names
-        self.resolver = resolver
+        self.themes = themes  # themes.Themes of the run
+        self.resolver_for = resolver_for  # channel -> LinkResolver
 
     def write(self, plan):
         """Create or update the practice of `plan.note`; returns its links, for `write_links`."""
-        new = imported_values(plan.note, plan.video_id, plan.practice_links, self.status, self.reference)
+        new = imported_values(plan, self.status, self.reference, self.themes)
         # Rendered before the practice is read and locked: the lock is held only for the merge.
-        rendered = self._render(new["body_markdown"], plan.video_id)
+        rendered = self._render(new["body_markdown"], plan.video_id, plan.channel)
         created = plan.imported is None
         practice, previous = self._practice(plan, new)
         self._merge_fields(practice, previous, new, created, self.reference.video_pk(plan.video_id))
@@ -114,20 +117,23 @@ class NoteWriter:
         practice.note_hash = ""
         practice.import_snapshot = snapshot_of(new)
         if practice.body_markdown != new["body_markdown"]:
-            rendered = self._render(practice.body_markdown, plan.video_id)  # the curator's own text
+            rendered = self._render(practice.body_markdown, plan.video_id, plan.channel)  # the curator's own text
         practice.set_rendered_body(rendered)
         practice.save()
         for model, name, kind, _ in MENTIONS:
             pks = getattr(self.reference, kind).pks
             written = previous.get("country_strengths", {}) if kind == "countries" else {}
             merge_mentions(practice, model, name, pks, new[kind], Written(previous.get(kind, []), written), created)
-        self._merge_themes(practice, new["themes"], previous.get("themes", []), created)
+        topic = self.themes.slugs_of(plan.theme_keys[:1])
+        self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
+        if not created:
+            self._mark_topic(practice, topic)
         candidate_store.replace_evidence(practice.pk, new["sentences"])
         sealed = created or bool(plan.imported.note_hash)
         return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created, sealed)
 
-    def _render(self, markdown, video_id):
-        return render_note(markdown, video_id=video_id or None, resolve=self.resolver)
+    def _render(self, markdown, video_id, channel):
+        return render_note(markdown, video_id=video_id or None, resolve=self.resolver_for(channel))
 
     def _practice(self, plan, new):
         """The practice to write, locked, and what the last import wrote into it ({} for a new one).
@@ -136,7 +142,7 @@ class NoteWriter:
         curator's latest save, and a save made meanwhile waits for the import instead of being lost.
         """
         if plan.imported is None:
-            return Practice(slug=plan.slug, note_key=plan.note.key), {}
+            return Practice(slug=plan.slug, note_key=split_key(plan.note.key)[1], note_channel=plan.channel), {}
         locked = Practice.objects.select_for_update(of=("self",)).select_related("source_video")
         practice = locked.get(pk=plan.imported.pk)
         previous = practice.import_snapshot or {}
@@ -154,19 +160,30 @@ class NoteWriter:
         if created or current_video == previous.get("source_video"):
             practice.source_video_id = video_pk
 
-    def _merge_themes(self, practice, themes, before, created):
+    def _merge_themes(self, practice, themes, before, created, topic):
         current = set()
         if not created:
             current = set(ThemedPractice.objects.filter(content_object=practice).values_list("tag__slug", flat=True))
-        add = [slug for slug in themes if slug not in current and slug not in before]
+        # A theme merged since the last import is the theme it was merged into, not a curator's change.
+        before = self.themes.current(before)
+        add = [slug for slug in themes if slug not in current and slug not in before and slug in self.themes.pks]
         remove = [slug for slug in before if slug not in themes and slug in current]
         if remove:
             ThemedPractice.objects.filter(content_object=practice, tag__slug__in=remove).delete()
         if add:
-            theme_pks = self.reference.theme_pks(add, self.theme_names)
             ThemedPractice.objects.bulk_create(
-                [ThemedPractice(content_object=practice, tag_id=theme_pks[slug]) for slug in add]
+                [
+                    ThemedPractice(content_object=practice, tag_id=self.themes.pks[slug], is_topic=slug in topic)
+                    for slug in add
+                ]
             )
+
+    @staticmethod
+    def _mark_topic(practice, topic):
+        """Flag the practice as the note of its own topic's theme, so the theme page can show it."""
+        rows = ThemedPractice.objects.filter(content_object=practice)
+        rows.filter(is_topic=True).exclude(tag__slug__in=topic).update(is_topic=False)
+        rows.filter(tag__slug__in=topic, is_topic=False).update(is_topic=True)
 
 
 @dataclass(frozen=True)

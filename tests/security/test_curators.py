@@ -111,6 +111,7 @@ def test_every_content_model_keeps_a_history_a_curator_can_open(curator_client, 
     assert hasattr(model, "history"), f"{model._meta.label} keeps no history"
     practice = factories.practice(source_video=factories.video())
     practice.themes.add(factories.theme())
+    factories.theme_redirect()
     practice.countrymention_set.create(country=factories.country("PT"))
     practice.toolkitmention_set.create(toolkit=factories.toolkit())
     factories.reference_candidate()

@@ -63,6 +63,7 @@ def post_payloads(client, url, data, text_fields, payloads):
 def records(seed):
     practice = factories.practice(source_video=factories.video(), summary="A summary.")
     practice.themes.add(factories.theme())
+    factories.theme_redirect()
     practice.countrymention_set.create(country=factories.country("PT"), sentence="Portugal made a kit.")
     practice.toolkitmention_set.create(toolkit=Toolkit.objects.first(), sentence="The kit.")
     factories.reference_candidate()

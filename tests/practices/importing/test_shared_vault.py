@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from practices.importing.parser import parse_note
-from practices.models import CountryMention, Practice, Video
+from practices.models import CountryMention, Practice, ThemeSpelling, Video
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_notes]
 
@@ -84,3 +84,21 @@ def test_reimporting_the_vault_changes_nothing(imported, shared_notes):
     call_command("import_notes", str(shared_notes), stdout=out, stderr=StringIO())
     assert "created 0, updated 0" in out.getvalue()
     assert "failed 0" in out.getvalue()
+
+
+def test_every_practice_that_links_to_a_topic_has_that_theme(imported):
+    for practice in Practice.objects.all():
+        topics = practice.import_snapshot["theme_keys"][1:]
+        assert topics, practice.note_key  # every sample note links to a topic
+        themes = set(practice.themes.values_list("spellings__key", flat=True))
+        assert set(topics) <= themes, practice.note_key
+
+
+def test_the_samples_spelling_variants_are_joined(imported):
+    def theme(key):
+        return ThemeSpelling.objects.get(key=key).theme
+
+    assert theme("missionoriented innovation") == theme("mission oriented innovation")
+    assert theme("missionoriented innovation").name == "Mission-oriented innovation"
+    assert theme("innovation in public sector") == theme("public sector innovation")
+    assert theme("innovation in the public sector") == theme("public sector innovation")

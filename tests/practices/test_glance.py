@@ -30,7 +30,7 @@ def test_the_notes_first_paragraph_is_the_lede_and_is_not_repeated(client, db):
     lede = html[html.index('<div class="lede note">') :]
     assert lede.startswith(f'<div class="lede note"><p>{OPENING}</p></div>')
     # The lede comes before the contents list, and the note goes on with its first section.
-    assert html.index('class="lede note"') < html.index('<nav class="contents"') < html.index('id="then"')
+    assert html.index('class="lede note"') < html.index('<nav class="contents"') < html.index('id="note-then"')
 
 
 def test_a_curators_summary_is_the_lede_in_whole_sentences(client, db):

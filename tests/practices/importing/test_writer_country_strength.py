@@ -12,12 +12,14 @@ from tests.conftest import FIXTURE_NOTES
 
 pytestmark = pytest.mark.django_db
 
-SEED_KEY = "sharing_and_disseminating_innovative_practices"
+SEED_NAME = "sharing_and_disseminating_innovative_practices"
+# A run key names the channel (the index note of the From: line) first.
+SEED_KEY = f"oecdobservatoryofpublicsec3116/{SEED_NAME}"
 
 
 @pytest.fixture
 def note(tmp_path, seed):
-    path = tmp_path / "vault" / f"{SEED_KEY}.md"
+    path = tmp_path / "vault" / f"{SEED_NAME}.md"
     path.parent.mkdir()
     shutil.copy(FIXTURE_NOTES / path.name, path)
     return path

@@ -64,7 +64,9 @@ def related_practices(practice, themes, prefetch=True):
     if not themes:
         return []
     published = Practice.objects.published()
-    published = with_card_data(published) if prefetch else published.defer(*CARD_DEFERRED)
+    published = (
+        with_card_data(published) if prefetch else published.defer(*CARD_DEFERRED).select_related("source_video")
+    )
     if connection.vendor != "postgresql":
         return list(
             published.exclude(pk=practice.pk)
@@ -272,7 +274,9 @@ def practice_detail(request, slug):
     toolkit_mentions = list(practice.toolkitmention_set.all())
     # Both lists of cards get their themes and countries in one pair of queries.
     related = related_practices(practice, themes, prefetch=False)
-    linked_from = list(practice.linked_from.published().defer(*CARD_DEFERRED).order_by("title"))
+    linked_from = list(
+        practice.linked_from.published().defer(*CARD_DEFERRED).select_related("source_video").order_by("title")
+    )
     prefetch_related_objects([*related, *linked_from], "themes", card_countries())
     countries_about = [m for m in country_mentions if m.strength == Strength.ABOUT]
     url = request.build_absolute_uri(practice.get_absolute_url())

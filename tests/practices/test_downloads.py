@@ -238,15 +238,14 @@ def test_download_reads_short_keyset_pages_in_every_order(client, library, query
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_a_failure_mid_stream_ends_the_file_with_an_error_marker(client, library, monkeypatch, fmt):
     monkeypatch.setattr("practices.downloads.CHUNK_SIZE", 5)
-    real_grouped, calls = downloads._grouped, []
+    real_chunks = downloads.chunks_in_order
 
-    def failing_on_the_second_chunk(pairs):
-        calls.append(1)
-        if len(calls) > 3:  # three related lists per chunk
-            raise RuntimeError("the database went away")
-        return real_grouped(pairs)
+    def failing_on_the_second_chunk(*args, **kwargs):
+        chunks = real_chunks(*args, **kwargs)
+        yield next(chunks)
+        raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("practices.downloads._grouped", failing_on_the_second_chunk)
+    monkeypatch.setattr("practices.downloads.chunks_in_order", failing_on_the_second_chunk)
     _, text = download(client, fmt)
     assert "this file is incomplete" in text.splitlines()[-1]
     if fmt == "json":

@@ -93,7 +93,9 @@ def test_search_plan_uses_the_index():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE practices_practice")
             cursor.execute("SET LOCAL enable_seqscan = off")
-        assert "practice_search_vector_idx" in search(Practice.objects.published(), "transparency").explain()
+        # Without the published() filter, whose status index the planner may take instead and then
+        # match each row, so the plan shows what answers the text condition itself.
+        assert "practice_search_vector_idx" in search(Practice.objects.all(), "transparency").explain()
     else:
         plan = search(Practice.objects.published(), "transparency").explain()
         assert "VIRTUAL TABLE INDEX" in plan and "practices_search" in plan, plan

@@ -6,7 +6,6 @@ from django.contrib.admin import helpers
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
@@ -80,7 +79,8 @@ class PracticeAdmin(SimpleHistoryAdmin):
         # Saved one by one, not with update(), so each change lands in the practice's history.
         count = 0
         for practice in queryset.exclude(status=Practice.Status.PUBLISHED):
-            practice.status, practice.published_at = Practice.Status.PUBLISHED, timezone.now()
+            # The model dates a first publication; publishing again keeps that date.
+            practice.status = Practice.Status.PUBLISHED
             practice.save()
             count += 1
         self.message_user(request, f"{count} practice(s) published.", messages.SUCCESS)

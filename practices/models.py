@@ -148,7 +148,10 @@ class Practice(models.Model):
     body_markdown = models.TextField("text (Markdown)", blank=True)
     body_html = models.TextField("rendered text", blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set once, at the first publication; unpublishing, reverting and publishing again keep it.
+    published_at = models.DateTimeField(
+        "first published", null=True, blank=True, editable=False, help_text="When the practice was first published."
+    )
     source_video = models.ForeignKey(Video, on_delete=models.SET_NULL, null=True, blank=True, related_name="practices")
     note_key = models.CharField(
         max_length=200,
@@ -234,12 +237,25 @@ class Practice(models.Model):
         instance = super().from_db(db, field_names, values)
         # The slug as stored, to tell on save whether the practice's address moved.
         instance._saved_slug = instance.__dict__.get("slug")
+        instance._saved_published_at = instance.__dict__.get("published_at")
         return instance
 
     def set_rendered_body(self, html):
         """Store HTML the importer rendered from the current Markdown, so `save` need not render it again."""
         self.body_html = html
         self._rendered_markdown = self.body_markdown
+
+    def _first_publication(self):
+        """The date of the first publication: the stored one if any (a reverted version may lack it), else now."""
+        if self.published_at is None and self.pk is not None:
+            # Read only when this instance was not loaded from the row (a history revert builds one).
+            if hasattr(self, "_saved_published_at"):
+                self.published_at = self._saved_published_at
+            else:
+                self.published_at = Practice.objects.filter(pk=self.pk).values_list("published_at", flat=True).first()
+        if self.published_at is None and self.status == self.Status.PUBLISHED:
+            return timezone.now()
+        return self.published_at
 
     def save(self, *args, **kwargs):
         if getattr(self, "_rendered_markdown", None) != self.body_markdown or not self.body_html:
@@ -250,8 +266,7 @@ class Practice(models.Model):
                 resolve=practice_link_resolver(self.note_channel),
             )
         self._rendered_markdown = self.body_markdown
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.published_at = self._first_publication()
         super().save(*args, **kwargs)
         saved_slug = getattr(self, "_saved_slug", None)
         if saved_slug and saved_slug != self.slug:
@@ -259,6 +274,7 @@ class Practice(models.Model):
             FormerSlug.objects.filter(slug=self.slug).delete()
             FormerSlug.objects.update_or_create(slug=saved_slug, defaults={"practice": self})
         self._saved_slug = self.slug
+        self._saved_published_at = self.published_at
 
 
 class FormerSlug(models.Model):

@@ -24,10 +24,11 @@ install: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
-## Seed a development database: migrate, load the reference records, import the seed note.
+## Seed a development database: migrate, create the missing reference records, import the seed note.
+## Safe to repeat: load_seed never overwrites a record, and the import keeps curators' edits.
 seed: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py loaddata incubator
+	DEBUG=true $(BIN)/python manage.py load_seed incubator
 	DEBUG=true $(BIN)/python manage.py import_notes fixtures/notes --status published
 
 ## Serve the portal with the seed data on SQLite at http://127.0.0.1:$(PORT)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -55,15 +56,32 @@ class ThemedPracticeInline(admin.TabularInline):
     verbose_name_plural = "themes"
 
 
+class ConflictFilter(admin.SimpleListFilter):
+    """Practices whose note changed a field after a curator had edited it (see `Practice.import_conflicts`)."""
+
+    title = "conflicts with the note"
+    parameter_name = "conflicts"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has conflicts"), ("no", "No conflicts")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(import_conflicts={})
+        if self.value() == "no":
+            return queryset.filter(import_conflicts={})
+        return queryset
+
+
 @admin.register(Practice)
 class PracticeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "status", "source_video", "published_at", "updated_at"]
-    list_filter = ["status", "source_video", "countries"]
+    list_filter = ["status", ConflictFilter, "source_video", "countries"]
     list_select_related = ["source_video"]
     search_fields = ["title", "summary", "note_key"]
     autocomplete_fields = ["source_video", "links_to"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["note_key", "body_html", "published_at", "created_at", "updated_at"]
+    readonly_fields = ["note_key", "body_html", "published_at", "created_at", "updated_at", "conflicts"]
     inlines = [ThemedPracticeInline, CountryMentionInline, ToolkitMentionInline]
     exclude = ["themes"]
     actions = ["publish", "unpublish"]
@@ -73,6 +91,34 @@ class PracticeAdmin(SimpleHistoryAdmin):
         ("Text", {"fields": ["body_markdown", "body_html"]}),
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.import_conflicts:
+            return fieldsets
+        # First on the page, so a curator sees what the note says before saving over it.
+        notice = "Saving this form keeps the values below it and clears this notice."
+        return [
+            ("Changed by the note since a curator edited it", {"fields": ["conflicts"], "description": notice})
+        ] + list(fieldsets)
+
+    @admin.display(description="the note says")
+    def conflicts(self, practice):
+        rows = (
+            (Practice._meta.get_field(name).verbose_name, linebreaksbr(value, autoescape=True))
+            for name, value in sorted((practice.import_conflicts or {}).items())
+        )
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>: The note changed this field since a curator edited it; the curator's value "
+            "is kept.</p><details><summary>What the note says</summary><p>{}</p></details>",
+            rows,
+        )
+
+    def save_model(self, request, obj, form, change):
+        # The form showed the conflicts above the fields; saving it is the curator's decision on them.
+        obj.import_conflicts = {}
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish the selected practices")
     def publish(self, request, queryset):

@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
+from opsi_portal.lib.text import normalise_text
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
 from .importing import country_strength
@@ -171,6 +172,14 @@ class Practice(models.Model):
     note_hash = models.CharField(max_length=64, blank=True, editable=False)
     # What the last import wrote, so a re-import can tell a curator's edit from its own.
     import_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    # Fields a curator and the note both changed: the curator's value stays; by field, what the note says.
+    import_conflicts = models.JSONField(
+        "changed by the note since a curator edited it",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Fields the note changed after a curator had edited them; the curator's values are kept.",
+    )
     themes = TaggableManager(through="ThemedPractice", blank=True)
     countries = models.ManyToManyField(Country, through="CountryMention", related_name="practices", blank=True)
     toolkits = models.ManyToManyField(Toolkit, through="ToolkitMention", related_name="practices", blank=True)
@@ -193,7 +202,12 @@ class Practice(models.Model):
     objects = PracticeQuerySet.as_manager()
     # Every change a curator or the importer makes, to browse and revert in the admin.
     # The search vector is derived data: no history, and none of its weight in every historical row.
-    history = HistoricalRecords(m2m_fields=[links_to], excluded_fields=["search_vector", "search_rank_vector"])
+    history = HistoricalRecords(
+        m2m_fields=[links_to], excluded_fields=["search_vector", "search_rank_vector", "import_conflicts"]
+    )
+
+    # Texts curators edit in forms: stored as a browser's round trip leaves them (`normalise_text`).
+    TEXT_FIELDS = ("title", "summary", "body_markdown")
 
     class Meta:
         # The public list's order, shared by the list page, downloads, feeds and the API: newest
@@ -258,6 +272,9 @@ class Practice(models.Model):
         return self.published_at
 
     def save(self, *args, **kwargs):
+        # A form sends CRLF line ends; stored as they are, a save would look like a curator's edit.
+        for name in self.TEXT_FIELDS:
+            setattr(self, name, normalise_text(getattr(self, name)))
         if getattr(self, "_rendered_markdown", None) != self.body_markdown or not self.body_html:
             # The importer's renderer, with links resolved against the practices that exist now.
             self.body_html = render_note(

@@ -23,7 +23,7 @@ from .files import collect_files, decode_sources, read_sources
 from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
-from .writer import NotePlan, NoteWriter, write_links
+from .writer import NotePlan, NoteWriter, conflict_problems, write_links
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
@@ -246,15 +246,16 @@ class Importer:
             context.themes,
             lambda channel: LinkResolver(context.practice_slugs.for_channel(channel)),
         )
-        pending = []
+        pending, keys = [], {}
         for done, note in enumerate(notes.values(), 1):
             self.progress(done, len(notes))
             plan = self.plan(note, hashes[note.key], context)
             written = self.write_note(writer, plan)
             if written is not None:
-                (self.result.updated if plan.imported else self.result.created).append(note.key)
                 pending.append(written)
+                keys[written.practice_pk] = note.key
                 self.written_hashes[written.practice_pk] = plan.note_hash
+                self.result.problems.extend(conflict_problems(note.file, written.conflicts))
         dates.record(self.video_dates, self.result.problems)
         if pending:
             rows = Practice.objects.filter(note_key__isnull=False).values_list("note_channel", "note_key", "id")
@@ -265,6 +266,13 @@ class Importer:
             refresh_search_vector([item.practice_pk for item in pending])
             refresh_candidates()
             bump_data_version()
+        self.count(pending, keys)
+
+    def count(self, pending, keys):
+        """Each written note as created, updated, or unchanged when the write changed nothing anyone sees."""
+        for item in pending:
+            kind = "created" if item.created else "updated" if item.changed else "unchanged"
+            getattr(self.result, kind).append(keys[item.practice_pk])
 
     def seal(self):
         """Store the hashes of the notes written, now that their links and search vectors are written.

@@ -1,12 +1,18 @@
 """Writing one note: its practice's fields, mentions and themes, in three-way merges with the curator.
 
 What the last import wrote is kept in `Practice.import_snapshot`. A field, mention or theme that
-differs from it was changed by a curator and is left alone; the rest follows the note.
+differs from it was changed by a curator and is left alone; the rest follows the note. Texts are
+compared normalised (`same_text`): line ends a browser changed are not a curator's edit. A field the
+curator and the note both changed keeps the curator's value and is recorded as a conflict
+(`Practice.import_conflicts`), which the run reports.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
+
+from opsi_portal.lib.text import normalise_text, same_text
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note
@@ -25,6 +31,8 @@ MENTIONS = (
 CURATED_MENTION_FIELDS = ("strength",)
 # Fields the import sets and a curator may change; `source_video` is merged the same way.
 FIELDS = ("title", "summary", "status", "body_markdown")
+# A conflict's report quotes this much of the note's value.
+QUOTED = 200
 
 
 @dataclass
@@ -52,6 +60,11 @@ class LinksToWrite:
     # False when the last run stopped before this practice's links were written (it left no hash):
     # the links its snapshot lists may be missing, and are written again.
     sealed: bool = True
+    # Whether writing the note changed anything a curator or a visitor sees (links may add to it).
+    changed: bool = True
+    # The fields the curator and the note both changed in this run, with the note's values (the
+    # curator's values stayed).
+    conflicts: dict = dataclasses.field(default_factory=dict)
 
 
 def imported_values(plan, status, reference, themes):
@@ -61,10 +74,10 @@ def imported_values(plan, status, reference, themes):
     countries = country_strength.country_evidence(note.title, sentences, reference.countries.gazetteer)
     toolkits = detection.find(sentences, reference.toolkits.gazetteer)
     return {
-        "title": note.title,
-        "summary": summary_of(note.body),
+        "title": normalise_text(note.title),
+        "summary": normalise_text(summary_of(note.body)),
         "status": status or Practice.Status.DRAFT,
-        "body_markdown": note.body,
+        "body_markdown": normalise_text(note.body),
         "source_video": plan.video_id,
         "countries": {
             c.key: {"sentence": c.sentence, "seconds": c.seconds, "strength": c.strength, "moments": c.moments}
@@ -111,26 +124,42 @@ class NoteWriter:
         rendered = self._render(new["body_markdown"], plan.video_id, plan.channel)
         created = plan.imported is None
         practice, previous = self._practice(plan, new)
-        self._merge_fields(practice, previous, new, created, self.reference.video_pk(plan.video_id))
+        before = None if created else visible_fields(practice)
+        conflicts = merge_fields(practice, previous, new, created, self.reference.video_pk(plan.video_id))
+        if practice.body_markdown != new["body_markdown"]:
+            rendered = self._render(practice.body_markdown, plan.video_id, plan.channel)  # the curator's own text
+        practice.set_rendered_body(rendered)
+        changed = created or visible_fields(practice) != before
+        self._save(practice, new, conflicts, changed)
+        for model, name, kind, _ in MENTIONS:
+            pks = getattr(self.reference, kind).pks
+            written = previous.get("country_strengths", {}) if kind == "countries" else {}
+            detected = Written(previous.get(kind, []), written)
+            changed |= merge_mentions(practice, model, name, pks, new[kind], detected, created)
+        topic = self.themes.slugs_of(plan.theme_keys[:1])
+        changed |= self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
+        if not created:
+            changed |= self._mark_topic(practice, topic)
+        candidate_store.replace_evidence(practice.pk, new["sentences"])
+        sealed = created or bool(plan.imported.note_hash)
+        before_links = previous.get("links", [])
+        conflicts = {name: new[name] for name in conflicts}
+        return LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, conflicts)
+
+    @staticmethod
+    def _save(practice, new, conflicts, changed):
+        """Save the practice, or, when the note changes nothing visible, only what the import keeps."""
         # The hash says "nothing to do for this note": it is sealed by the run only once the links
         # and search vector derived from the note are written too (`Importer.seal`).
         practice.note_hash = ""
         practice.import_snapshot = snapshot_of(new)
-        if practice.body_markdown != new["body_markdown"]:
-            rendered = self._render(practice.body_markdown, plan.video_id, plan.channel)  # the curator's own text
-        practice.set_rendered_body(rendered)
-        practice.save()
-        for model, name, kind, _ in MENTIONS:
-            pks = getattr(self.reference, kind).pks
-            written = previous.get("country_strengths", {}) if kind == "countries" else {}
-            merge_mentions(practice, model, name, pks, new[kind], Written(previous.get(kind, []), written), created)
-        topic = self.themes.slugs_of(plan.theme_keys[:1])
-        self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
-        if not created:
-            self._mark_topic(practice, topic)
-        candidate_store.replace_evidence(practice.pk, new["sentences"])
-        sealed = created or bool(plan.imported.note_hash)
-        return LinksToWrite(practice.pk, new["links"], previous.get("links", []), created, sealed)
+        practice.import_conflicts = open_conflicts(practice, new, conflicts)
+        if changed:
+            practice.save()
+            return
+        # No history row and no new data version for a write nobody can see.
+        kept = ("note_hash", "import_snapshot", "import_conflicts")
+        Practice.objects.filter(pk=practice.pk).update(**{name: getattr(practice, name) for name in kept})
 
     def _render(self, markdown, video_id, channel):
         return render_note(markdown, video_id=video_id or None, resolve=self.resolver_for(channel))
@@ -151,15 +180,6 @@ class NoteWriter:
             new["status"] = previous.get("status", practice.status)
         return practice, previous
 
-    @staticmethod
-    def _merge_fields(practice, previous, new, created, video_pk):
-        for name in FIELDS:
-            if created or getattr(practice, name) == previous.get(name):
-                setattr(practice, name, new[name])
-        current_video = practice.source_video.youtube_id if practice.source_video_id else ""
-        if created or current_video == previous.get("source_video"):
-            practice.source_video_id = video_pk
-
     def _merge_themes(self, practice, themes, before, created, topic):
         current = set()
         if not created:
@@ -177,13 +197,69 @@ class NoteWriter:
                     for slug in add
                 ]
             )
+        return bool(add or remove)
 
     @staticmethod
     def _mark_topic(practice, topic):
         """Flag the practice as the note of its own topic's theme, so the theme page can show it."""
         rows = ThemedPractice.objects.filter(content_object=practice)
-        rows.filter(is_topic=True).exclude(tag__slug__in=topic).update(is_topic=False)
-        rows.filter(tag__slug__in=topic, is_topic=False).update(is_topic=True)
+        unmarked = rows.filter(is_topic=True).exclude(tag__slug__in=topic).update(is_topic=False)
+        marked = rows.filter(tag__slug__in=topic, is_topic=False).update(is_topic=True)
+        return bool(unmarked or marked)
+
+
+def visible_fields(practice):
+    """What a curator or a visitor sees of the practice's own fields, to tell whether a write changed it."""
+    return [getattr(practice, name) for name in (*FIELDS, "source_video_id", "body_html")]
+
+
+def _current(practice, name):
+    if name == "source_video":
+        return practice.source_video.youtube_id if practice.source_video_id else ""
+    return getattr(practice, name)
+
+
+def merge_fields(practice, previous, new, created, video_pk):
+    """Three-way merge of the practice's fields; returns those the curator and the note both changed.
+
+    A field still as the last import wrote it follows the note; one a curator changed keeps the
+    curator's value, and is a conflict when the note changed it too (to something else).
+    """
+    conflicts = []
+    for name in (*FIELDS, "source_video"):
+        current, written, wanted = _current(practice, name), previous.get(name), new[name]
+        if created or same_text(current, written):
+            if name == "source_video":
+                practice.source_video_id = video_pk
+            else:
+                setattr(practice, name, wanted)
+        elif not same_text(wanted, written) and not same_text(current, wanted):
+            conflicts.append(name)
+    return conflicts
+
+
+def open_conflicts(practice, new, conflicts):
+    """The practice's conflicts after a write: this run's, and earlier ones the curator has not resolved.
+
+    By field, what the note says. A field whose value now equals the note's is no conflict any more.
+    """
+    names = set(practice.import_conflicts or {}) | set(conflicts)
+    return {
+        name: new[name] for name in sorted(names) if name in new and not same_text(_current(practice, name), new[name])
+    }
+
+
+def conflict_problems(file, conflicts):
+    """Report each field a curator and the note both changed: the curator's value was kept."""
+    problems = []
+    for name, value in conflicts.items():
+        label = Practice._meta.get_field(name).verbose_name
+        quoted = value if len(value) <= QUOTED else value[:QUOTED].rstrip() + "…"
+        message = (
+            f"{label}: changed by a curator and by the note; the curator's value is kept. The note now says: {quoted}"
+        )
+        problems.append(Problem(file, 0, "curator-conflict", message))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -198,11 +274,11 @@ def merge_mentions(practice, model, name, pks, detected, written, created):
     """Three-way merge of detected mentions; a curator's rows, deletions and strengths are left as they are.
 
     `name` is the mentioned model's field; `detected` what the note says (key -> field values);
-    `written` what the last import wrote.
+    `written` what the last import wrote. Returns whether any row was added, changed or removed.
     """
     fields = next(fields for kind_model, _, _, fields in MENTIONS if kind_model is model)
     rows = {} if created else _mention_rows(practice, model, name, pks, fields)
-    remove = []
+    remove, updated = [], 0
     for key, row in rows.items():
         if row["origin"] != Origin.DETECTED:
             continue
@@ -211,7 +287,7 @@ def merge_mentions(practice, model, name, pks, detected, written, created):
             continue
         changes = _changed_fields(row, detected[key], {"strength": written.strengths.get(key)})
         if changes:
-            model.objects.filter(pk=row["id"]).update(**changes)
+            updated += model.objects.filter(pk=row["id"]).update(**changes)
     create = [
         model(practice=practice, origin=Origin.DETECTED, **values, **{f"{name}_id": pks[key]})
         for key, values in detected.items()
@@ -221,6 +297,7 @@ def merge_mentions(practice, model, name, pks, detected, written, created):
         model.objects.filter(pk__in=remove).delete()
     if create:
         model.objects.bulk_create(create)
+    return bool(remove or create or updated)
 
 
 def _changed_fields(row, wanted, written):
@@ -266,13 +343,14 @@ def write_links(pending, practice_pks, result):
             continue
         try:
             with transaction.atomic():
-                _merge_links(through, item, practice_pks)
+                item.changed |= _merge_links(through, item, practice_pks)
         except Exception as error:  # noqa: BLE001 (one bad note must not stop the others)
             failed.update(links_failed([item.practice_pk], error, result))
     return failed
 
 
 def _merge_links(through, item, practice_pks):
+    """Three-way merge of one practice's links; returns whether any link was added or removed."""
     current = set(through.objects.filter(from_practice_id=item.practice_pk).values_list("to_practice_id", flat=True))
     # Links the last import wrote and are gone were removed by a curator, unless it never wrote them.
     added_before = set(item.before) if item.sealed else set()
@@ -282,6 +360,7 @@ def _merge_links(through, item, practice_pks):
     through.objects.bulk_create(
         [through(from_practice_id=item.practice_pk, to_practice_id=pk) for pk in wanted - current]
     )
+    return bool(dropped & current or wanted - current)
 
 
 def links_failed(practice_pks, error, result):

@@ -5,53 +5,101 @@ It lives in the project package because pages of both apps use it. Each content 
 version; bulk writers that skip signals call `bump_data_version()` themselves.
 
 Cached values and ETags carry the current data version, so a save, delete or import makes them
-stale at once. The version lives in the default cache: with several processes set CACHE_URL so
-they share it; with the in-process cache each process keeps its own, and the version's timeout
-bounds how long another process can serve what changed.
+stale at once. The version is a row in the database (`DataVersion`), so every process sees a change
+when it commits, with the in-process cache as with Redis; a request reads it once. A write inside a
+transaction raises the stored version when the transaction commits (a page another process reads
+meanwhile, with the old rows, is cached under the old version); until then the writer's own
+connection, which already sees its rows, reads a version of its own.
 """
 
 import hashlib
 import time
+import uuid
 from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
 
+from asgiref.local import Local
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
 
-DATA_VERSION_KEY = "data-version"
-# How long a process may go without seeing a change made by another process (in-process cache only).
-DATA_VERSION_TIMEOUT = 300
+from .models import DataVersion
+
 COUNTS_TIMEOUT = 3600
 CODE_SUFFIXES = {".html", ".py"}
+# Per thread (and async task): the version read for the current request, and a version of the
+# writer's own while its transaction is open.
+_local = Local()
 
 
-def _fresh_version():
-    # Nanoseconds: a version made after an expiry never repeats one handed out before it.
-    return time.time_ns()
-
-
-def data_version():
-    """The current data version: a number that changes whenever content changes."""
-    version = cache.get(DATA_VERSION_KEY)
+def stored_data_version():
+    """The version in the database, read once per request (at every call outside requests)."""
+    version = getattr(_local, "request_version", None)
     if version is None:
-        cache.add(DATA_VERSION_KEY, _fresh_version(), DATA_VERSION_TIMEOUT)
-        version = cache.get(DATA_VERSION_KEY, _fresh_version())
+        version = DataVersion.objects.values_list("value", flat=True).first() or 0
+        if getattr(_local, "in_request", False):
+            _local.request_version = version
     return version
 
 
+def data_version():
+    """The current data version: a string that changes whenever content changes."""
+    stored = stored_data_version()
+    uncommitted = getattr(_local, "uncommitted", None)
+    return f"{stored}.{uncommitted}" if uncommitted and _store_scheduled() else str(stored)
+
+
+def _store_scheduled():
+    """Whether this thread's open transaction will raise the stored version when it commits.
+
+    A rolled-back transaction (or savepoint) drops its commit callbacks, and with them its own version.
+    """
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        callback is _store_new_version for _, callback, _ in connection.run_on_commit
+    )
+
+
+def _store_new_version():
+    _local.uncommitted = None
+    _local.request_version = None
+    # At least the clock in nanoseconds: after a restore or a flush the version never repeats one
+    # handed out before, so a cache that outlived the database (Redis) serves nothing stale.
+    raised = Value(time.time_ns())
+    if not DataVersion.objects.filter(pk=1).update(value=Greatest(F("value") + 1, raised)):
+        DataVersion.objects.get_or_create(pk=1, defaults={"value": time.time_ns()})
+
+
 def bump_data_version():
-    """Make every cached count and every ETag stale; call after any write to content."""
-    try:
-        cache.incr(DATA_VERSION_KEY)
-    except ValueError:
-        cache.set(DATA_VERSION_KEY, _fresh_version(), DATA_VERSION_TIMEOUT)
+    """Make every cached count and every ETag stale; call after any write to content.
+
+    Outside a transaction the stored version is raised at once; inside one, when it commits (once
+    per transaction, however many writes).
+    """
+    _local.uncommitted = uuid.uuid4().hex
+    if not _store_scheduled():
+        transaction.on_commit(_store_new_version)
+
+
+def _start_request(**kwargs):
+    _local.in_request, _local.request_version = True, None
+
+
+def _finish_request(**kwargs):
+    _local.in_request, _local.request_version = False, None
+
+
+request_started.connect(_start_request, dispatch_uid="data-version-request-started")
+request_finished.connect(_finish_request, dispatch_uid="data-version-request-finished")
 
 
 def cached(name, compute, params=(), timeout=COUNTS_TIMEOUT):
@@ -65,23 +113,13 @@ def cached(name, compute, params=(), timeout=COUNTS_TIMEOUT):
     return value
 
 
-def bump_now_and_on_commit():
-    """Bump at once, and again when the transaction commits.
-
-    A page read between the write and the commit sees the old rows and would be cached under the
-    first bump's version; the second bump makes that copy unreachable.
-    """
-    bump_data_version()
-    transaction.on_commit(bump_data_version)
-
-
 def _bump_on_content_change(sender, **kwargs):
-    bump_now_and_on_commit()
+    bump_data_version()
 
 
 def _bump_on_link_change(sender, action, **kwargs):
     if action.startswith("post_"):
-        bump_now_and_on_commit()
+        bump_data_version()
 
 
 def connect_data_version(app_config):

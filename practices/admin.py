@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
+from opsi_portal.lib.text import normalise_text
+
 from . import curation
 from .curation import CurationError
 from .importing.parser import normalise_target
@@ -56,6 +58,18 @@ class ThemedPracticeInline(admin.TabularInline):
     verbose_name_plural = "themes"
 
 
+class NormalisedTextField(forms.CharField):
+    """A text as `Practice.save` stores it (`normalise_text`): a browser's CRLF line ends are no change."""
+
+    def to_python(self, value):
+        return normalise_text(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        return normalise_text(initial or "") != self.to_python(data)
+
+
 class ConflictFilter(admin.SimpleListFilter):
     """Practices whose note changed a field after a curator had edited it (see `Practice.import_conflicts`)."""
 
@@ -91,6 +105,11 @@ class PracticeAdmin(SimpleHistoryAdmin):
         ("Text", {"fields": ["body_markdown", "body_html"]}),
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in Practice.TEXT_FIELDS:
+            kwargs["form_class"] = NormalisedTextField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -7,6 +7,7 @@ import shutil
 from io import StringIO
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -68,6 +69,8 @@ def test_a_save_that_changes_only_line_ends_leaves_the_text_to_the_note(curator_
     run(vault, tmp_path)
     save_as_a_browser(curator_client, delete_first_country_mention)
     assert "\r" not in practice().body_markdown
+    change = LogEntry.objects.filter(object_id=str(practice().pk)).latest("action_time").get_change_message()
+    assert "Deleted country mention" in change and "Text" not in change and "Summary" not in change
     edit_note(vault, NOTE_SENTENCE, NOTE_EDIT)
     output, problems = run(vault, tmp_path)
     assert NOTE_EDIT in practice().body_markdown

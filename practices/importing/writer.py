@@ -142,9 +142,8 @@ class NoteWriter:
             changed |= self._mark_topic(practice, topic)
         candidate_store.replace_evidence(practice.pk, new["sentences"])
         sealed = created or bool(plan.imported.note_hash)
-        before_links = previous.get("links", [])
-        conflicts = {name: new[name] for name in conflicts}
-        return LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, conflicts)
+        before_links, note_values = previous.get("links", []), {name: new[name] for name in conflicts}
+        return LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)
 
     @staticmethod
     def _save(practice, new, conflicts, changed):

@@ -4,7 +4,7 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from incubator.models import Organisation, Participation, Programme, Toolkit
 from practices.models import Practice
@@ -61,4 +61,14 @@ def test_records_missing_from_the_database_are_created():
 def test_dry_run_writes_nothing():
     output = load_seed("incubator", "--dry-run")
     assert "created 12, kept 0" in output and "dry run" in output
+    assert not Toolkit.objects.exists()
+
+
+def test_a_missing_or_broken_fixture_is_refused_and_writes_nothing(tmp_path):
+    with pytest.raises(CommandError, match="no fixture named"):
+        load_seed("no-such-fixture")
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"model": "incubator.toolkit", "fields": {"name": "Half", "slug": "half"}}, {"model": "x.y"}]')
+    with pytest.raises(CommandError, match="cannot be read"):
+        load_seed(str(broken))
     assert not Toolkit.objects.exists()

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from . import curation
+from . import admin_imports, curation  # noqa: F401  (admin_imports registers the import runs' pages)
 from .curation import CurationError
 from .importing.parser import normalise_target
 from .importing.themes import join_key

@@ -609,12 +609,13 @@ class ImportRun(models.Model):
     def started_by(self):
         return str(self.user) if self.user else (self.command or "unknown")
 
-    def problems_by_kind(self):
-        """The problems grouped by kind, most frequent kind first: [(kind, [problem, ...])]."""
+    def problems_by_kind(self, shown=200):
+        """The problems grouped by kind, most frequent first: [(kind, count, the first `shown` problems)]."""
         groups = {}
         for problem in self.problems:
             groups.setdefault(problem.get("kind", ""), []).append(problem)
-        return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        return [(kind, len(problems), problems[:shown]) for kind, problems in ordered]
 
     def as_json(self):
         """The record as the admin's JSON download gives it."""

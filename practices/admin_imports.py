@@ -3,7 +3,6 @@
 Thin views over `practices.importing.runs` (the same functions as the command and the background task).
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -42,18 +41,6 @@ class CappedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None  # the next handlers store the file
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class UploadForm(forms.Form):
-    notes = forms.FileField(
-        label="Notes",
-        widget=MultipleFileInput(attrs={"accept": ".zip,.md"}),
-        help_text="One .zip of the vault (folders kept), or several .md notes.",
-    )
 
 
 @admin.register(ImportRun)
@@ -137,20 +124,18 @@ class ImportRunAdmin(admin.ModelAdmin):
         return csrf_protect(self.upload)(request, handler.refusal)
 
     def upload(self, request, refusal):
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and not refusal and form.is_valid():
+        if request.method == "POST" and not refusal:
             try:
                 run = runs.start_upload(request.user, request.FILES.getlist("notes"))
             except UploadRefused as error:
                 refusal = str(error)
             else:
                 return redirect("admin:practices_importrun_change", run.pk)
-        status = 400 if refusal or form.errors else 200
         limits = Limits.from_settings()
-        context = self.context(
-            request, "Import notes", form=form, refusal=refusal, busy=runs.busy_with(), limits=limits
+        context = self.context(request, "Import notes", refusal=refusal, busy=runs.busy_with(), limits=limits)
+        return TemplateResponse(
+            request, "admin/practices/importrun/upload.html", context, status=400 if refusal else 200
         )
-        return TemplateResponse(request, "admin/practices/importrun/upload.html", context, status=status)
 
     def confirm_view(self, request, pk):
         if request.method != "POST":

@@ -22,6 +22,8 @@ from .uploads import Limits, unpack
 # A running import beats its heart at least once a note (a note takes at most 20 s, see `budget`);
 # one silent this long died with its process, and its lock is taken over.
 STALE_AFTER = timedelta(minutes=30)
+# A preview not confirmed within this long is dropped, with its unpacked folder, when the next upload comes.
+PREVIEW_KEPT = timedelta(days=1)
 # The run whose writes are being recorded in history, if any (see `change_reason`).
 current_run = ContextVar("current_import_run", default=None)
 
@@ -158,6 +160,7 @@ def name_history_row(sender, history_instance, **kwargs):
 
 def start_upload(user, uploads, limits=None):
     """Unpack an upload into its private folder and dry-run it: a previewed run, or UploadRefused (no run)."""
+    expire_previews()
     folder = Path(settings.IMPORT_UPLOAD_ROOT) / uuid.uuid4().hex
     unpacked = unpack(uploads, folder, limits or Limits.from_settings())
     run = ImportRun.objects.create(
@@ -216,6 +219,18 @@ def run_upload(run_pk):
     finally:
         discard_upload(run)
     return len(result.created) + len(result.updated)
+
+
+def expire_previews():
+    """Drop the folders of previews nobody confirmed in time; their runs say so."""
+    expired = ImportRun.objects.filter(
+        status=ImportRun.Status.PREVIEWED, created_at__lt=timezone.now() - PREVIEW_KEPT
+    ).exclude(upload_dir="")
+    for run in expired:
+        discard_upload(run)
+    message = "the preview was not confirmed within a day; upload the notes again"
+    problem = {"file": "", "line": 0, "kind": "preview-expired", "message": message, "severity": "error"}
+    expired.update(status=ImportRun.Status.FAILED, upload_dir="", problems=[problem], problem_count=1)
 
 
 def discard_upload(run):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -92,3 +93,17 @@ def test_a_queued_upload_refused_by_the_lock_says_so_and_removes_its_folder(vaul
     queued.refresh_from_db()
     assert queued.status == "failed" and queued.problems[0]["kind"] == "import-busy"
     assert not folder.exists() and not Practice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_preview_left_unconfirmed_is_dropped_when_the_next_upload_comes(tmp_path, settings):
+    settings.IMPORT_UPLOAD_ROOT = tmp_path / "uploads"
+    old_folder = tmp_path / "uploads" / "old"
+    old_folder.mkdir(parents=True)
+    old = ImportRun.objects.create(status="previewed", upload_dir=str(old_folder))
+    ImportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - runs.PREVIEW_KEPT - timedelta(hours=1))
+    fresh = runs.start_upload(None, [SimpleUploadedFile("a.md", NOTE.format(title="A").encode())])
+    old.refresh_from_db()
+    assert (old.status, old.upload_dir, old.problems[0]["kind"]) == ("failed", "", "preview-expired")
+    assert not old_folder.exists() and fresh.status == "previewed"
+    assert not runs.confirm(old)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from practices.models import ImportRun, Practice
+from tests.html_safety import unsafe_markup
 
 NOTE = "---\ntitle: {title}\nvideoId: abcdefghijk\n---\n\nDenmark leads [00:00:10]. Portugal follows [00:01:00].\n"
 UPLOAD = reverse("admin:practices_importrun_upload")
@@ -147,3 +148,19 @@ def test_people_outside_curators_cannot_upload(client, django_user_model):
 @pytest.mark.django_db
 def test_a_run_address_that_is_not_a_number_is_not_found(curator_client):
     assert curator_client.get("/admin/practices/importrun/abc/change/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_names_and_messages_from_an_upload_never_run_as_markup(curator_client):
+    payload = '<img src=x onerror="alert(1)">'
+    upload(curator_client, vault_zip("alpha", extra=[(f"vault/{payload}.txt", b"x")]))
+    run = ImportRun.objects.get()
+    run.problems = [*run.problems, {"file": payload, "line": 1, "kind": payload, "message": f"<script>{payload}"}]
+    run.save()
+    for url in (
+        reverse("admin:practices_importrun_change", args=[run.pk]),
+        reverse("admin:practices_importrun_changelist"),
+    ):
+        page = curator_client.get(url).content.decode()
+        assert unsafe_markup(page) == [], url
+        assert "&lt;img src=x" in page or url.endswith("importrun/")

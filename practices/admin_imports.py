@@ -47,7 +47,7 @@ class CappedUploadHandler(FileUploadHandler):
 class ImportRunAdmin(admin.ModelAdmin):
     """Every import, from an upload or the command; read-only records, with the upload and review pages."""
 
-    list_display = ["__str__", "status", "started_by", "created_at", "duration", "counts"]
+    list_display = ["__str__", "status", "started_by", "created_at", "took", "counts"]
     list_filter = ["status"]
     list_select_related = ["user"]
     search_fields = ["source", "command", "user__username"]
@@ -61,6 +61,10 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="duration")
+    def took(self, run):
+        return run.duration_text
 
     @admin.display(description="counts")
     def counts(self, run):
@@ -176,7 +180,9 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 
 def ids(request, name):
-    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+    """The rows ticked, or every row the page listed when its "all" box is ticked (no script needed)."""
+    chosen = request.POST.getlist(f"listed_{name}" if request.POST.get(f"all_{name}") else name)
+    return [int(value) for value in chosen if value.isdigit()]
 
 
 def unreviewed(model):

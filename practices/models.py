@@ -602,6 +602,11 @@ class ImportRun(models.Model):
         return self.finished_at - self.started_at
 
     @property
+    def duration_text(self):
+        """The duration as a curator reads it: "12.2 s"."""
+        return "" if self.duration is None else f"{self.duration.total_seconds():.1f} s"
+
+    @property
     def in_progress(self):
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 

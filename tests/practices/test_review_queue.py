@@ -96,3 +96,14 @@ def test_staff_outside_curators_cannot_review(client, django_user_model):
     staff = django_user_model.objects.create_user("staff", password="a-long-staff-password", is_staff=True)
     client.force_login(staff)
     assert client.get(REVIEW).status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_listed_row_is_chosen_with_one_box_and_no_script(curator_client, tmp_path):
+    import_vault(tmp_path)
+    page = curator_client.get(REVIEW).content.decode()
+    assert 'name="all_country_mention"' in page
+    listed = [mention("DK").pk, mention("PT").pk]
+    curator_client.post(REVIEW, {"decision": "reject", "all_country_mention": "1", "listed_country_mention": listed})
+    assert not CountryMention.objects.exists()
+    assert Practice.objects.get(note_key="alpha").status == Practice.Status.DRAFT

@@ -2,6 +2,7 @@
 
 import io
 import json
+import subprocess
 import zipfile
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from practices.models import ImportRun, Practice
 from tests.html_safety import unsafe_markup
+from tests.test_html_valid import vnu  # noqa: F401 (the checker's fixture)
 
 NOTE = "---\ntitle: {title}\nvideoId: abcdefghijk\n---\n\nDenmark leads [00:00:10]. Portugal follows [00:01:00].\n"
 UPLOAD = reverse("admin:practices_importrun_upload")
@@ -164,3 +166,30 @@ def test_names_and_messages_from_an_upload_never_run_as_markup(curator_client):
         page = curator_client.get(url).content.decode()
         assert unsafe_markup(page) == [], url
         assert "&lt;img src=x" in page or url.endswith("importrun/")
+
+
+@pytest.mark.django_db
+def test_the_import_pages_are_valid_html(curator_client, vnu, tmp_path):  # noqa: F811 (the fixture)
+    upload(curator_client, vault_zip("alpha", extra=[("vault/photo.jpg", b"\xff\xd8")]))
+    run = ImportRun.objects.get()
+    running = ImportRun.objects.create(status=ImportRun.Status.RUNNING, progress_done=1, progress_total=4)
+    pages = {
+        "upload": UPLOAD,
+        "preview": reverse("admin:practices_importrun_change", args=[run.pk]),
+        "running": reverse("admin:practices_importrun_change", args=[running.pk]),
+        "review": reverse("admin:practices_importrun_review"),
+        "runs": reverse("admin:practices_importrun_changelist"),
+    }
+    files = []
+    for name, url in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(curator_client.get(url).content)
+        files.append(str(path))
+    result = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+        [*vnu, "--format", "json", "--stdout", *files], capture_output=True, text=True, timeout=300, check=False
+    )
+    messages = json.loads(result.stdout)["messages"]
+    errors = [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"
+    ]
+    assert errors == [], "\n".join(errors)

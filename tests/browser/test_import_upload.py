@@ -69,6 +69,6 @@ def test_a_curator_uploads_previews_confirms_and_reads_the_report(site, no_scrip
     page.get_by_role("link", name="Review queue: new practices and mentions").click()
     assert "Imported practices not yet published (2)" in page.locator("#content").inner_text()
     page.get_by_label("Estonia's lab").check()
-    page.get_by_role("button", name="Approve the selected (publish, mark reviewed)").click()
+    page.get_by_role("button", name="Approve the selected (publish, mark reviewed)").first.click()
     assert "Imported practices not yet published (1)" in page.locator("#content").inner_text()
     assert Practice.objects.get(note_key="estonias_lab").status == Practice.Status.PUBLISHED

@@ -1,8 +1,9 @@
 """Import runs as records: one import at a time, its progress, its figures and problems, its history rows.
 
-The command, the admin's upload and the background task all go through `recorded_import`, so every
-run is kept (`practices.ImportRun`) whoever started it, and the history rows it writes say
-"import run N".
+The command and the admin's upload (through its background task) both run `execute`, so every run
+is kept (`practices.ImportRun`) whoever started it, holds the one import lock while it writes, and
+the history rows it writes say "import run N". An upload is first unpacked and previewed
+(`start_upload`), then confirmed (`confirm`), which queues the task that calls `run_upload`.
 """
 
 import shutil

@@ -346,6 +346,13 @@ if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
+# Vaults uploaded in the admin are unpacked here, one folder per import run, and removed when the run
+# ends. Private: never served. With several machines, workers must see this folder too (shared disk).
+IMPORT_UPLOAD_ROOT = Path(env_str("IMPORT_UPLOAD_ROOT") or BASE_DIR / "var" / "uploads")
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 50_000_000)  # uploaded and unpacked, each
+IMPORT_UPLOAD_MAX_FILES = env_int("IMPORT_UPLOAD_MAX_FILES", 5000)  # files in a .zip
+IMPORT_UPLOAD_MAX_RATIO = env_int("IMPORT_UPLOAD_MAX_RATIO", 100)  # unpacked bytes per zipped byte
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

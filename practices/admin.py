@@ -13,7 +13,7 @@ from taggit.models import Tag
 
 from opsi_portal.lib.text import normalise_text
 
-from . import curation
+from . import admin_imports, curation  # noqa: F401  (admin_imports registers the import runs' pages)
 from .curation import CurationError
 from .importing.parser import normalise_target
 from .importing.themes import join_key

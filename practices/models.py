@@ -1,5 +1,6 @@
 """The library: practices, the themes and videos they come with, and why each is linked where."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -354,6 +355,9 @@ class Mention(models.Model):
     seconds = models.PositiveIntegerField(
         "moment in the video (seconds)", null=True, blank=True, help_text="The nearest timestamp to that sentence."
     )
+    # A detected mention waits in the review queue until a curator approves it; the import clears
+    # this again when the note changes the mention's sentence or moment.
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -570,3 +574,107 @@ class CandidateEvidence(models.Model):
     @property
     def timestamp(self):
         return "" if self.seconds is None else format_timestamp(self.seconds)
+
+
+class ImportRun(models.Model):
+    """One import of notes, from the admin (an upload) or from `manage.py import_notes`: who, what, what it did."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed (dry run), waiting for confirmation"
+        QUEUED = "queued", "Queued for the worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_runs"
+    )
+    command = models.CharField(max_length=300, blank=True, help_text="The command line, for a run from a shell.")
+    source = models.TextField(blank=True, help_text="The uploaded file names, or the paths given to the command.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    # Where an upload was unpacked (private, never served); emptied once the run is over.
+    upload_dir = models.CharField(max_length=500, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField("problems", default=0)
+    problems = models.JSONField(default=list, blank=True, help_text="Every problem: kind, file, line, message.")
+    # The dry run's counts, kept once the real run has replaced the figures above.
+    preview = models.JSONField(default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # The lock that keeps imports one at a time on every machine: at most one run is active (the
+    # unique condition below), and a run whose heartbeat stopped is taken for dead.
+    active = models.BooleanField(default=False, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "import run"
+        verbose_name_plural = "import runs"
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="import_run_one_active"),
+            models.CheckConstraint(
+                condition=Q(status__in=["previewed", "queued", "running", "done", "failed"]),
+                name="import_run_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"import run {self.pk}"
+
+    @property
+    def duration(self):
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
+
+    @property
+    def duration_text(self):
+        """The duration as a curator reads it: "12.2 s"."""
+        return "" if self.duration is None else f"{self.duration.total_seconds():.1f} s"
+
+    @property
+    def in_progress(self):
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def started_by(self):
+        return str(self.user) if self.user else (self.command or "unknown")
+
+    def problems_by_kind(self, shown=200):
+        """The problems grouped by kind, most frequent first: [(kind, count, the first `shown` problems)]."""
+        groups = {}
+        for problem in self.problems:
+            groups.setdefault(problem.get("kind", ""), []).append(problem)
+        ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+        return [(kind, len(problems), problems[:shown]) for kind, problems in ordered]
+
+    def as_json(self):
+        """The record as the admin's JSON download gives it."""
+        return {
+            "id": self.pk,
+            "started_by": self.started_by,
+            "source": self.source,
+            "status": self.status,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "duration_seconds": self.duration.total_seconds() if self.duration else None,
+            "counts": {
+                "created": self.created,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "conflicts": self.conflicts,
+                "failed": self.failed,
+                "problems": self.problem_count,
+            },
+            "preview": self.preview,
+            "progress": {"done": self.progress_done, "total": self.progress_total},
+            "problems": self.problems,
+        }

@@ -8,7 +8,9 @@ bulk_create) call `practices.search.refresh_search_vector(ids)` and
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
+from .importing.runs import name_history_row
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import refresh_search_vector
 
@@ -52,3 +54,7 @@ def refresh_on_m2m(sender, instance, action, reverse, pk_set, **kwargs):
 def refresh_on_theme_rename(sender, instance, created, **kwargs):
     if not created:
         refresh_search_vector(instance.themed_items.values_list("content_object_id", flat=True))
+
+
+# History rows written during an import run say so ("import run N") and name who started it.
+pre_create_historical_record.connect(name_history_row, dispatch_uid="practices-import-run-history")

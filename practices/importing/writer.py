@@ -286,7 +286,8 @@ def merge_mentions(practice, model, name, pks, detected, written, created):
             continue
         changes = _changed_fields(row, detected[key], {"strength": written.strengths.get(key)})
         if changes:
-            updated += model.objects.filter(pk=row["id"]).update(**changes)
+            # The note now says something else: the mention goes back to the review queue.
+            updated += model.objects.filter(pk=row["id"]).update(**changes, reviewed_at=None)
     create = [
         model(practice=practice, origin=Origin.DETECTED, **values, **{f"{name}_id": pks[key]})
         for key, values in detected.items()

@@ -13,7 +13,12 @@ from tests.html_safety import load_payloads, unsafe_markup
 pytestmark = pytest.mark.django_db
 
 PAYLOADS = load_payloads()
-CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label in {"incubator", "practices"}]
+# Import runs are read-only records of imports, with pages of their own (tests/practices/test_import_upload.py).
+CONTENT_MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in {"incubator", "practices"} and model._meta.model_name != "importrun"
+]
 PARENTS = ["practice", "programme", "country", "partnership", "organisation", "toolkit"]
 
 

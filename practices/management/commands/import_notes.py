@@ -9,7 +9,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from practices.importing import import_notes
-from practices.models import Practice
+from practices.importing.runs import ImportBusy, execute
+from practices.models import ImportRun, Practice
 
 BAR_WIDTH = 30
 # Missing practices named in the warning; the rest are counted.
@@ -37,8 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
-        progress = self.progress_bar if self.stdout.isatty() and verbosity >= 1 else None
-        result = import_notes(options["paths"], status=options["status"], dry_run=options["dry_run"], progress=progress)
+        show_progress = self.stdout.isatty() and verbosity >= 1
+        result = self.run_import(options, self.progress_bar if show_progress else None)
+        progress = show_progress
         if progress:
             self.stdout.write("")
         self.write_problems(result, verbosity)
@@ -52,6 +54,23 @@ class Command(BaseCommand):
             self.write_summary(result)
         if result.failed:
             raise CommandError(f"{len(result.failed)} note(s) or path(s) failed; see the messages above")
+
+    def run_import(self, options, progress):
+        """A dry run writes nothing, not even a run record; a real run is recorded (see the admin's import runs)."""
+        if options["dry_run"]:
+            return import_notes(options["paths"], dry_run=True, progress=progress)
+        paths = options["paths"]
+        run = ImportRun.objects.create(
+            command=" ".join(["manage.py import_notes", *paths])[:300], source="\n".join(paths)
+        )
+        try:
+            result = execute(run, paths, status=options["status"], progress=progress)
+        except ImportBusy as busy:
+            run.delete()
+            raise CommandError(str(busy)) from None
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Recorded as import run {run.pk}.")
+        return result
 
     def write_problems(self, result, verbosity):
         for problem in result.problems:

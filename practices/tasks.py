@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from . import curation
+from . import redetection
 
 
 @task()
-def link_reference(candidate_pk: int) -> int:
-    """Link every practice that names an accepted or merged candidate to its record."""
-    return curation.link_practices(candidate_pk)
+def redetect_mentions(kind: str, pk: int, old_names: list[str]) -> int:
+    """Find the mentions of a toolkit or country again after it was added or renamed (see `redetection`)."""
+    return redetection.redetect(kind, pk, old_names)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from .models import (
     ToolkitMention,
     Video,
 )
-from .themes import merge_themes, split_spelling
+from .themes import keep_old_address, merge_themes, slug_for_new_name, split_spelling
 
 # The project's themes replace taggit's generic tags; hide the unused model.
 admin.site.unregister(Tag)
@@ -128,13 +129,79 @@ class ThemeMergeForm(forms.Form):
     target = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, label="Keep")
 
 
+class ThemeForm(forms.ModelForm):
+    """A theme's change form: a new name gets a new slug; a name another theme has offers a merge into it."""
+
+    merge = forms.BooleanField(
+        required=False,
+        label="Merge if the name is taken",
+        help_text="When another theme has the new name, move this theme's practices, spellings and addresses "
+        "to it; this theme's page then redirects there.",
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["name", "slug", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.merge_into = None
+        name = cleaned.get("name")
+        if not self.instance.pk or not name:
+            return cleaned
+        self.merge_into = Theme.objects.exclude(pk=self.instance.pk).filter(name__iexact=name).first()
+        if self.merge_into is not None and not cleaned.get("merge"):
+            raise forms.ValidationError(
+                {
+                    "name": f"A theme named “{self.merge_into.name}” exists. Tick “Merge if the name is taken” "
+                    "below to merge this theme into it (or select both in the list: “Merge the selected themes”)."
+                }
+            )
+        if name != self.initial.get("name") and cleaned.get("slug") == self.initial.get("slug"):
+            # Without JavaScript the slug field does not follow the name: a rename moves the address.
+            cleaned["slug"] = slug_for_new_name(self.instance, name)
+        return cleaned
+
+    def validate_unique(self):
+        # A taken name is a merge (or the error above), not a uniqueness error.
+        if getattr(self, "merge_into", None) is None:
+            super().validate_unique()
+
+
 @admin.register(Theme)
 class ThemeAdmin(SimpleHistoryAdmin):
+    form = ThemeForm
     list_display = ["name", "slug", "practice_count"]
     search_fields = ["name", "slug", "spellings__key"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeSpellingInline, ThemeRedirectInline]
     actions = ["merge"]
+
+    def save_model(self, request, obj, form, change):
+        if change and form.merge_into is not None:
+            merged = Theme.objects.get(pk=obj.pk)
+            merge_themes(form.merge_into, [merged], by_curator=True)
+            request.theme_merge = (merged.name, form.merge_into)
+            return
+        super().save_model(request, obj, form, change)
+        if change:
+            keep_old_address(obj, form.initial.get("slug"))
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(request, "theme_merge"):  # a merged theme is gone, and its inlines with it
+            super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if not hasattr(request, "theme_merge"):
+            return super().construct_change_message(request, form, formsets, add)
+        return f"Merged into “{request.theme_merge[1].name}”."
+
+    def response_change(self, request, obj):
+        if not hasattr(request, "theme_merge"):
+            return super().response_change(request, obj)
+        name, target = request.theme_merge
+        self.message_user(request, f"Merged “{name}” into “{target.name}”; its address redirects.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:practices_theme_change", args=[target.pk]))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(practice_count=Count("themed_items", distinct=True))

@@ -3,16 +3,19 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from . import curation
+from opsi_portal.history import HistoryAdmin
+
+from . import curation, practice_history
 from .curation import CurationError
 from .importing.parser import normalise_target
 from .importing.themes import join_key
@@ -58,7 +61,7 @@ class ThemedPracticeInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(SimpleHistoryAdmin):
+class PracticeAdmin(HistoryAdmin):
     list_display = ["title", "status", "source_video", "published_at", "updated_at"]
     list_filter = ["status", "source_video", "countries"]
     list_select_related = ["source_video"]
@@ -75,6 +78,32 @@ class PracticeAdmin(SimpleHistoryAdmin):
         ("Text", {"fields": ["body_markdown", "body_html"]}),
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    object_history_template = "admin/practices/practice/object_history.html"
+
+    def get_urls(self):
+        restore = self.admin_site.admin_view(require_POST(self.restore_view))
+        route = "<path:object_id>/history/restore/<str:kind>/<int:history_id>/"
+        return [path(route, restore, name="practices_restore"), *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"related_changes": practice_history.related_changes(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def restore_view(self, request, object_id, kind, history_id):
+        """Restore a deleted mention or theme from the practice's history page (POST only)."""
+        practice = self.get_object(request, object_id)
+        if practice is None or kind not in practice_history.KINDS:
+            raise Http404("No such practice or kind of row")
+        model_name = practice_history.KINDS[kind].model._meta.model_name
+        if not (self.has_change_permission(request, practice) and request.user.has_perm(f"practices.add_{model_name}")):
+            raise PermissionDenied
+        try:
+            row = practice_history.restore(kind, practice.pk, history_id)
+            self.message_user(request, f"Restored: {row}.", messages.SUCCESS)
+        except practice_history.RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:practices_practice_history", args=[practice.pk]))
 
     @admin.action(description="Publish the selected practices")
     def publish(self, request, queryset):
@@ -169,7 +198,7 @@ class ThemeForm(forms.ModelForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
     form = ThemeForm
     list_display = ["name", "slug", "practice_count"]
     search_fields = ["name", "slug", "spellings__key"]
@@ -237,7 +266,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ThemeSpelling)
-class ThemeSpellingAdmin(SimpleHistoryAdmin):
+class ThemeSpellingAdmin(HistoryAdmin):
     list_display = ["key", "theme", "origin"]
     list_filter = ["origin"]
     list_select_related = ["theme"]
@@ -261,14 +290,14 @@ class ThemeSpellingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Video)
-class VideoAdmin(SimpleHistoryAdmin):
+class VideoAdmin(HistoryAdmin):
     list_display = ["__str__", "youtube_id", "channel", "published_on"]
     list_filter = ["channel"]
     search_fields = ["title", "youtube_id", "channel"]
 
 
 @admin.register(CountryMention)
-class CountryMentionAdmin(SimpleHistoryAdmin):
+class CountryMentionAdmin(HistoryAdmin):
     # A curator's strength outlives re-imports (the importer's three-way merge), so it is editable in the list.
     list_display = ["practice", "country", "strength", "origin", "seconds"]
     list_editable = ["strength"]
@@ -279,7 +308,7 @@ class CountryMentionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ToolkitMention)
-class ToolkitMentionAdmin(SimpleHistoryAdmin):
+class ToolkitMentionAdmin(HistoryAdmin):
     list_display = ["practice", "toolkit", "origin", "seconds"]
     list_filter = ["origin"]
     list_select_related = ["practice", "toolkit"]
@@ -299,7 +328,7 @@ class CandidateMergeForm(forms.Form):
 
 
 @admin.register(ReferenceCandidate)
-class ReferenceCandidateAdmin(SimpleHistoryAdmin):
+class ReferenceCandidateAdmin(HistoryAdmin):
     """Toolkits, organisations, programmes and partnerships the notes name, ranked for curators to decide on."""
 
     list_display = ["name", "kind", "note_count", "sentence_count", "variants_list", "status", "record_link"]

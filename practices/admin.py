@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
@@ -36,20 +38,42 @@ from .themes import keep_old_address, merge_themes, slug_for_new_name, split_spe
 admin.site.unregister(Tag)
 # A candidate's page lists this many evidence sentences; the counts say how many there are.
 EVIDENCE_SHOWN = 100
+# A mention's sentence in the practice's inline is cut to this many characters.
+EXCERPT_LENGTH = 90
 
 
-class CountryMentionInline(admin.TabularInline):
+class MentionInline(admin.TabularInline):
+    """A practice's mentions in a few narrow columns: the sentence as a short excerpt with its moment.
+
+    The whole sentence and the moments are edited on the mention's own page (its change link), so the
+    row, with its delete box, fits a 1280 px screen.
+    """
+
+    extra = 0
+    readonly_fields = ["origin", "evidence"]
+    show_change_link = True
+
+    @admin.display(description="evidence")
+    def evidence(self, mention):
+        if not mention.sentence:
+            return "—"
+        excerpt = Truncator(mention.sentence).chars(EXCERPT_LENGTH)
+        url = mention.video_url if mention.practice_id else ""
+        if not url:
+            return excerpt
+        return format_html('{} <a href="{}">[{}]</a>', excerpt, url, mention.timestamp)
+
+
+class CountryMentionInline(MentionInline):
     model = CountryMention
-    extra = 0
     autocomplete_fields = ["country"]
-    fields = ["country", "strength", "origin", "sentence", "seconds", "moments"]
+    fields = ["country", "strength", "origin", "evidence"]
 
 
-class ToolkitMentionInline(admin.TabularInline):
+class ToolkitMentionInline(MentionInline):
     model = ToolkitMention
-    extra = 0
     autocomplete_fields = ["toolkit"]
-    fields = ["toolkit", "origin", "sentence", "seconds"]
+    fields = ["toolkit", "origin", "evidence"]
 
 
 class ThemedPracticeInline(admin.TabularInline):
@@ -63,23 +87,41 @@ class ThemedPracticeInline(admin.TabularInline):
 @admin.register(Practice)
 class PracticeAdmin(HistoryAdmin):
     list_display = ["title", "status", "source_video", "published_at", "updated_at"]
-    list_filter = ["status", "source_video", "countries"]
+    # Only the videos and countries some practice has, not every video and all 249 countries.
+    list_filter = [
+        "status",
+        ("source_video", admin.RelatedOnlyFieldListFilter),
+        ("countries", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["source_video"]
     search_fields = ["title", "summary", "note_key"]
     autocomplete_fields = ["source_video", "links_to"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["note_key", "body_html", "published_at", "created_at", "updated_at"]
+    readonly_fields = ["note_key", "rendered_text", "published_at", "created_at", "updated_at"]
     inlines = [ThemedPracticeInline, CountryMentionInline, ToolkitMentionInline]
+    # The first fieldset, then the themes and mentions, then the text (see the template).
+    change_form_template = "admin/practices/practice/change_form.html"
     exclude = ["themes"]
     actions = ["publish", "unpublish"]
     date_hierarchy = "published_at"
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status", "source_video", "links_to"]}),
-        ("Text", {"fields": ["body_markdown", "body_html"]}),
+        ("Text", {"fields": ["body_markdown", "rendered_text"]}),
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     object_history_template = "admin/practices/practice/object_history.html"
+
+    @admin.display(description="rendered text")
+    def rendered_text(self, practice):
+        """The text as the public page shows it, folded: it runs to thousands of pixels."""
+        if not practice.body_html:
+            return "—"
+        # body_html is made by practices.rendering, whose sanitiser is what lets it through here and on the page.
+        return format_html(
+            '<details class="rendered-text"><summary>Show the rendered text</summary><div>{}</div></details>',
+            mark_safe(practice.body_html),  # noqa: S308 (sanitised HTML, see above)
+        )
 
     def get_urls(self):
         restore = self.admin_site.admin_view(require_POST(self.restore_view))

@@ -28,13 +28,28 @@ def test_themes_and_mentions_come_before_the_text_and_the_rendered_text_is_folde
     assert "[00:12:30]</a>" in page
 
 
-def test_the_list_filters_offer_only_videos_and_countries_in_use(curator_client):
+def test_the_list_filters_suggest_only_videos_and_countries_in_use(curator_client):
     used, unused = factories.video(title="The used video"), factories.video(title="A video nobody cites")
-    practice = factories.practice(source_video=used)
+    practice = factories.practice(source_video=used, title="Portuguese kit")
     factories.country_mention(practice, factories.country("PT"))
-    page = curator_client.get(reverse("admin:practices_practice_changelist")).content.decode()
-    assert f"source_video__id__exact={used.pk}" in page and "The used video" in page
-    assert f"source_video__id__exact={unused.pk}" not in page and "A video nobody cites" not in page
-    portugal, denmark = factories.country("PT"), factories.country("DK")
-    assert f"countries__id__exact={portugal.pk}" in page
-    assert f"countries__id__exact={denmark.pk}" not in page and "Denmark" not in page
+    factories.practice(title="Elsewhere")
+    url = reverse("admin:practices_practice_changelist")
+    page = curator_client.get(url).content.decode()
+    assert '<option value="The used video"></option>' in page and "A video nobody cites" not in page
+    assert '<option value="Portugal"></option>' in page and "Denmark" not in page
+    assert "Country (1 in use)" in page
+
+
+def test_a_typed_filter_narrows_the_list_and_keeps_the_others(curator_client):
+    video = factories.video(title="The used video")
+    practice = factories.practice(source_video=video, title="Portuguese kit")
+    factories.country_mention(practice, factories.country("PT"))
+    factories.practice(title="Elsewhere")
+    url = reverse("admin:practices_practice_changelist")
+    page = curator_client.get(url, {"country": "Portugal", "q": "kit"}).content.decode()
+    assert "Portuguese kit" in page and "Elsewhere" not in page
+    # The search goes along when another filter is typed.
+    assert '<input type="hidden" name="q" value="kit">' in page
+    unknown = curator_client.get(url, {"country": "Atlantis", "video": "<b>nothing</b>"})
+    assert unknown.status_code == 200 and "Portuguese kit" not in unknown.content.decode()
+    assert "<b>nothing</b>" not in unknown.content.decode()

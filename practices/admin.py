@@ -104,7 +104,7 @@ class TypedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = (self.value() or "").strip()
-        return queryset.filter(**{self.lookup: value}).distinct() if value else queryset
+        return queryset.filter(**{f"{self.lookup}__iexact": value}).distinct() if value else queryset
 
 
 class CountryFilter(TypedFilter):

@@ -38,8 +38,9 @@ def line_diff(old, new):
     """A unified line diff of two texts as escaped HTML: removed lines in <del>, added ones in <ins>."""
     lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=DIFF_CONTEXT_LINES))[2:]
     tags = [TAG_OF_MARK.get(line[:1], "span") for line in lines]
-    rows = format_html_join("\n", "<{}>{}</{}>", ((tag, line, tag) for tag, line in zip(tags, lines, strict=True)))
-    return format_html('<pre class="history-diff">{}</pre>', rows)
+    rows = format_html_join("<br>\n", "<{}>{}</{}>", ((tag, line, tag) for tag, line in zip(tags, lines, strict=True)))
+    # Lines, not <pre>: a Markdown paragraph is one long line, and must wrap in the history table.
+    return format_html('<div class="history-diff">{}</div>', rows)
 
 
 class DiffContextHelper(HistoricalRecordContextHelper):

@@ -8,6 +8,7 @@ page shows what reverting changes before it is confirmed.
 import difflib
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -37,8 +38,8 @@ def is_long_text(value):
 def line_diff(old, new):
     """A unified line diff of two texts as escaped HTML: removed lines in <del>, added ones in <ins>."""
     lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=DIFF_CONTEXT_LINES))[2:]
-    tags = [TAG_OF_MARK.get(line[:1], "span") for line in lines]
-    rows = format_html_join("<br>\n", "<{}>{}</{}>", ((tag, line, tag) for tag, line in zip(tags, lines, strict=True)))
+    marked = [(TAG_OF_MARK.get(line[:1], "span"), line) for line in lines]
+    rows = format_html_join(mark_safe("<br>\n"), "<{}>{}</{}>", ((tag, line, tag) for tag, line in marked))
     # Lines, not <pre>: a Markdown paragraph is one long line, and must wrap in the history table.
     return format_html('<div class="history-diff">{}</div>', rows)
 

@@ -1,5 +1,6 @@
 """New reference data links the practices naming it, in the background, touching nothing else."""
 
+import time
 from io import StringIO
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from incubator.models import Country, Toolkit
+from practices import redetection
 from practices.importing import import_notes
 from practices.models import CountryMention, Origin, Practice, ToolkitMention
 from tests import factories
@@ -135,3 +137,20 @@ def test_a_renamed_country_links_the_practices_using_its_new_name(
     mention = CountryMention.objects.get(country=timor)
     assert (mention.practice.note_key, mention.seconds, mention.strength) == ("four", 180, "about")
     assert import_notes([vault], status="published").updated == []
+
+
+def test_on_the_sample_vault_only_the_practices_naming_a_new_toolkit_are_read(shared_notes):
+    """Figures for the README: run with -s to print them."""
+    import_notes([shared_notes], status="published")
+    toolkit = Toolkit.objects.create(name="OPSI Toolkit Navigator", slug="navigator", aliases="Toolkit Navigator")
+    read = redetection.candidates(redetection.KINDS["toolkits"], toolkit, toolkit.names()).count()
+    start = time.perf_counter()
+    linked = redetection.redetect("toolkits", toolkit.pk)
+    took = time.perf_counter() - start
+    again = import_notes([shared_notes], status="published")
+    print(
+        f"\n{Practice.objects.count()} practices, {read} read, {linked} linked in {took:.2f} s; "
+        f"next import: {len(again.updated)} updated, {len(again.unchanged)} unchanged"
+    )
+    assert 0 < linked <= read < Practice.objects.count() / 2
+    assert again.updated == [] and again.created == []

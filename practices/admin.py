@@ -279,6 +279,10 @@ class ThemeAdmin(HistoryAdmin):
     inlines = [ThemeSpellingInline, ThemeRedirectInline]
     actions = ["merge"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [name for name in fields if name != "merge"]  # nothing to merge yet
+
     def save_model(self, request, obj, form, change):
         if change and form.merge_into is not None:
             merged = Theme.objects.get(pk=obj.pk)

@@ -1,7 +1,8 @@
-"""Curators' admin for the reference records, with the history of every change (SimpleHistoryAdmin)."""
+"""Curators' admin for the reference records, with the history of every change (HistoryAdmin)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from opsi_portal.history import HistoryAdmin
 
 from .models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 
@@ -15,14 +16,14 @@ SOURCE_FIELDSET = (
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(HistoryAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "country"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -43,7 +44,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["name", "organiser_names"]
     search_fields = ["name", "summary", "description"]
     autocomplete_fields = ["organisers"]
@@ -63,7 +64,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(HistoryAdmin):
     list_display = ["country", "programme", "phase", "start_year", "end_year"]
     list_filter = ["phase", "programme"]
     list_select_related = ["country", "programme"]
@@ -82,7 +83,7 @@ class PartnershipMemberInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(HistoryAdmin):
     list_display = ["name", "programme"]
     list_filter = ["programme"]
     list_select_related = ["programme"]
@@ -97,7 +98,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Toolkit)
-class ToolkitAdmin(SimpleHistoryAdmin):
+class ToolkitAdmin(HistoryAdmin):
     list_display = ["name", "toolkit_type", "badge", "country", "programme"]
     list_filter = ["toolkit_type", "badge", "programme"]
     list_select_related = ["country", "programme"]

@@ -3,17 +3,22 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
+from opsi_portal.history import HistoryAdmin
 from opsi_portal.lib.text import normalise_text
 
-from . import admin_imports, curation  # noqa: F401  (admin_imports registers the import runs' pages)
+from . import admin_imports, curation, practice_history  # noqa: F401  (admin_imports registers the import runs' pages)
 from .curation import CurationError
 from .importing.parser import normalise_target
 from .importing.themes import join_key
@@ -28,26 +33,48 @@ from .models import (
     ToolkitMention,
     Video,
 )
-from .themes import merge_themes, split_spelling
+from .themes import keep_old_address, merge_themes, slug_for_new_name, split_spelling
 
 # The project's themes replace taggit's generic tags; hide the unused model.
 admin.site.unregister(Tag)
 # A candidate's page lists this many evidence sentences; the counts say how many there are.
 EVIDENCE_SHOWN = 100
+# A mention's sentence in the practice's inline is cut to this many characters.
+EXCERPT_LENGTH = 90
 
 
-class CountryMentionInline(admin.TabularInline):
+class MentionInline(admin.TabularInline):
+    """A practice's mentions in a few narrow columns: the sentence as a short excerpt with its moment.
+
+    The whole sentence and the moments are edited on the mention's own page (its change link), so the
+    row, with its delete box, fits a 1280 px screen.
+    """
+
+    extra = 0
+    readonly_fields = ["origin", "evidence"]
+    show_change_link = True
+
+    @admin.display(description="evidence")
+    def evidence(self, mention):
+        if not mention.sentence:
+            return "—"
+        excerpt = Truncator(mention.sentence).chars(EXCERPT_LENGTH)
+        url = mention.video_url if mention.practice_id else ""
+        if not url:
+            return excerpt
+        return format_html('{} <a href="{}">[{}]</a>', excerpt, url, mention.timestamp)
+
+
+class CountryMentionInline(MentionInline):
     model = CountryMention
-    extra = 0
     autocomplete_fields = ["country"]
-    fields = ["country", "strength", "origin", "sentence", "seconds", "moments"]
+    fields = ["country", "strength", "origin", "evidence"]
 
 
-class ToolkitMentionInline(admin.TabularInline):
+class ToolkitMentionInline(MentionInline):
     model = ToolkitMention
-    extra = 0
     autocomplete_fields = ["toolkit"]
-    fields = ["toolkit", "origin", "sentence", "seconds"]
+    fields = ["toolkit", "origin", "evidence"]
 
 
 class ThemedPracticeInline(admin.TabularInline):
@@ -87,22 +114,60 @@ class ConflictFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TypedFilter(admin.SimpleListFilter):
+    """A list filter typed in a box, suggesting only the values in use (a <datalist>: no script needed).
+
+    For long lists (249 countries, every video) where a column of links would fill the sidebar.
+    """
+
+    template = "admin/typed_filter.html"
+    lookup = ""  # the practice's field path to the value typed, e.g. "countries__name"
+
+    def __init__(self, request, params, model, model_admin):
+        # The other filters and the search stay when this one is applied: they go along as hidden fields.
+        self.kept = [(k, v) for k, values in request.GET.lists() if k not in (self.parameter_name, "p") for v in values]
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        values = Practice.objects.exclude(**{f"{self.lookup}__isnull": True}).values_list(self.lookup, flat=True)
+        return [(value, value) for value in values.distinct().order_by(self.lookup) if value]
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        return queryset.filter(**{f"{self.lookup}__iexact": value}).distinct() if value else queryset
+
+
+class CountryFilter(TypedFilter):
+    title = "country"
+    parameter_name = "country"
+    lookup = "countries__name"
+
+
+class VideoFilter(TypedFilter):
+    title = "video"
+    parameter_name = "video"
+    lookup = "source_video__title"
+
+
 @admin.register(Practice)
-class PracticeAdmin(SimpleHistoryAdmin):
+class PracticeAdmin(HistoryAdmin):
     list_display = ["title", "status", "source_video", "published_at", "updated_at"]
-    list_filter = ["status", ConflictFilter, "source_video", "countries"]
+    # Only the videos and countries some practice has, not every video and all 249 countries.
+    list_filter = ["status", ConflictFilter, VideoFilter, CountryFilter]
     list_select_related = ["source_video"]
     search_fields = ["title", "summary", "note_key"]
     autocomplete_fields = ["source_video", "links_to"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["note_key", "body_html", "published_at", "created_at", "updated_at", "conflicts"]
+    readonly_fields = ["note_key", "rendered_text", "published_at", "created_at", "updated_at", "conflicts"]
     inlines = [ThemedPracticeInline, CountryMentionInline, ToolkitMentionInline]
+    # The first fieldset, then the themes and mentions, then the text (see the template).
+    change_form_template = "admin/practices/practice/change_form.html"
     exclude = ["themes"]
     actions = ["publish", "unpublish"]
     date_hierarchy = "published_at"
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status", "source_video", "links_to"]}),
-        ("Text", {"fields": ["body_markdown", "body_html"]}),
+        ("Text", {"fields": ["body_markdown", "rendered_text"]}),
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -138,6 +203,43 @@ class PracticeAdmin(SimpleHistoryAdmin):
         # The form showed the conflicts above the fields; saving it is the curator's decision on them.
         obj.import_conflicts = {}
         super().save_model(request, obj, form, change)
+
+    object_history_template = "admin/practices/practice/object_history.html"
+
+    @admin.display(description="rendered text")
+    def rendered_text(self, practice):
+        """The text as the public page shows it, folded: it runs to thousands of pixels."""
+        if not practice.body_html:
+            return "—"
+        # body_html is made by practices.rendering, whose sanitiser is what lets it through here and on the page.
+        return format_html(
+            '<details class="rendered-text"><summary>Show the rendered text</summary><div>{}</div></details>',
+            mark_safe(practice.body_html),  # noqa: S308 (sanitised HTML, see above)
+        )
+
+    def get_urls(self):
+        restore = self.admin_site.admin_view(require_POST(self.restore_view))
+        route = "<path:object_id>/history/restore/<str:kind>/<int:history_id>/"
+        return [path(route, restore, name="practices_restore"), *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"related_changes": practice_history.related_changes(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def restore_view(self, request, object_id, kind, history_id):
+        """Restore a deleted mention or theme from the practice's history page (POST only)."""
+        practice = self.get_object(request, object_id)
+        if practice is None or kind not in practice_history.KINDS:
+            raise Http404("No such practice or kind of row")
+        model_name = practice_history.KINDS[kind].model._meta.model_name
+        if not (self.has_change_permission(request, practice) and request.user.has_perm(f"practices.add_{model_name}")):
+            raise PermissionDenied
+        try:
+            row = practice_history.restore(kind, practice.pk, history_id)
+            self.message_user(request, f"Restored: {row}.", messages.SUCCESS)
+        except practice_history.RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:practices_practice_history", args=[practice.pk]))
 
     @admin.action(description="Publish the selected practices")
     def publish(self, request, queryset):
@@ -193,13 +295,83 @@ class ThemeMergeForm(forms.Form):
     target = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, label="Keep")
 
 
+class ThemeForm(forms.ModelForm):
+    """A theme's change form: a new name gets a new slug; a name another theme has offers a merge into it."""
+
+    merge = forms.BooleanField(
+        required=False,
+        label="Merge if the name is taken",
+        help_text="When another theme has the new name, move this theme's practices, spellings and addresses "
+        "to it; this theme's page then redirects there.",
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["name", "slug", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.merge_into = None
+        name = cleaned.get("name")
+        if not self.instance.pk or not name:
+            return cleaned
+        self.merge_into = Theme.objects.exclude(pk=self.instance.pk).filter(name__iexact=name).first()
+        if self.merge_into is not None and not cleaned.get("merge"):
+            raise forms.ValidationError(
+                {
+                    "name": f"A theme named “{self.merge_into.name}” exists. Tick “Merge if the name is taken” "
+                    "below to merge this theme into it (or select both in the list: “Merge the selected themes”)."
+                }
+            )
+        if name != self.initial.get("name") and cleaned.get("slug") == self.initial.get("slug"):
+            # Without JavaScript the slug field does not follow the name: a rename moves the address.
+            cleaned["slug"] = slug_for_new_name(self.instance, name)
+        return cleaned
+
+    def validate_unique(self):
+        # A taken name is a merge (or the error above), not a uniqueness error.
+        if getattr(self, "merge_into", None) is None:
+            super().validate_unique()
+
+
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
+    form = ThemeForm
     list_display = ["name", "slug", "practice_count"]
     search_fields = ["name", "slug", "spellings__key"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeSpellingInline, ThemeRedirectInline]
     actions = ["merge"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [name for name in fields if name != "merge"]  # nothing to merge yet
+
+    def save_model(self, request, obj, form, change):
+        if change and form.merge_into is not None:
+            merged = Theme.objects.get(pk=obj.pk)
+            merge_themes(form.merge_into, [merged], by_curator=True)
+            request.theme_merge = (merged.name, form.merge_into)
+            return
+        super().save_model(request, obj, form, change)
+        if change:
+            keep_old_address(obj, form.initial.get("slug"))
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(request, "theme_merge"):  # a merged theme is gone, and its inlines with it
+            super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if not hasattr(request, "theme_merge"):
+            return super().construct_change_message(request, form, formsets, add)
+        return f"Merged into “{request.theme_merge[1].name}”."
+
+    def response_change(self, request, obj):
+        if not hasattr(request, "theme_merge"):
+            return super().response_change(request, obj)
+        name, target = request.theme_merge
+        self.message_user(request, f"Merged “{name}” into “{target.name}”; its address redirects.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:practices_theme_change", args=[target.pk]))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(practice_count=Count("themed_items", distinct=True))
@@ -235,7 +407,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ThemeSpelling)
-class ThemeSpellingAdmin(SimpleHistoryAdmin):
+class ThemeSpellingAdmin(HistoryAdmin):
     list_display = ["key", "theme", "origin"]
     list_filter = ["origin"]
     list_select_related = ["theme"]
@@ -259,14 +431,14 @@ class ThemeSpellingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Video)
-class VideoAdmin(SimpleHistoryAdmin):
+class VideoAdmin(HistoryAdmin):
     list_display = ["__str__", "youtube_id", "channel", "published_on"]
     list_filter = ["channel"]
     search_fields = ["title", "youtube_id", "channel"]
 
 
 @admin.register(CountryMention)
-class CountryMentionAdmin(SimpleHistoryAdmin):
+class CountryMentionAdmin(HistoryAdmin):
     # A curator's strength outlives re-imports (the importer's three-way merge), so it is editable in the list.
     list_display = ["practice", "country", "strength", "origin", "seconds"]
     list_editable = ["strength"]
@@ -277,7 +449,7 @@ class CountryMentionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ToolkitMention)
-class ToolkitMentionAdmin(SimpleHistoryAdmin):
+class ToolkitMentionAdmin(HistoryAdmin):
     list_display = ["practice", "toolkit", "origin", "seconds"]
     list_filter = ["origin"]
     list_select_related = ["practice", "toolkit"]
@@ -297,7 +469,7 @@ class CandidateMergeForm(forms.Form):
 
 
 @admin.register(ReferenceCandidate)
-class ReferenceCandidateAdmin(SimpleHistoryAdmin):
+class ReferenceCandidateAdmin(HistoryAdmin):
     """Toolkits, organisations, programmes and partnerships the notes name, ranked for curators to decide on."""
 
     list_display = ["name", "kind", "note_count", "sentence_count", "variants_list", "status", "record_link"]

@@ -1,20 +1,18 @@
-"""A curator's decisions on reference candidates: accept, merge into a record, reject; then link in the background.
+"""A curator's decisions on reference candidates: accept, merge into a record, reject.
 
-The admin calls these; the task in `practices.tasks` calls `link_practices`. A candidate becomes a
-record only here, by a curator's hand; the importer never publishes one.
+The admin calls these. A candidate becomes a record only here, by a curator's hand; the importer
+never publishes one. Saving a toolkit (new, or with new aliases) queues `practices.tasks.redetect_mentions`
+(see `opsi_portal.signals`), which links the practices naming it in the background.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
 from incubator.models import Organisation, Partnership, Programme, Toolkit
-from opsi_portal.caching import bump_data_version
 from opsi_portal.lib.slugs import unique_slug
 
-from .importing import detection
 from .importing.candidates import KIND_OF_WORD, name_key
-from .importing.sentences import sentences_of
-from .models import CandidateEvidence, Origin, Practice, ReferenceCandidate, ToolkitMention
+from .models import ReferenceCandidate
 
 Kind = ReferenceCandidate.Kind
 Status = ReferenceCandidate.Status
@@ -101,19 +99,12 @@ def _decide(candidate, status, record=None):
     candidate.save()
 
 
-def _link_later(candidate):
-    from .tasks import link_reference  # the task module imports this one
-
-    transaction.on_commit(lambda: link_reference.enqueue(candidate.pk))
-
-
 @transaction.atomic
 def accept(candidate):
     """Create the candidate's record (with its aliases and evidence); practices are linked in the background."""
     _check_proposed(candidate)
     record = _new_record(candidate)
     _decide(candidate, Status.ACCEPTED, record)
-    _link_later(candidate)
     return record
 
 
@@ -131,50 +122,9 @@ def merge(candidate, record):
         record.short_name = next((v for v in candidate.variants if v.isupper() and len(v) <= 50), "")
         record.save()
     _decide(candidate, Status.MERGED, record)
-    _link_later(candidate)
 
 
 def reject(candidate):
     """Never propose this candidate again, whatever later imports find."""
     _check_proposed(candidate)
     _decide(candidate, Status.REJECTED)
-
-
-def link_practices(candidate_pk):
-    """Link the practices that name an accepted or merged candidate to its record; returns how many.
-
-    Only those practices are read again. A toolkit gets a detected mention with the sentence and
-    moment, as the importer would have made it; a curator's own mention or removal is left alone.
-    Other records have no per-practice link: their evidence stays on the candidate.
-    """
-    candidate = ReferenceCandidate.objects.get(pk=candidate_pk)
-    record = candidate.record
-    if not isinstance(record, Toolkit):
-        return 0
-    gazetteer = detection.toolkit_gazetteer([(record.slug, record.names())])
-    practice_pks = CandidateEvidence.objects.filter(candidate=candidate).values_list("practice_id", flat=True)
-    linked = 0
-    for practice in Practice.objects.filter(pk__in=set(practice_pks)).only("body_markdown", "import_snapshot"):
-        found = detection.find(sentences_of(practice.body_markdown), gazetteer)
-        if found and _add_mention(practice, record, found[0]):
-            linked += 1
-    if linked:
-        bump_data_version()
-    return linked
-
-
-@transaction.atomic
-def _add_mention(practice, toolkit, found):
-    if ToolkitMention.objects.filter(practice=practice, toolkit=toolkit).exists():
-        return False
-    snapshot = dict(practice.import_snapshot or {})
-    if toolkit.slug in snapshot.get("toolkits", []):
-        return False  # the import made this mention and a curator removed it
-    ToolkitMention.objects.create(
-        practice=practice, toolkit=toolkit, origin=Origin.DETECTED, sentence=found.sentence, seconds=found.seconds
-    )
-    if practice.note_key:
-        # As if the import had found it: a later import that no longer finds it takes it away.
-        snapshot["toolkits"] = sorted({*snapshot.get("toolkits", []), toolkit.slug})
-        Practice.objects.filter(pk=practice.pk).update(import_snapshot=snapshot)
-    return True

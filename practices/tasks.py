@@ -2,13 +2,7 @@
 
 from django_tasks import task
 
-from . import curation
-
-
-@task()
-def link_reference(candidate_pk: int) -> int:
-    """Link every practice that names an accepted or merged candidate to its record."""
-    return curation.link_practices(candidate_pk)
+from . import redetection
 
 
 @task()
@@ -17,3 +11,9 @@ def import_upload(run_pk: int) -> int | None:
     from .importing import runs  # the run module queues this task
 
     return runs.run_upload(run_pk)
+
+
+@task()
+def redetect_mentions(kind: str, pk: int, old_names: list[str]) -> int:
+    """Find the mentions of a toolkit or country again after it was added or renamed (see `redetection`)."""
+    return redetection.redetect(kind, pk, old_names)

@@ -1,4 +1,4 @@
-"""Curators' decisions on themes: merge themes into one, split a spelling off into a theme of its own.
+"""Curators' decisions on themes: rename, merge themes into one, split a spelling off into a theme of its own.
 
 The admin and the importer call these; both record who decided in `ThemeSpelling.origin`, so the
 next import follows the decision. Every moved practice-theme row is saved one by one, so the change
@@ -63,6 +63,21 @@ def merge_themes(target, others, by_curator=False):
         target._change_reason = "merged into it: " + ", ".join(f"“{theme.name}”" for theme in others)
         target.save()
     return MergeResult(target, others, moved)
+
+
+def slug_for_new_name(theme, name):
+    """A free slug for `theme` renamed to `name`; an old address of its own may be taken back."""
+    taken = set(Theme.objects.exclude(pk=theme.pk).values_list("slug", flat=True))
+    taken |= set(ThemeRedirect.objects.exclude(theme=theme).values_list("old_slug", flat=True))
+    return unique_slug(name, taken, Theme._meta.get_field("slug").max_length, fallback="theme")
+
+
+def keep_old_address(theme, old_slug):
+    """After `theme`'s slug changed from `old_slug`: the old address redirects to it (301)."""
+    if not old_slug or old_slug == theme.slug:
+        return
+    ThemeRedirect.objects.filter(old_slug=theme.slug).delete()  # its own address again: no redirect
+    ThemeRedirect.objects.update_or_create(old_slug=old_slug, defaults={"theme": theme})
 
 
 def _keys_of(snapshot_keys):

@@ -41,19 +41,16 @@ def content_hash(data, *context):
     return digest.hexdigest()
 
 
-def note_hash(data, status, video_id, linked_slugs, toolkit_signature, theme_slugs=()):
+def note_hash(data, status, video_id, linked_slugs, theme_slugs=()):
     """The hash of a note in its context: the same hash means the import would write the same.
 
     `theme_slugs` are the (spelling, theme slug) pairs of its themes: a merge or split re-imports it.
+    Reference data is not part of it: a new toolkit, alias or country name is followed by
+    `practices.redetection` for the practices naming it, so the next import need not read every note.
     """
     versions = [RENDER_VERSION, CANDIDATES_VERSION]
-    context = [status or "", video_id, linked_slugs, toolkit_signature, *versions, list(theme_slugs)]
+    context = [status or "", video_id, linked_slugs, *versions, list(theme_slugs)]
     return content_hash(data, json.dumps(context))
-
-
-def toolkit_signature(names):
-    """A fingerprint of every toolkit's names: a new alias changes what every note mentions."""
-    return hashlib.sha256(json.dumps(sorted(names)).encode()).hexdigest()
 
 
 def allocate_slugs(keys, imported, taken, max_length):

@@ -11,7 +11,6 @@ from incubator.models import Country, Toolkit
 
 from ..models import Video
 from . import detection
-from .changes import toolkit_signature
 
 
 @dataclass(frozen=True)
@@ -20,7 +19,6 @@ class Lookup:
 
     gazetteer: detection.Gazetteer
     pks: dict
-    signature: str = ""
 
 
 class ReferenceData:
@@ -41,7 +39,7 @@ class ReferenceData:
         toolkits = list(Toolkit.objects.only("slug", "name", "aliases"))
         names = [(toolkit.slug, toolkit.names()) for toolkit in toolkits]
         pks = {toolkit.slug: toolkit.pk for toolkit in toolkits}
-        return Lookup(detection.toolkit_gazetteer(names), pks, toolkit_signature(names))
+        return Lookup(detection.toolkit_gazetteer(names), pks)
 
     def begin_note(self):
         """Start a note's transaction: cache entries from now on are undone by `rollback_note`."""

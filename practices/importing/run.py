@@ -213,7 +213,6 @@ class Importer:
                 self.status,
                 context.videos.get(key, ""),
                 [(k, context.slugs[k]) for k in practice_links],
-                self.reference.toolkits.signature,
                 [(k, context.themes.slugs.get(k, "")) for k in theme_keys],
             )
             imported = context.imported.get(key)

@@ -71,25 +71,33 @@ def imported_values(plan, status, reference, themes):
     """What the note says the practice should be: fields, detected mentions, themes and links."""
     note = plan.note
     sentences = sentences_of(note.body)
-    countries = country_strength.country_evidence(note.title, sentences, reference.countries.gazetteer)
-    toolkits = detection.find(sentences, reference.toolkits.gazetteer)
     return {
         "title": normalise_text(note.title),
         "summary": normalise_text(summary_of(note.body)),
         "status": status or Practice.Status.DRAFT,
         "body_markdown": normalise_text(note.body),
         "source_video": plan.video_id,
-        "countries": {
-            c.key: {"sentence": c.sentence, "seconds": c.seconds, "strength": c.strength, "moments": c.moments}
-            for c in countries
-        },
-        "toolkits": {f.key: {"sentence": f.sentence, "seconds": f.seconds} for f in toolkits},
+        "countries": detected_countries(note.title, sentences, reference.countries.gazetteer),
+        "toolkits": detected_toolkits(sentences, reference.toolkits.gazetteer),
         "themes": themes.slugs_of(plan.theme_keys),
         "theme_keys": plan.theme_keys,
         "topic": plan.theme_keys[0] if plan.theme_keys else "",
         "links": plan.practice_links,
         "sentences": sentences,  # for the reference candidates; not kept in the snapshot
     }
+
+
+def detected_countries(title, sentences, gazetteer):
+    """The countries a note names, by code, with the fields of their mentions."""
+    return {
+        c.key: {"sentence": c.sentence, "seconds": c.seconds, "strength": c.strength, "moments": c.moments}
+        for c in country_strength.country_evidence(title, sentences, gazetteer)
+    }
+
+
+def detected_toolkits(sentences, gazetteer):
+    """The toolkits a note names, by slug, with the fields of their mentions."""
+    return {f.key: {"sentence": f.sentence, "seconds": f.seconds} for f in detection.find(sentences, gazetteer)}
 
 
 def snapshot_of(new):
@@ -284,7 +292,7 @@ def merge_mentions(practice, model, name, pks, detected, written, created):
         if key not in detected:
             remove.append(row["id"])
             continue
-        changes = _changed_fields(row, detected[key], {"strength": written.strengths.get(key)})
+        changes = changed_mention_fields(row, detected[key], {"strength": written.strengths.get(key)})
         if changes:
             # The note now says something else: the mention goes back to the review queue.
             updated += model.objects.filter(pk=row["id"]).update(**changes, reviewed_at=None)
@@ -300,7 +308,7 @@ def merge_mentions(practice, model, name, pks, detected, written, created):
     return bool(remove or create or updated)
 
 
-def _changed_fields(row, wanted, written):
+def changed_mention_fields(row, wanted, written):
     """The fields of a detected row the note changes; a field a curator changed since the last import stays."""
     changes = {}
     for field, value in wanted.items():
@@ -314,7 +322,9 @@ def _mention_rows(practice, model, name, pks, fields):
     """The practice's mentions by the key (code or slug) of what they mention."""
     by_pk = {pk: key for key, pk in pks.items()}
     columns = ("id", f"{name}_id", "origin", *fields)
-    return {by_pk.get(row[f"{name}_id"]): row for row in model.objects.filter(practice=practice).values(*columns)}
+    rows = model.objects.filter(practice=practice).values(*columns)
+    # A record made after the run read its reference data is not the run's to judge.
+    return {by_pk[row[f"{name}_id"]]: row for row in rows if row[f"{name}_id"] in by_pk}
 
 
 def write_links(pending, practice_pks, result):

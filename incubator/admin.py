@@ -1,6 +1,7 @@
 """Curators' admin for the reference records, with the history of every change (SimpleHistoryAdmin)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
@@ -57,7 +58,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organisers")
 
-    @admin.display(description="organisers")
+    @admin.display(description=_("organisers"))
     def organiser_names(self, obj):
         return ", ".join(o.short_name or o.name for o in obj.organisers.all())
 

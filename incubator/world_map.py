@@ -6,6 +6,7 @@ A page gives the counts it already has; the map needs no query, no JavaScript an
 """
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,6 +96,11 @@ def shade_of(count, legend):
     return next(step.shade for step in legend if count <= step.high)
 
 
+def sort_key(name):
+    """Names in alphabetical order whatever their accents: "Égypte" among the E."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 def world_map(counted, url_for):
     """The map for `counted`, a list of (country, count) pairs; `url_for(country)` is where each links to.
 
@@ -107,12 +113,12 @@ def world_map(counted, url_for):
     shapes = geometry()
     legend = legend_steps(max(count for _, count in counted))
     countries = []
-    for country, count in sorted(counted, key=lambda pair: pair[0].name):
+    for country, count in sorted(counted, key=lambda pair: sort_key(pair[0].display_name)):
         code = country.code.code
         countries.append(
             MapCountry(
                 code=code,
-                name=country.name,
+                name=country.display_name,
                 url=url_for(country),
                 count=count,
                 shade=shade_of(count, legend),

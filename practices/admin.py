@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
@@ -75,7 +76,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    @admin.action(description="Publish the selected practices")
+    @admin.action(description=_("Publish the selected practices"))
     def publish(self, request, queryset):
         # Saved one by one, not with update(), so each change lands in the practice's history.
         count = 0
@@ -85,7 +86,7 @@ class PracticeAdmin(SimpleHistoryAdmin):
             count += 1
         self.message_user(request, f"{count} practice(s) published.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected practices (back to draft)")
+    @admin.action(description=_("Unpublish the selected practices (back to draft)"))
     def unpublish(self, request, queryset):
         count = 0
         for practice in queryset.exclude(status=Practice.Status.DRAFT):
@@ -125,7 +126,7 @@ class ThemeRedirectInline(admin.TabularInline):
 class ThemeMergeForm(forms.Form):
     """The theme the selected themes are merged into."""
 
-    target = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, label="Keep")
+    target = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, label=_("Keep"))
 
 
 @admin.register(Theme)
@@ -139,15 +140,15 @@ class ThemeAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(practice_count=Count("themed_items", distinct=True))
 
-    @admin.display(description="practices", ordering="practice_count")
+    @admin.display(description=_("practices"), ordering="practice_count")
     def practice_count(self, theme):
         return theme.practice_count
 
-    @admin.action(description="Merge the selected themes into one", permissions=["change"])
+    @admin.action(description=_("Merge the selected themes into one"), permissions=["change"])
     def merge(self, request, queryset):
         themes = list(queryset.order_by("-practice_count", "name"))
         if len(themes) < 2:
-            self.message_user(request, "Select at least two themes to merge.", messages.WARNING)
+            self.message_user(request, _("Select at least two themes to merge."), messages.WARNING)
             return None
         form = ThemeMergeForm(request.POST if "apply" in request.POST else None, initial={"target": themes[0]})
         form.fields["target"].queryset = queryset
@@ -186,7 +187,9 @@ class ThemeSpellingAdmin(SimpleHistoryAdmin):
         obj.join_key = join_key(obj.key)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Split the selected spellings off, each into a theme of its own", permissions=["change"])
+    @admin.action(
+        description=_("Split the selected spellings off, each into a theme of its own"), permissions=["change"]
+    )
     def split(self, request, queryset):
         made = [split_spelling(spelling) for spelling in queryset.select_related("theme")]
         names = ", ".join(theme.name for theme in made)
@@ -223,7 +226,7 @@ class ToolkitMentionAdmin(SimpleHistoryAdmin):
 class CandidateMergeForm(forms.Form):
     """The record the selected candidates become names of."""
 
-    record = forms.ModelChoiceField(queryset=None, label="Merge into")
+    record = forms.ModelChoiceField(queryset=None, label=_("Merge into"))
 
     def __init__(self, model, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,11 +250,11 @@ class ReferenceCandidateAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # candidates come from the import
 
-    @admin.display(description="variants")
+    @admin.display(description=_("variants"))
     def variants_list(self, candidate):
         return ", ".join(candidate.variants[:8]) + (" …" if len(candidate.variants) > 8 else "")
 
-    @admin.display(description="record")
+    @admin.display(description=_("record"))
     def record_link(self, candidate):
         record = candidate.record
         if record is None:
@@ -259,7 +262,7 @@ class ReferenceCandidateAdmin(SimpleHistoryAdmin):
         url = reverse(f"admin:incubator_{record._meta.model_name}_change", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, record)
 
-    @admin.display(description="evidence (sentences and video moments)")
+    @admin.display(description=_("evidence (sentences and video moments)"))
     def evidence(self, candidate):
         rows = candidate.evidence.select_related("practice__source_video").order_by("practice__title", "id")
         items = format_html_join(
@@ -289,19 +292,21 @@ class ReferenceCandidateAdmin(SimpleHistoryAdmin):
         if done:
             self.message_user(request, f"{done} candidate(s) {verb}.", messages.SUCCESS)
 
-    @admin.action(description="Accept: create the records and link the practices naming them", permissions=["change"])
+    @admin.action(
+        description=_("Accept: create the records and link the practices naming them"), permissions=["change"]
+    )
     def accept_selected(self, request, queryset):
         self._decide(request, queryset, curation.accept, "accepted; their practices are being linked")
 
-    @admin.action(description="Reject: never propose them again", permissions=["change"])
+    @admin.action(description=_("Reject: never propose them again"), permissions=["change"])
     def reject_selected(self, request, queryset):
         self._decide(request, queryset, curation.reject, "rejected")
 
-    @admin.action(description="Merge into an existing record…", permissions=["change"])
+    @admin.action(description=_("Merge into an existing record…"), permissions=["change"])
     def merge_selected(self, request, queryset):
         kinds = set(queryset.values_list("kind", flat=True))
         if len(kinds) != 1:
-            self.message_user(request, "Select candidates of one kind to merge.", messages.ERROR)
+            self.message_user(request, _("Select candidates of one kind to merge."), messages.ERROR)
             return None
         model = curation.RECORDS[kinds.pop()][0]
         form = CandidateMergeForm(model, request.POST if "record" in request.POST else None)

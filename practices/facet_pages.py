@@ -2,11 +2,12 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .views import filtered_practices
 
 # The facets whose options get a page here; themes have their own index and facet.
-FACET_NAMES = {"country": "Countries", "toolkit": "Toolkits"}
+FACET_NAMES = {"country": _("Countries"), "toolkit": _("Toolkits")}
 
 
 def kept_filters(query, name):

@@ -6,10 +6,11 @@ A page gives the counts it already has; the map needs no query, no JavaScript an
 """
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from opsi_portal.lib.collation import alphabetical_key
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world_map.json"
 # Darkest last. Each shade has at least 3:1 contrast with the white sea and the grey of countries
@@ -96,11 +97,6 @@ def shade_of(count, legend):
     return next(step.shade for step in legend if count <= step.high)
 
 
-def sort_key(name):
-    """Names in alphabetical order whatever their accents: "Égypte" among the E."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-
-
 def world_map(counted, url_for):
     """The map for `counted`, a list of (country, count) pairs; `url_for(country)` is where each links to.
 
@@ -113,7 +109,7 @@ def world_map(counted, url_for):
     shapes = geometry()
     legend = legend_steps(max(count for _, count in counted))
     countries = []
-    for country, count in sorted(counted, key=lambda pair: sort_key(pair[0].display_name)):
+    for country, count in sorted(counted, key=lambda pair: alphabetical_key(pair[0].display_name)):
         code = country.code.code
         countries.append(
             MapCountry(

@@ -86,3 +86,25 @@ def test_filters_work_without_javascript(site, browser):
     page.wait_for_url(re.compile(r"country=denmark"))
     assert results_heading(page) == "2 practices"
     context.close()
+
+
+def test_the_language_switch_keeps_the_filters_and_the_search(site, page):
+    base, _ = site
+    page.goto(base + "/practices/?country=portugal&theme=anticipatory-innovation&sort=title")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(re.compile(r"/fr/practices/\?"))
+    assert page.url == base + "/fr/practices/?country=portugal&theme=anticipatory-innovation&sort=title"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert results_heading(page) == "2 pratiques"
+    assert page.locator("#f-country-portugal").is_checked()
+    assert page.locator("#f-theme-anticipatory-innovation").is_checked()
+    assert page.locator("#f-sort").input_value() == "title"
+    # Filtering goes on in French, and the switch back keeps the new filters too.
+    page.get_by_label("Danemark (+1)").check()
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_url(re.compile(r"country=denmark"))
+    assert page.url.startswith(base + "/fr/practices/?")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"^(?!.*/fr/)"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#f-country-denmark").is_checked() and page.locator("#f-country-portugal").is_checked()

@@ -17,6 +17,10 @@ from .models import CountryMention, Practice, Theme
 FEED_LENGTH = 30
 
 
+def with_site_name(title):
+    return f"{title} · {gettext(settings.SITE_NAME)}"
+
+
 class LatestPracticesFeed(Feed):
     """The newest published practices, with the data licence as the feed's rights."""
 
@@ -24,7 +28,7 @@ class LatestPracticesFeed(Feed):
     subtitle = _("Innovative public-sector practices, newest first.")
 
     def title(self, obj=None):
-        return f"{gettext('New practices')} · {gettext(settings.SITE_NAME)}"
+        return with_site_name(gettext("New practices"))
 
     def link(self, obj=None):
         return reverse("practices:practice_list")
@@ -69,7 +73,7 @@ class CountryFeed(LatestPracticesFeed):
         return get_object_or_404(Country, slug=slug)
 
     def title(self, obj):
-        return gettext("New practices in {name}").format(name=obj.display_name) + f" · {gettext(settings.SITE_NAME)}"
+        return with_site_name(gettext("New practices in {name}").format(name=obj.display_name))
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -86,7 +90,7 @@ class ThemeFeed(LatestPracticesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, obj):
-        return gettext("New practices about {name}").format(name=obj.name) + f" · {gettext(settings.SITE_NAME)}"
+        return with_site_name(gettext("New practices about {name}").format(name=obj.name))
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -100,7 +104,7 @@ class ToolkitFeed(LatestPracticesFeed):
         return get_object_or_404(Toolkit, slug=slug)
 
     def title(self, obj):
-        return gettext("New practices naming {name}").format(name=obj.name) + f" · {gettext(settings.SITE_NAME)}"
+        return with_site_name(gettext("New practices naming {name}").format(name=obj.name))
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -122,3 +122,12 @@ def test_typing_narrows_a_facets_options_and_says_how_many(site, page):
     assert page.locator("#f-find-status").inner_text() == f"1 of {total} options match “PORTU”."
     page.get_by_label("Find countries by name or ISO code").fill("")
     assert page.locator("#f-options li[data-words]:visible").count() == total
+
+
+def test_typing_narrows_a_french_facet_by_french_names(site, page):
+    base, urls = site
+    page.goto(base + "/fr" + urls["facet_options"])
+    page.get_by_label("Chercher un pays par son nom ou son code ISO").fill("danem")
+    visible = page.locator("#f-options li[data-words]:visible label").all_inner_texts()
+    assert [label.split(" (")[0] for label in visible] == ["Danemark"]
+    assert page.locator("#f-find-status").inner_text().startswith("Options correspondant à")

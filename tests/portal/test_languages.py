@@ -275,3 +275,13 @@ def test_the_sitemap_lists_both_languages_with_alternates(client, sample):
     assert f"<loc>http://testserver/fr{practice}</loc>" in section
     assert f'hreflang="fr" href="http://testserver/fr{practice}"' in section
     assert f'hreflang="x-default" href="http://testserver{practice}"' in section
+
+
+def test_a_facets_options_are_found_by_their_french_name(client, sample):
+    response = client.get("/fr/practices/options/country/", {"find": "danemark"})
+    assert [option.slug for option in response.context["facet"]["options"]] == ["denmark"]
+    html = unescape(response.content.decode())
+    assert "Options correspondant à «\N{NO-BREAK SPACE}danemark\N{NO-BREAK SPACE}»\N{NO-BREAK SPACE}: 1 sur 2." in html
+    # The script narrows with the same words and says so with the page's own pattern.
+    assert 'data-words="denmark danemark dk"' in html
+    assert 'data-status="Options correspondant à «\N{NO-BREAK SPACE}{find}\N{NO-BREAK SPACE}»' in html

@@ -4,6 +4,7 @@ Run by `make install` and before the tests, so a checkout never serves stale tra
 no GNU gettext (only adding strings with `makemessages` does).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +20,10 @@ def compile_messages(root=ROOT):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
-        polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+        # Written aside then renamed: parallel test workers never read a half-written file.
+        partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+        polib.pofile(str(po_path)).save_as_mofile(str(partial))
+        os.replace(partial, mo_path)
         written.append(mo_path)
     return written
 

@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run serve test test-browser lint format seed clean bench-import bench-pages bench-download bench-abuse
+.PHONY: install messages system-deps run serve test test-browser lint format seed clean bench-import bench-pages bench-download bench-abuse
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the HTML checker test will be skipped"; fi
 
-install: $(STAMP)
+## French (and any other) translations: locale/*/LC_MESSAGES/django.mo built from the .po files.
+messages: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py
+
+install: $(STAMP) messages
 
 ## Chromium, a Java runtime and npm for the browser and HTML-checker tests (apt-get, as root; skips what is present).
 system-deps:

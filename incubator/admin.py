@@ -1,6 +1,7 @@
 """Curators' admin for the reference records, with the history of every change (HistoryAdmin)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from opsi_portal.history import HistoryAdmin
 
@@ -58,7 +59,7 @@ class ProgrammeAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organisers")
 
-    @admin.display(description="organisers")
+    @admin.display(description=_("organisers"))
     def organiser_names(self, obj):
         return ", ".join(o.short_name or o.name for o in obj.organisers.all())
 

@@ -3,10 +3,14 @@
 Nothing here imports from `practices`; the library depends on these records, never the reverse.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -29,23 +33,23 @@ class Sourced(models.Model):
         "source note",
         max_length=200,
         blank=True,
-        help_text="File name (without .md) of the note this record rests on.",
+        help_text=_("File name (without .md) of the note this record rests on."),
     )
     source_quote = models.TextField(
-        "source sentence", blank=True, help_text="The sentence of the note that states this fact."
+        "source sentence", blank=True, help_text=_("The sentence of the note that states this fact.")
     )
     source_video_id = models.CharField(
         "source video",
         max_length=11,
         blank=True,
         validators=[YOUTUBE_ID_VALIDATOR],
-        help_text="YouTube id of the video the note was made from.",
+        help_text=_("YouTube id of the video the note was made from."),
     )
     source_seconds = models.PositiveIntegerField(
         "moment in the video (seconds)",
         null=True,
         blank=True,
-        help_text="Where in the video the fact is said, in seconds (00:01:16 is 76).",
+        help_text=_("Where in the video the fact is said, in seconds (00:01:16 is 76)."),
     )
 
     class Meta:
@@ -70,8 +74,8 @@ class CountryManager(models.Manager):
 class Country(models.Model):
     """A country of ISO 3166-1; every one exists from the first migration, so nothing invents one."""
 
-    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code.")
-    name = models.CharField(max_length=100, help_text="Short English name, as people write it.")
+    code = CountryField(unique=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    name = models.CharField(max_length=100, help_text=_("Short English name, as people write it."))
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = CountryManager()
@@ -79,8 +83,8 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "country"
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         indexes = [
             # Country index page and facets sort by name.
             models.Index(fields=["name"], name="country_name_idx"),
@@ -96,6 +100,13 @@ class Country(models.Model):
         return reverse("incubator:country_detail", args=[self.slug])
 
     @property
+    def display_name(self):
+        """Its name in the page's language: the curated English name, else django-countries' translation."""
+        if translation.get_language() in (None, settings.LANGUAGE_CODE):
+            return self.name
+        return countries.name(self.code.code) or self.name
+
+    @property
     def flag_path(self):
         """The static path of its flag image, shipped by django-countries (no emoji font needed)."""
         return f"flags/{self.code.code.lower()}.gif"
@@ -105,16 +116,16 @@ class Organisation(Sourced):
     """An institution that takes part in programmes and partnerships: OPSI, a ministry, an agency."""
 
     class Kind(models.TextChoices):
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
-        GOVERNMENT = "government", "Government body"
-        PUBLIC_AGENCY = "agency", "Public agency or programme"
-        CIVIL_SOCIETY = "civil_society", "Civil society"
-        ACADEMIA = "academia", "Academia"
-        PRIVATE = "private", "Private company"
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+        GOVERNMENT = "government", _("Government body")
+        PUBLIC_AGENCY = "agency", _("Public agency or programme")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE = "private", _("Private company")
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=50, blank=True, help_text="Acronym, such as OPSI.")
+    short_name = models.CharField(max_length=50, blank=True, help_text=_("Acronym, such as OPSI."))
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
     country = models.ForeignKey(
         Country,
@@ -122,18 +133,18 @@ class Organisation(Sourced):
         null=True,
         blank=True,
         related_name="organisations",
-        help_text="Where it is based; empty for international bodies.",
+        help_text=_("Where it is based; empty for international bodies."),
     )
     description = models.TextField(blank=True)
-    url = models.URLField("website", blank=True)
+    url = models.URLField(_("website"), blank=True)
 
     objects = SlugManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "organisation"
-        verbose_name_plural = "organisations"
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
     def __str__(self):
         return self.name
@@ -150,21 +161,21 @@ class Programme(Sourced):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    summary = models.TextField(blank=True, help_text="One or two sentences for lists and search results.")
+    summary = models.TextField(blank=True, help_text=_("One or two sentences for lists and search results."))
     description = models.TextField(blank=True)
     support_offered = models.TextField(
-        blank=True, help_text="What participants receive, one item per line (expert advice, peer support...)."
+        blank=True, help_text=_("What participants receive, one item per line (expert advice, peer support...).")
     )
     organisers = models.ManyToManyField(Organisation, related_name="programmes_organised", blank=True)
-    url = models.URLField("website", blank=True)
+    url = models.URLField(_("website"), blank=True)
 
     objects = SlugManager()
     history = HistoricalRecords(m2m_fields=[organisers])
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "programme"
-        verbose_name_plural = "programmes"
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
 
     def __str__(self):
         return self.name
@@ -189,9 +200,9 @@ class Participation(Sourced):
     """A country taking part in a programme, in one phase, with the years and what came of it."""
 
     class Phase(models.TextChoices):
-        PILOT = "pilot", "Pilot"
-        MAIN = "main", "Main programme"
-        FOLLOW_UP = "follow_up", "Follow-up"
+        PILOT = "pilot", _("Pilot")
+        MAIN = "main", _("Main programme")
+        FOLLOW_UP = "follow_up", _("Follow-up")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participations")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="participations")
@@ -203,17 +214,17 @@ class Participation(Sourced):
         null=True,
         blank=True,
         validators=[MinValueValidator(1950), MaxValueValidator(2100)],
-        help_text="Leave empty while it goes on or when the source does not say.",
+        help_text=_("Leave empty while it goes on or when the source does not say."),
     )
-    outcome = models.TextField(blank=True, help_text="What the country produced or learnt.")
+    outcome = models.TextField(blank=True, help_text=_("What the country produced or learnt."))
 
     objects = ParticipationManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme__name", "phase", "country__name"]
-        verbose_name = "participation"
-        verbose_name_plural = "participations"
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "country", "phase"], name="participation_unique_country_phase"
@@ -246,14 +257,14 @@ class Partnership(Sourced):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    purpose = models.TextField(help_text="What the partners set out to do together.")
+    purpose = models.TextField(help_text=_("What the partners set out to do together."))
     programme = models.ForeignKey(
         Programme,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="partnerships",
-        help_text="The programme whose work the partnership carries on, if any.",
+        help_text=_("The programme whose work the partnership carries on, if any."),
     )
     partners = models.ManyToManyField(Organisation, through="PartnershipMember", related_name="partnerships")
 
@@ -262,8 +273,8 @@ class Partnership(Sourced):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "partnership"
-        verbose_name_plural = "partnerships"
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
 
     def __str__(self):
         return self.name
@@ -285,15 +296,15 @@ class PartnershipMember(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(max_length=200, blank=True, help_text="For example: lead, co-developer.")
+    role = models.CharField(max_length=200, blank=True, help_text=_("For example: lead, co-developer."))
 
     objects = PartnershipMemberManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership__name", "organisation__name"]
-        verbose_name = "partner"
-        verbose_name_plural = "partners"
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         constraints = [
             models.UniqueConstraint(fields=["partnership", "organisation"], name="partnership_member_unique"),
         ]
@@ -312,30 +323,32 @@ class Toolkit(Sourced):
 
     class Badge(models.TextChoices):
         # The OPSI Toolkit Navigator's adaptability badges, from least to most adaptable.
-        NONE = "", "No badge"
-        OPEN_SOURCE_BASIC = "basic", "Open-source basic"
-        OPEN_SOURCE_CHAMPION = "champion", "Open-source champion"
-        OPEN_SOURCE_HERO = "hero", "Open-source hero"
+        NONE = "", _("No badge")
+        OPEN_SOURCE_BASIC = "basic", _("Open-source basic")
+        OPEN_SOURCE_CHAMPION = "champion", _("Open-source champion")
+        OPEN_SOURCE_HERO = "hero", _("Open-source hero")
 
     class Type(models.TextChoices):
-        STARTER_KIT = "starter_kit", "Starter kit"
-        GUIDE = "guide", "Guide or handbook"
-        METHOD_CARDS = "method_cards", "Method cards"
-        FRAMEWORK = "framework", "Framework"
-        TOOL_COLLECTION = "collection", "Collection of tools"
-        ONLINE_TOOL = "online_tool", "Online tool"
+        STARTER_KIT = "starter_kit", _("Starter kit")
+        GUIDE = "guide", _("Guide or handbook")
+        METHOD_CARDS = "method_cards", _("Method cards")
+        FRAMEWORK = "framework", _("Framework")
+        TOOL_COLLECTION = "collection", _("Collection of tools")
+        ONLINE_TOOL = "online_tool", _("Online tool")
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
-    audience = models.CharField(max_length=300, blank=True, help_text="Who it is for.")
-    toolkit_type = models.CharField("type", max_length=20, choices=Type.choices, default=Type.TOOL_COLLECTION)
-    licence = models.CharField(max_length=100, blank=True, help_text="For example CC BY 4.0; empty if unknown.")
-    badge = models.CharField("adaptability badge", max_length=10, choices=Badge.choices, blank=True, default=Badge.NONE)
-    url = models.URLField("website", blank=True)
+    audience = models.CharField(max_length=300, blank=True, help_text=_("Who it is for."))
+    toolkit_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.TOOL_COLLECTION)
+    licence = models.CharField(max_length=100, blank=True, help_text=_("For example CC BY 4.0; empty if unknown."))
+    badge = models.CharField(
+        _("adaptability badge"), max_length=10, choices=Badge.choices, blank=True, default=Badge.NONE
+    )
+    url = models.URLField(_("website"), blank=True)
     aliases = models.TextField(
         blank=True,
-        help_text="Other names that identify this toolkit in notes, one per line. Used by the importer.",
+        help_text=_("Other names that identify this toolkit in notes, one per line. Used by the importer."),
     )
     country = models.ForeignKey(
         Country,
@@ -343,7 +356,7 @@ class Toolkit(Sourced):
         null=True,
         blank=True,
         related_name="toolkits",
-        help_text="The country that developed it, if one did.",
+        help_text=_("The country that developed it, if one did."),
     )
     programme = models.ForeignKey(
         Programme,
@@ -351,7 +364,7 @@ class Toolkit(Sourced):
         null=True,
         blank=True,
         related_name="toolkits",
-        help_text="The programme it was developed within, if any.",
+        help_text=_("The programme it was developed within, if any."),
     )
     partnership = models.ForeignKey(
         Partnership,
@@ -359,7 +372,7 @@ class Toolkit(Sourced):
         null=True,
         blank=True,
         related_name="toolkits",
-        help_text="The partnership that developed it, if any.",
+        help_text=_("The partnership that developed it, if any."),
     )
     developers = models.ManyToManyField(Organisation, related_name="toolkits", blank=True)
 
@@ -368,8 +381,8 @@ class Toolkit(Sourced):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "toolkit"
-        verbose_name_plural = "toolkits"
+        verbose_name = _("toolkit")
+        verbose_name_plural = _("toolkits")
 
     def __str__(self):
         return self.name

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition
 
 from opsi_portal.caching import content_etag
+from opsi_portal.lib.collation import alphabetical_key
 from opsi_portal.pagination import paginate
 
 from .models import Country, Organisation, Participation, Partnership, Programme, Toolkit
@@ -67,7 +68,8 @@ def country_list(request):
         .filter(Q(practice_count__gt=0) | Q(mentioned_count__gt=0) | Q(programme_count__gt=0) | Q(toolkit_count__gt=0))
         .order_by("name")
     )
-    countries = list(countries)
+    # In the page's language: French names sort differently ("Allemagne" comes first).
+    countries = sorted(countries, key=lambda country: alphabetical_key(country.display_name))
     context = {
         "countries": countries,
         "world_map": world_map([(c, c.practice_count) for c in countries], Country.get_absolute_url),

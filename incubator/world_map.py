@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from opsi_portal.lib.collation import alphabetical_key
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world_map.json"
 # Darkest last. Each shade has at least 3:1 contrast with the white sea and the grey of countries
 # without practices, so a shaded country stands out; the shade is never the only cue (every
@@ -107,12 +109,12 @@ def world_map(counted, url_for):
     shapes = geometry()
     legend = legend_steps(max(count for _, count in counted))
     countries = []
-    for country, count in sorted(counted, key=lambda pair: pair[0].name):
+    for country, count in sorted(counted, key=lambda pair: alphabetical_key(pair[0].display_name)):
         code = country.code.code
         countries.append(
             MapCountry(
                 code=code,
-                name=country.name,
+                name=country.display_name,
                 url=url_for(country),
                 count=count,
                 shade=shade_of(count, legend),

@@ -10,16 +10,19 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.template.response import SimpleTemplateResponse
+from django.utils.translation import gettext
 from django.views import defaults
+
+from .lib.languages import path_without_language
 
 logger = logging.getLogger(__name__)
 
-API_PREFIX = "/api/"
+API_PREFIX = "/api/"  # after the language prefix, if any
 RETRY_AFTER_SECONDS = 30
 
 
 def is_api(request):
-    return request.path.startswith(API_PREFIX)
+    return path_without_language(request.path).startswith(API_PREFIX)
 
 
 def error_response(request, status, message, template, context=None):
@@ -31,7 +34,9 @@ def error_response(request, status, message, template, context=None):
 
 
 def database_unavailable(request):
-    response = error_response(request, 503, "The database is busy or unavailable; try again in a minute.", "503.html")
+    response = error_response(
+        request, 503, gettext("The database is busy or unavailable; try again in a minute."), "503.html"
+    )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -54,11 +59,11 @@ class DatabaseUnavailableMiddleware:
 
 def page_not_found(request, exception):
     if is_api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if is_api(request):
-        return JsonResponse({"detail": "A server error occurred; it has been logged."}, status=500)
+        return JsonResponse({"detail": gettext("A server error occurred; it has been logged.")}, status=500)
     return defaults.server_error(request)

@@ -1,6 +1,7 @@
 """Pagination of public lists, with a clear message instead of an error for a bad page number."""
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext
 
 PER_PAGE = 20
 
@@ -17,13 +18,17 @@ def paginate(request, queryset, per_page=PER_PAGE, count=None):
     try:
         number = int(raw)
     except ValueError:
-        return paginator.page(1), f"“{raw[:40]}” is not a page number; showing the first page."
+        return paginator.page(1), gettext("“{value}” is not a page number; showing the first page.").format(
+            value=raw[:40]
+        )
     if number < 1:
-        return paginator.page(1), f"There is no page {number}; showing the first page."
+        return paginator.page(1), gettext("There is no page {number}; showing the first page.").format(number=number)
     if number > paginator.num_pages:
         return (
             paginator.page(paginator.num_pages),
-            f"There is no page {number}; showing the last page, {paginator.num_pages}.",
+            gettext("There is no page {number}; showing the last page, {last}.").format(
+                number=number, last=paginator.num_pages
+            ),
         )
     return paginator.page(number), None
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     # Compresses what the middleware below it returns; pages that could hold a secret are left alone.
     "opsi_portal.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address: /fr/... is French, every other address English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opsi_portal.context_processors.site",
+                "opsi_portal.context_processors.languages",
             ],
         },
     },
@@ -193,7 +198,11 @@ AXES_VERBOSE = False
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "opsi_portal.proxy.client_address"
 
-LANGUAGE_CODE = "en-gb"
+# English at the addresses the portal always had, French under /fr/ (opsi_portal/urls.py). The code
+# is "en", as in LANGUAGES, so URLs reversed in English carry no prefix; templates spell dates out.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("Français"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -301,10 +310,11 @@ COUNTRIES_FLAG_URL = "flags/{code}.gif"
 
 TAGGIT_CASE_INSENSITIVE = True
 
-SITE_NAME = "OPSI practices portal"
+# Marked with gettext_noop so the pages (opsi_portal.context_processors.site) show them translated.
+SITE_NAME = gettext_noop("OPSI practices portal")
 DATA_LICENCE = env_str(
     "DATA_LICENCE",
-    "Practice texts and records: Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    gettext_noop("Practice texts and records: Creative Commons Attribution 4.0 International (CC BY 4.0)"),
 )
 
 # The read-only API: JSON only (no browsable API, whose inline scripts a strict CSP would block),

@@ -16,6 +16,8 @@ from functools import cache
 
 from django.conf import settings
 from django.template.response import SimpleTemplateResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
 from .proxy import client_address
@@ -27,7 +29,7 @@ class Throttle:
 
     group: str
     rate_setting: str
-    what: str
+    what: str  # lazy: translated when the page is rendered
     only_with_parameter: str = ""  # the list page is a search only when `q` is given
 
     def applies(self, request):
@@ -36,8 +38,8 @@ class Throttle:
 
 # URL name -> its throttle; the API's own (DRF) throttles are set in REST_FRAMEWORK.
 THROTTLES = {
-    "practices:practice_list": Throttle("search", "THROTTLE_SEARCH", "searches", only_with_parameter="q"),
-    "practices:practice_download": Throttle("download", "THROTTLE_DOWNLOAD", "downloads"),
+    "practices:practice_list": Throttle("search", "THROTTLE_SEARCH", _("searches"), only_with_parameter="q"),
+    "practices:practice_download": Throttle("download", "THROTTLE_DOWNLOAD", _("downloads")),
 }
 
 
@@ -54,8 +56,9 @@ def heavy_slots():
 
 
 def too_many_requests(request, throttle, seconds, busy=False):
-    what = f"{throttle.what} at once (the portal is busy)" if busy else throttle.what
-    context = {"what": what, "retry_after": f"{seconds} seconds"}
+    what = gettext("%(what)s at once (the portal is busy)") % {"what": throttle.what} if busy else throttle.what
+    retry_after = ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    context = {"what": what, "retry_after": retry_after}
     response = SimpleTemplateResponse("429.html", context, status=429).render()
     response["Retry-After"] = str(seconds)
     return response

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
@@ -241,7 +242,7 @@ class PracticeAdmin(HistoryAdmin):
             self.message_user(request, str(error), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:practices_practice_history", args=[practice.pk]))
 
-    @admin.action(description="Publish the selected practices")
+    @admin.action(description=_("Publish the selected practices"))
     def publish(self, request, queryset):
         # Saved one by one, not with update(), so each change lands in the practice's history.
         count = 0
@@ -252,7 +253,7 @@ class PracticeAdmin(HistoryAdmin):
             count += 1
         self.message_user(request, f"{count} practice(s) published.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected practices (back to draft)")
+    @admin.action(description=_("Unpublish the selected practices (back to draft)"))
     def unpublish(self, request, queryset):
         count = 0
         for practice in queryset.exclude(status=Practice.Status.DRAFT):
@@ -292,7 +293,7 @@ class ThemeRedirectInline(admin.TabularInline):
 class ThemeMergeForm(forms.Form):
     """The theme the selected themes are merged into."""
 
-    target = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, label="Keep")
+    target = forms.ModelChoiceField(queryset=Theme.objects.none(), widget=forms.RadioSelect, label=_("Keep"))
 
 
 class ThemeForm(forms.ModelForm):
@@ -376,15 +377,15 @@ class ThemeAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(practice_count=Count("themed_items", distinct=True))
 
-    @admin.display(description="practices", ordering="practice_count")
+    @admin.display(description=_("practices"), ordering="practice_count")
     def practice_count(self, theme):
         return theme.practice_count
 
-    @admin.action(description="Merge the selected themes into one", permissions=["change"])
+    @admin.action(description=_("Merge the selected themes into one"), permissions=["change"])
     def merge(self, request, queryset):
         themes = list(queryset.order_by("-practice_count", "name"))
         if len(themes) < 2:
-            self.message_user(request, "Select at least two themes to merge.", messages.WARNING)
+            self.message_user(request, _("Select at least two themes to merge."), messages.WARNING)
             return None
         form = ThemeMergeForm(request.POST if "apply" in request.POST else None, initial={"target": themes[0]})
         form.fields["target"].queryset = queryset
@@ -423,7 +424,9 @@ class ThemeSpellingAdmin(HistoryAdmin):
         obj.join_key = join_key(obj.key)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Split the selected spellings off, each into a theme of its own", permissions=["change"])
+    @admin.action(
+        description=_("Split the selected spellings off, each into a theme of its own"), permissions=["change"]
+    )
     def split(self, request, queryset):
         made = [split_spelling(spelling) for spelling in queryset.select_related("theme")]
         names = ", ".join(theme.name for theme in made)
@@ -460,7 +463,7 @@ class ToolkitMentionAdmin(HistoryAdmin):
 class CandidateMergeForm(forms.Form):
     """The record the selected candidates become names of."""
 
-    record = forms.ModelChoiceField(queryset=None, label="Merge into")
+    record = forms.ModelChoiceField(queryset=None, label=_("Merge into"))
 
     def __init__(self, model, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -484,11 +487,11 @@ class ReferenceCandidateAdmin(HistoryAdmin):
     def has_add_permission(self, request):
         return False  # candidates come from the import
 
-    @admin.display(description="variants")
+    @admin.display(description=_("variants"))
     def variants_list(self, candidate):
         return ", ".join(candidate.variants[:8]) + (" …" if len(candidate.variants) > 8 else "")
 
-    @admin.display(description="record")
+    @admin.display(description=_("record"))
     def record_link(self, candidate):
         record = candidate.record
         if record is None:
@@ -496,7 +499,7 @@ class ReferenceCandidateAdmin(HistoryAdmin):
         url = reverse(f"admin:incubator_{record._meta.model_name}_change", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, record)
 
-    @admin.display(description="evidence (sentences and video moments)")
+    @admin.display(description=_("evidence (sentences and video moments)"))
     def evidence(self, candidate):
         rows = candidate.evidence.select_related("practice__source_video").order_by("practice__title", "id")
         items = format_html_join(
@@ -526,19 +529,21 @@ class ReferenceCandidateAdmin(HistoryAdmin):
         if done:
             self.message_user(request, f"{done} candidate(s) {verb}.", messages.SUCCESS)
 
-    @admin.action(description="Accept: create the records and link the practices naming them", permissions=["change"])
+    @admin.action(
+        description=_("Accept: create the records and link the practices naming them"), permissions=["change"]
+    )
     def accept_selected(self, request, queryset):
         self._decide(request, queryset, curation.accept, "accepted; their practices are being linked")
 
-    @admin.action(description="Reject: never propose them again", permissions=["change"])
+    @admin.action(description=_("Reject: never propose them again"), permissions=["change"])
     def reject_selected(self, request, queryset):
         self._decide(request, queryset, curation.reject, "rejected")
 
-    @admin.action(description="Merge into an existing record…", permissions=["change"])
+    @admin.action(description=_("Merge into an existing record…"), permissions=["change"])
     def merge_selected(self, request, queryset):
         kinds = set(queryset.values_list("kind", flat=True))
         if len(kinds) != 1:
-            self.message_user(request, "Select candidates of one kind to merge.", messages.ERROR)
+            self.message_user(request, _("Select candidates of one kind to merge."), messages.ERROR)
             return None
         model = curation.RECORDS[kinds.pop()][0]
         form = CandidateMergeForm(model, request.POST if "record" in request.POST else None)

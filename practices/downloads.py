@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .filters import PracticeFilter
 from .models import CountryMention, Practice, Strength, ThemedPractice, ToolkitMention
@@ -36,22 +37,22 @@ JSON_ERROR_MARKER = '\n{"error": "The download stopped early because of a server
 # Separator of several values in one CSV cell; JSON gives lists instead.
 CSV_LIST_SEPARATOR = "; "
 
-# (column, meaning): the documented columns of both formats, in order.
+# (column, meaning): the documented columns of both formats, in order; the API page shows the meanings translated.
 COLUMNS = [
-    ("slug", "Stable identifier of the practice; also its address on the site and in the API."),
-    ("title", "Title."),
-    ("summary", "One or two sentences about the practice."),
-    ("url", "Address of the practice's page."),
-    ("published_at", "When it was added to the library (ISO 8601, UTC)."),
-    ("updated_at", "When it last changed (ISO 8601, UTC)."),
-    ("countries", "ISO 3166-1 alpha-2 codes of the countries it is about (happens in, or discusses)."),
-    ("countries_mentioned", "ISO 3166-1 alpha-2 codes of the countries it only mentions in passing."),
-    ("themes", "Slugs of its themes."),
-    ("toolkits", "Slugs of the toolkits it names."),
-    ("video_url", "The YouTube video the practice's note was made from, if any."),
-    ("video_date", "The date of that video (ISO 8601), when the notes give it; empty otherwise."),
+    ("slug", _("Stable identifier of the practice; also its address on the site and in the API.")),
+    ("title", _("Title.")),
+    ("summary", _("One or two sentences about the practice.")),
+    ("url", _("Address of the practice's page.")),
+    ("published_at", _("When it was added to the library (ISO 8601, UTC).")),
+    ("updated_at", _("When it last changed (ISO 8601, UTC).")),
+    ("countries", _("ISO 3166-1 alpha-2 codes of the countries it is about (happens in, or discusses).")),
+    ("countries_mentioned", _("ISO 3166-1 alpha-2 codes of the countries it only mentions in passing.")),
+    ("themes", _("Slugs of its themes.")),
+    ("toolkits", _("Slugs of the toolkits it names.")),
+    ("video_url", _("The YouTube video the practice's note was made from, if any.")),
+    ("video_date", _("The date of that video (ISO 8601), when the notes give it; empty otherwise.")),
 ]
-COLUMN_NAMES = [name for name, _ in COLUMNS]
+COLUMN_NAMES = [name for name, _meaning in COLUMNS]
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 

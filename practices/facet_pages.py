@@ -4,15 +4,16 @@ The page can narrow its options by typing: the find field filters on the server 
 JavaScript) and `static/js/filters.js` filters the same list while typing, with the same folding.
 """
 
-import unicodedata
-
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from opsi_portal.lib.collation import folded
 
 from .views import FIND_MAX_LENGTH, filtered_practices
 
 # The facets whose options get a page here; themes have their own index and facet.
-FACET_NAMES = {"country": "Countries", "toolkit": "Toolkits"}
+FACET_NAMES = {"country": _("Countries"), "toolkit": _("Toolkits")}
 
 # Parameters of this page that the list does not take (the list ignores them, but links stay clean).
 OWN_PARAMETERS = ("page", "find")
@@ -23,16 +24,11 @@ def kept_filters(query, name):
     return [(key, value) for key, values in query.lists() if key not in (name, *OWN_PARAMETERS) for value in values]
 
 
-def folded(text):
-    """Text without case or accents, so "cote" finds "Côte d'Ivoire"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
 def option_words(option):
-    """What typing may match: the option's name and, for a country, its ISO code."""
+    """What typing may match: the option's name (a country's in the page's language too) and a country's ISO code."""
+    names = dict.fromkeys([option.name, getattr(option, "display_name", option.name)])
     code = getattr(option, "code", "")
-    return folded(f"{option.name} {code}")
+    return folded(" ".join([*names, str(code)]).strip())
 
 
 def narrowed(facet, find):

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from incubator.models import Country, Toolkit
 
@@ -14,23 +17,27 @@ from .models import CountryMention, Practice, Theme
 FEED_LENGTH = 30
 
 
+def with_site_name(title):
+    return f"{title} · {gettext(settings.SITE_NAME)}"
+
+
 class LatestPracticesFeed(Feed):
     """The newest published practices, with the data licence as the feed's rights."""
 
     feed_type = Atom1Feed
-    subtitle = "Innovative public-sector practices, newest first."
+    subtitle = _("Innovative public-sector practices, newest first.")
 
     def title(self, obj=None):
-        return f"New practices · {settings.SITE_NAME}"
+        return with_site_name(gettext("New practices"))
 
     def link(self, obj=None):
         return reverse("practices:practice_list")
 
     def author_name(self):
-        return settings.SITE_NAME
+        return gettext(settings.SITE_NAME)
 
     def feed_copyright(self):
-        return settings.DATA_LICENCE
+        return gettext(settings.DATA_LICENCE)
 
     def practices(self, obj):
         return Practice.objects.published()
@@ -48,7 +55,8 @@ class LatestPracticesFeed(Feed):
         video_date = item.video_date
         if video_date is None:
             return item.summary
-        return f"Video of {video_date.day} {video_date:%B %Y}. {item.summary}".strip()
+        video_of = gettext("Video of {date}.").format(date=format_date(video_date, "j F Y"))
+        return f"{video_of} {item.summary}".strip()
 
     def item_pubdate(self, item):
         return item.published_at
@@ -65,7 +73,7 @@ class CountryFeed(LatestPracticesFeed):
         return get_object_or_404(Country, slug=slug)
 
     def title(self, obj):
-        return f"New practices in {obj.name} · {settings.SITE_NAME}"
+        return with_site_name(gettext("New practices in {name}").format(name=obj.display_name))
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -82,7 +90,7 @@ class ThemeFeed(LatestPracticesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, obj):
-        return f"New practices about {obj.name} · {settings.SITE_NAME}"
+        return with_site_name(gettext("New practices about {name}").format(name=obj.name))
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -96,7 +104,7 @@ class ToolkitFeed(LatestPracticesFeed):
         return get_object_or_404(Toolkit, slug=slug)
 
     def title(self, obj):
-        return f"New practices naming {obj.name} · {settings.SITE_NAME}"
+        return with_site_name(gettext("New practices naming {name}").format(name=obj.name))
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -5,6 +5,8 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.db.models import Case, Count, F, Q, When
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
@@ -21,8 +23,12 @@ FACETS = ["country", "theme", "toolkit"]
 INCLUDE_MENTIONS = "include"
 
 
-def _unknown(noun):
-    return {"invalid_choice": f"There is no {noun} “%(value)s”; it was left out of the filters."}
+# What the page says of a value in the address that names no record, per facet.
+UNKNOWN = {
+    "country": _("There is no country “%(value)s”; it was left out of the filters."),
+    "theme": _("There is no theme “%(value)s”; it was left out of the filters."),
+    "toolkit": _("There is no toolkit “%(value)s”; it was left out of the filters."),
+}
 
 
 class CountryFilter(django_filters.ModelMultipleChoiceFilter):
@@ -39,7 +45,7 @@ def facet_filter(field_name, model, noun, label, filter_class=django_filters.Mod
         queryset=model.objects.all(),
         method=f"filter_{noun}",
         label=label,
-        error_messages=_unknown(noun),
+        error_messages={"invalid_choice": UNKNOWN[noun]},
     )
 
 
@@ -82,36 +88,40 @@ class PracticeFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         method="filter_text",
-        label="Search",
+        label=_("Search"),
         max_length=SEARCH_MAX_LENGTH,
         validators=[validate_query],
         widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": f"The search text is too long (at most {SEARCH_MAX_LENGTH} characters)."},
-    )
-    country = facet_filter("countries", Country, "country", "Countries", CountryFilter)
-    mentions = django_filters.ChoiceFilter(
-        method="filter_mentions",
-        choices=[(INCLUDE_MENTIONS, "Also practices that only mention the country")],
-        empty_label="Only practices about the country",
-        label="Countries",
         error_messages={
-            "invalid_choice": "There is no option mentions=“%(value)s”; only practices about a country are shown."
+            "max_length": format_lazy(
+                _("The search text is too long (at most {count} characters)."), count=SEARCH_MAX_LENGTH
+            )
         },
     )
-    theme = facet_filter("themes", Theme, "theme", "Themes")
-    toolkit = facet_filter("toolkits", Toolkit, "toolkit", "Toolkits")
+    country = facet_filter("countries", Country, "country", _("Countries"), CountryFilter)
+    mentions = django_filters.ChoiceFilter(
+        method="filter_mentions",
+        choices=[(INCLUDE_MENTIONS, _("Also practices that only mention the country"))],
+        empty_label=_("Only practices about the country"),
+        label=_("Countries"),
+        error_messages={
+            "invalid_choice": _("There is no option mentions=“%(value)s”; only practices about a country are shown.")
+        },
+    )
+    theme = facet_filter("themes", Theme, "theme", _("Themes"))
+    toolkit = facet_filter("toolkits", Toolkit, "toolkit", _("Toolkits"))
     sort = ListOrderingFilter(
         fields=(("published_at", "published"), ("title", "title"), ("source_video__published_on", "video")),
         field_labels={
-            "published": "First added first",
-            "-published": "Recently added first",
-            "video": "Oldest video first",
-            "-video": "Newest video first",
-            "title": "Title A–Z",
-            "-title": "Title Z–A",
+            "published": _("First added first"),
+            "-published": _("Recently added first"),
+            "video": _("Oldest video first"),
+            "-video": _("Newest video first"),
+            "title": _("Title A–Z"),
+            "-title": _("Title Z–A"),
         },
-        label="Sort by",
-        error_messages={"invalid_choice": "There is no sort order “%(value)s”; the default order is used."},
+        label=_("Sort by"),
+        error_messages={"invalid_choice": _("There is no sort order “%(value)s”; the default order is used.")},
     )
 
     class Meta:

@@ -3,7 +3,10 @@
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from .importing.sentences import summary_of
+from .rendering import in_page_language
 
 MAIN_THEMES = 6
 CONTENTS = re.compile(r'\s*<nav class="contents".*?</nav>\s*', re.DOTALL)
@@ -55,11 +58,12 @@ def lede_of(practice):
     """
     summary = practice.summary.strip()
     opening = summary_of(practice.body_markdown, limit=10**6)
+    body_html = in_page_language(practice.body_html)
     if summary and opening.startswith(summary.removesuffix("…")):
-        first, rest = split_first_paragraph(practice.body_html)
+        first, rest = split_first_paragraph(body_html)
         if first:
             return Lede(opening_html=first, note_html=rest)
-    return Lede(text=whole_sentences(summary), note_html=practice.body_html)
+    return Lede(text=whole_sentences(summary), note_html=body_html)
 
 
 def split_first_paragraph(html):
@@ -82,7 +86,7 @@ def _through_toolkits(toolkit_mentions):
     for mention in toolkit_mentions:
         toolkit = mention.toolkit
         anchor = evidence_anchor("toolkit", toolkit.slug)
-        via = f"through {toolkit.name}"
+        via = gettext("through {toolkit}").format(toolkit=toolkit.name)
         for programme in (toolkit.programme, getattr(toolkit.partnership, "programme", None)):
             if programme and programme.pk not in programmes:
                 programmes[programme.pk] = GlanceItem(programme.name, programme.get_absolute_url(), anchor, via)
@@ -96,7 +100,9 @@ def _through_toolkits(toolkit_mentions):
 
 def glance_of(themes, country_mentions, toolkit_mentions):
     countries = [
-        GlanceItem(m.country.name, m.country.get_absolute_url(), evidence_anchor("country", m.country.code.code))
+        GlanceItem(
+            m.country.display_name, m.country.get_absolute_url(), evidence_anchor("country", m.country.code.code)
+        )
         for m in country_mentions
     ]
     toolkits = [

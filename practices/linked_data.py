@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from .importing.sentences import sentences_of
 
@@ -53,7 +54,10 @@ def video_object(practice):
 
 
 def article(practice, url, country_mentions, themes):
-    places = [{"@type": "Country", "name": m.country.name, "identifier": m.country.code.code} for m in country_mentions]
+    places = [
+        {"@type": "Country", "name": m.country.display_name, "identifier": m.country.code.code}
+        for m in country_mentions
+    ]
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -66,8 +70,8 @@ def article(practice, url, country_mentions, themes):
         # To the second: a backup keeps milliseconds at most, and a restored page must read the same.
         "datePublished": practice.published_at.isoformat(timespec="seconds") if practice.published_at else None,
         "dateModified": practice.updated_at.isoformat(timespec="seconds") if practice.updated_at else None,
-        "author": {"@type": "Organization", "name": settings.SITE_NAME},
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "author": {"@type": "Organization", "name": gettext(settings.SITE_NAME)},
+        "publisher": {"@type": "Organization", "name": gettext(settings.SITE_NAME)},
         "license": settings.DATA_LICENCE,
         "keywords": [theme.name for theme in themes],
         "spatialCoverage": places,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -29,8 +30,8 @@ class Theme(TagBase):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "theme"
-        verbose_name_plural = "themes"
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
 
     def get_absolute_url(self):
         return reverse("practices:theme_detail", args=[self.slug])
@@ -45,10 +46,10 @@ class ThemeSpelling(models.Model):
     """
 
     class Origin(models.TextChoices):
-        IMPORT = "import", "Joined by the import"
-        CURATOR = "curator", "Decided by a curator"
+        IMPORT = "import", _("Joined by the import")
+        CURATOR = "curator", _("Decided by a curator")
 
-    key = models.CharField(max_length=300, unique=True, help_text="The link target, normalised.")
+    key = models.CharField(max_length=300, unique=True, help_text=_("The link target, normalised."))
     # The key with articles, plurals and separators folded: spellings with one join key are one theme.
     join_key = models.CharField(max_length=300, editable=False)
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="spellings")
@@ -57,8 +58,8 @@ class ThemeSpelling(models.Model):
 
     class Meta:
         ordering = ["key"]
-        verbose_name = "theme spelling"
-        verbose_name_plural = "theme spellings"
+        verbose_name = _("theme spelling")
+        verbose_name_plural = _("theme spellings")
         indexes = [
             # The import's joining: the spellings that fold to one key.
             models.Index(fields=["join_key"], name="theme_spelling_join_idx"),
@@ -78,8 +79,8 @@ class ThemeRedirect(models.Model):
 
     class Meta:
         ordering = ["old_slug"]
-        verbose_name = "theme redirect"
-        verbose_name_plural = "theme redirects"
+        verbose_name = _("theme redirect")
+        verbose_name_plural = _("theme redirects")
 
     def __str__(self):
         return f"{self.old_slug} -> {self.theme.slug}"
@@ -95,13 +96,15 @@ class Video(models.Model):
 
     youtube_id = models.CharField("YouTube id", max_length=11, unique=True, validators=[YOUTUBE_ID_VALIDATOR])
     title = models.CharField(max_length=300, blank=True)
-    channel = models.CharField(max_length=200, blank=True, help_text="The channel's index note name.")
+    channel = models.CharField(max_length=200, blank=True, help_text=_("The channel's index note name."))
     published_on = models.DateField(
         "date of the video",
         null=True,
         blank=True,
-        help_text="When the video was published; the import fills it from the notes or the channel's index when "
-        "they give it, and never overwrites a date set here.",
+        help_text=_(
+            "When the video was published; the import fills it from the notes or the channel's index when "
+            "they give it, and never overwrites a date set here."
+        ),
     )
     history = HistoricalRecords()
 
@@ -110,8 +113,8 @@ class Video(models.Model):
 
     class Meta:
         ordering = ["title", "youtube_id"]
-        verbose_name = "video"
-        verbose_name_plural = "videos"
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
 
     def __str__(self):
         return self.title or self.youtube_id
@@ -141,14 +144,14 @@ class Practice(models.Model):
     """One practice of the library: an imported note or an entry a curator wrote."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
-    summary = models.TextField(blank=True, help_text="One or two sentences shown in lists and search results.")
+    summary = models.TextField(blank=True, help_text=_("One or two sentences shown in lists and search results."))
     body_markdown = models.TextField("text (Markdown)", blank=True)
-    body_html = models.TextField("rendered text", blank=True, editable=False)
+    body_html = models.TextField(_("rendered text"), blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Set once, at the first publication; unpublishing, reverting and publishing again keep it.
     published_at = models.DateTimeField(
@@ -160,7 +163,7 @@ class Practice(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="The file name of the note it was imported from; empty for curated entries.",
+        help_text=_("The file name of the note it was imported from; empty for curated entries."),
     )
     # Two channels of one vault may each have a note of the same file name: the pair is the key.
     note_channel = models.CharField(
@@ -168,7 +171,7 @@ class Practice(models.Model):
         blank=True,
         default="",
         editable=False,
-        help_text="The channel (index note) of the note it was imported from.",
+        help_text=_("The channel (index note) of the note it was imported from."),
     )
     note_hash = models.CharField(max_length=64, blank=True, editable=False)
     # What the last import wrote, so a re-import can tell a curator's edit from its own.
@@ -189,7 +192,7 @@ class Practice(models.Model):
         symmetrical=False,
         related_name="linked_from",
         blank=True,
-        help_text="Practices this one's text links to.",
+        help_text=_("Practices this one's text links to."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -214,8 +217,8 @@ class Practice(models.Model):
         # The public list's order, shared by the list page, downloads, feeds and the API: newest
         # first, then by title; the unique slug makes ties stable across pages and downloads.
         ordering = ["-published_at", "title", "slug"]
-        verbose_name = "practice"
-        verbose_name_plural = "practices"
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
         constraints = [
             models.UniqueConstraint(fields=["note_key", "note_channel"], name="practice_note_key_unique"),
         ]
@@ -303,8 +306,8 @@ class FormerSlug(models.Model):
 
     class Meta:
         ordering = ["slug"]
-        verbose_name = "former address of a practice"
-        verbose_name_plural = "former addresses of practices"
+        verbose_name = _("former address of a practice")
+        verbose_name_plural = _("former addresses of practices")
 
     def __str__(self):
         return f"{self.slug} → {self.practice.slug}"
@@ -322,7 +325,7 @@ class ThemedPractice(TaggedItemBase):
     content_object = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="themed_items")
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_items")
     is_topic = models.BooleanField(
-        "the theme's own note", default=False, help_text="The practice's note is the note of this theme's topic."
+        "the theme's own note", default=False, help_text=_("The practice's note is the note of this theme's topic.")
     )
     history = HistoricalRecords()
     # taggit gives tagged items a natural key but no fields for it; backups (dumpdata
@@ -330,8 +333,8 @@ class ThemedPractice(TaggedItemBase):
     natural_key_fields = ["content_object_id", "tag_id"]
 
     class Meta:
-        verbose_name = "theme of a practice"
-        verbose_name_plural = "themes of practices"
+        verbose_name = _("theme of a practice")
+        verbose_name_plural = _("themes of practices")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="themed_practice_unique"),
         ]
@@ -342,8 +345,8 @@ class ThemedPractice(TaggedItemBase):
 
 
 class Origin(models.TextChoices):
-    DETECTED = "detected", "Detected in the note"
-    CURATOR = "curator", "Set by a curator"
+    DETECTED = "detected", _("Detected in the note")
+    CURATOR = "curator", _("Set by a curator")
 
 
 class Mention(models.Model):
@@ -351,9 +354,9 @@ class Mention(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CURATOR)
-    sentence = models.TextField(blank=True, help_text="The sentence of the note that names it.")
+    sentence = models.TextField(blank=True, help_text=_("The sentence of the note that names it."))
     seconds = models.PositiveIntegerField(
-        "moment in the video (seconds)", null=True, blank=True, help_text="The nearest timestamp to that sentence."
+        "moment in the video (seconds)", null=True, blank=True, help_text=_("The nearest timestamp to that sentence.")
     )
     # A detected mention waits in the review queue until a curator approves it; the import clears
     # this again when the note changes the mention's sentence or moment.
@@ -398,12 +401,16 @@ class CountryMention(Mention):
         max_length=10,
         choices=Strength.choices,
         default=Strength.ABOUT,
-        help_text="About: the practice happens there or discusses it (title, heading, several moments). "
-        "Mentions: one passing sentence, a speaker's affiliation, an item of a list. "
-        "A change here outlives re-imports.",
+        help_text=_(
+            "About: the practice happens there or discusses it (title, heading, several moments). "
+            "Mentions: one passing sentence, a speaker's affiliation, an item of a list. "
+            "A change here outlives re-imports."
+        ),
     )
     moments = models.JSONField(
-        default=list, blank=True, help_text="Every moment of the video (seconds) at which the note names the country."
+        default=list,
+        blank=True,
+        help_text=_("Every moment of the video (seconds) at which the note names the country."),
     )
     history = HistoricalRecords()
 
@@ -411,8 +418,8 @@ class CountryMention(Mention):
 
     class Meta:
         ordering = ["country__name"]
-        verbose_name = "country mention"
-        verbose_name_plural = "country mentions"
+        verbose_name = _("country mention")
+        verbose_name_plural = _("country mentions")
         constraints = [
             models.UniqueConstraint(fields=["practice", "country"], name="country_mention_unique"),
             models.CheckConstraint(
@@ -452,8 +459,8 @@ class ToolkitMention(Mention):
 
     class Meta:
         ordering = ["toolkit__name"]
-        verbose_name = "toolkit mention"
-        verbose_name_plural = "toolkit mentions"
+        verbose_name = _("toolkit mention")
+        verbose_name_plural = _("toolkit mentions")
         constraints = [
             models.UniqueConstraint(fields=["practice", "toolkit"], name="toolkit_mention_unique"),
             models.CheckConstraint(
@@ -477,27 +484,27 @@ class ReferenceCandidate(models.Model):
     """
 
     class Kind(models.TextChoices):
-        TOOLKIT = "toolkit", "Toolkit"
-        ORGANISATION = "organisation", "Organisation"
-        PROGRAMME = "programme", "Programme"
-        PARTNERSHIP = "partnership", "Partnership"
+        TOOLKIT = "toolkit", _("Toolkit")
+        ORGANISATION = "organisation", _("Organisation")
+        PROGRAMME = "programme", _("Programme")
+        PARTNERSHIP = "partnership", _("Partnership")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Accepted"
-        MERGED = "merged", "Merged into a record"
-        REJECTED = "rejected", "Rejected"
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        MERGED = "merged", _("Merged into a record")
+        REJECTED = "rejected", _("Rejected")
 
-    key = models.CharField(max_length=200, unique=True, editable=False, help_text="The name, normalised.")
-    name = models.CharField(max_length=200, help_text="The name the record gets when accepted.")
+    key = models.CharField(max_length=200, unique=True, editable=False, help_text=_("The name, normalised."))
+    name = models.CharField(max_length=200, help_text=_("The name the record gets when accepted."))
     # The name the import proposed last: while `name` equals it, later imports may improve it; a
     # curator's own spelling stays.
     found_name = models.CharField(max_length=200, editable=False, default="")
-    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="The kind of record it becomes.")
-    variants = models.JSONField(default=list, blank=True, help_text="Other spellings the notes use.")
-    keys = models.JSONField(default=list, editable=False, help_text="Normalised names of all its variants.")
-    note_count = models.PositiveIntegerField("notes", default=0, editable=False)
-    sentence_count = models.PositiveIntegerField("sentences", default=0, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text=_("The kind of record it becomes."))
+    variants = models.JSONField(default=list, blank=True, help_text=_("Other spellings the notes use."))
+    keys = models.JSONField(default=list, editable=False, help_text=_("Normalised names of all its variants."))
+    note_count = models.PositiveIntegerField(_("notes"), default=0, editable=False)
+    sentence_count = models.PositiveIntegerField(_("sentences"), default=0, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED, editable=False)
     toolkit = models.ForeignKey(Toolkit, on_delete=models.SET_NULL, null=True, blank=True, editable=False)
     organisation = models.ForeignKey(
@@ -516,8 +523,8 @@ class ReferenceCandidate(models.Model):
     class Meta:
         # Curators work down the list: the names most notes use first.
         ordering = ["-note_count", "-sentence_count", "name"]
-        verbose_name = "reference candidate"
-        verbose_name_plural = "reference candidates"
+        verbose_name = _("reference candidate")
+        verbose_name_plural = _("reference candidates")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["proposed", "accepted", "merged", "rejected"]), name="candidate_status_valid"
@@ -541,28 +548,28 @@ class CandidateEvidence(models.Model):
     """A sentence of a practice's note that names a reference candidate, with the moment it was said."""
 
     class Role(models.TextChoices):
-        NAME = "name", "Name"
-        DEFINITION = "definition", "Name with its acronym"
-        ACRONYM = "acronym", "Acronym"
-        LOWERCASE = "lowercase", "Name in lower case"
-        ANAPHOR = "anaphor", "Short reference (the Navigator)"
+        NAME = "name", _("Name")
+        DEFINITION = "definition", _("Name with its acronym")
+        ACRONYM = "acronym", _("Acronym")
+        LOWERCASE = "lowercase", _("Name in lower case")
+        ANAPHOR = "anaphor", _("Short reference (the Navigator)")
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="candidate_evidence")
     candidate = models.ForeignKey(
         ReferenceCandidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
     )
-    phrase = models.CharField(max_length=200, help_text="The name as the sentence writes it.")
-    key = models.CharField(max_length=200, help_text="The phrase, normalised.")
+    phrase = models.CharField(max_length=200, help_text=_("The name as the sentence writes it."))
+    key = models.CharField(max_length=200, help_text=_("The phrase, normalised."))
     role = models.CharField(max_length=10, choices=Role.choices)
-    kind = models.CharField(max_length=20, blank=True, help_text="The kind its words suggest.")
-    defines = models.CharField(max_length=200, blank=True, help_text="For an acronym: the name it stands for.")
+    kind = models.CharField(max_length=20, blank=True, help_text=_("The kind its words suggest."))
+    defines = models.CharField(max_length=200, blank=True, help_text=_("For an acronym: the name it stands for."))
     sentence = models.TextField()
     seconds = models.PositiveIntegerField("moment in the video (seconds)", null=True, blank=True)
 
     class Meta:
         ordering = ["practice", "id"]
-        verbose_name = "candidate evidence"
-        verbose_name_plural = "candidate evidence"
+        verbose_name = _("candidate evidence")
+        verbose_name_plural = _("candidate evidence")
         indexes = [
             # A candidate's evidence in the admin, and the practices that name it when it is accepted.
             models.Index(fields=["candidate", "practice"], name="candidate_evidence_idx"),

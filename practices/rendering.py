@@ -15,6 +15,7 @@ import markdown
 import nh3
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from markdown.extensions.toc import nest_toc_tokens, unique
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.preprocessors import Preprocessor
@@ -135,6 +136,8 @@ def sanitise(html, heading_ids=frozenset()):
 
 
 CALLOUT_MARKER_RE = re.compile(rf"^{CALLOUT_MARKER}\n?")
+# How a stored note with a contents list starts; `in_page_language` names it in the page's language.
+CONTENTS_HEAD = '<nav class="contents" aria-label="Contents"><p class="contents-title">Contents</p>'
 # Below this many headings a contents list is more clutter than help.
 MIN_HEADINGS_FOR_CONTENTS = 2
 HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -410,8 +413,14 @@ def render_note(source, video_id=None, resolve=None):
         md.toc_tokens = []
         body = f"<p>{html.escape(source)}</p>"
     if _count(md.toc_tokens) >= MIN_HEADINGS_FOR_CONTENTS:
-        body = (
-            '<nav class="contents" aria-label="Contents"><p class="contents-title">Contents</p>'
-            f"{_contents(md.toc_tokens)}</nav>\n{body}"
-        )
+        body = f"{CONTENTS_HEAD}{_contents(md.toc_tokens)}</nav>\n{body}"
     return sanitise(body, md.note_heading_ids)
+
+
+def in_page_language(body_html):
+    """The stored note with its contents list named in the page's language (it is stored in English)."""
+    if not body_html.startswith(CONTENTS_HEAD):
+        return body_html
+    title = html.escape(gettext("Contents"))
+    head = f'<nav class="contents" aria-label="{title}"><p class="contents-title">{title}</p>'
+    return head + body_html[len(CONTENTS_HEAD) :]

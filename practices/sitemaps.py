@@ -1,5 +1,7 @@
 """sitemap.xml: every public page search engines should find, and never a draft.
 
+Each page is listed at its English and its French address, with hreflang alternates between them.
+
 Countries and themes are listed when they have something to show (a published practice, and for
 countries also a programme participation or a toolkit); the pages of the other ISO countries
 exist but would be empty, so they are not advertised.
@@ -13,11 +15,20 @@ from incubator.models import Country, Organisation, Participation, Partnership, 
 
 from .models import Practice, Theme
 
+
+class I18nSitemap(Sitemap):
+    """Every page in English and in French, each entry naming both and the default (x-default)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
 # Pages without a record of their own, by URL name. Index pages added later belong here.
 STATIC_PAGES = ["practices:home", "practices:practice_list", "api:docs"]
 
 
-class StaticPagesSitemap(Sitemap):
+class StaticPagesSitemap(I18nSitemap):
     def items(self):
         return STATIC_PAGES
 
@@ -25,7 +36,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class PracticeSitemap(Sitemap):
+class PracticeSitemap(I18nSitemap):
     def items(self):
         return Practice.objects.published().only("slug", "updated_at").order_by("slug")
 
@@ -33,7 +44,7 @@ class PracticeSitemap(Sitemap):
         return item.updated_at
 
 
-class CountrySitemap(Sitemap):
+class CountrySitemap(I18nSitemap):
     def items(self):
         published = Practice.objects.published().filter(countries=OuterRef("pk"))
         return Country.objects.filter(
@@ -43,13 +54,13 @@ class CountrySitemap(Sitemap):
         ).order_by("slug")
 
 
-class ThemeSitemap(Sitemap):
+class ThemeSitemap(I18nSitemap):
     def items(self):
         published = Practice.objects.published().filter(themes=OuterRef("pk"))
         return Theme.objects.filter(Exists(published)).order_by("slug")
 
 
-class RecordSitemap(Sitemap):
+class RecordSitemap(I18nSitemap):
     """Every record of a reference model: each is public once a curator has entered it."""
 
     def __init__(self, model):

@@ -12,6 +12,7 @@ from incubator.forms import country_slugs_for_codes
 from incubator.models import Country, Participation, Programme, Toolkit
 from incubator.world_map import world_map
 from opsi_portal.caching import cache_public_page, cached, content_etag
+from opsi_portal.lib.collation import alphabetical_key
 from opsi_portal.pagination import paginate
 
 from . import citations, linked_data, search
@@ -135,6 +136,7 @@ def home(request):
         "latest": with_card_data(published.order_by("-published_at", "title"))[:HOME_LATEST],
         **cached("home-counts", home_counts),
     }
+    context["countries"] = sorted(context["countries"], key=lambda country: alphabetical_key(country.display_name))
     counted = [(country, country.practice_count) for country in context["countries"]]
     context["world_map"] = world_map(counted, Country.get_absolute_url)
     return render(request, "practices/home.html", context)

@@ -11,6 +11,24 @@ SHARED_NOTES = PROJECT_ROOT.parent / "shared" / "notes" / "opsi"
 FIXTURE_NOTES = PROJECT_ROOT / "fixtures" / "notes"
 
 
+def pytest_sessionstart(session):
+    """The translations the pages use, built from the .po files when a checkout has none or stale ones."""
+    import runpy
+
+    runpy.run_path(str(PROJECT_ROOT / "scripts" / "compile_messages.py"))["compile_messages"](PROJECT_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in English: a request under /fr/ leaves French active in the thread, which
+    `reverse()` in the next test would follow."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Every test starts with an empty cache and free throttling slots: nothing leaks between tests."""

@@ -1,4 +1,5 @@
-"""The HTML of every page type passes the Nu HTML Checker (vnu.jar from npm, run with the system Java)."""
+"""The HTML of every page type, in English and in French, passes the Nu HTML Checker (vnu.jar from npm,
+run with the system Java)."""
 
 import json
 import shutil
@@ -26,11 +27,12 @@ def vnu():
 def test_every_page_type_is_valid_html(client, seed, vnu, tmp_path):
     files = []
     for name, url in build_sample_site().items():
-        response = client.get(url)
-        assert response.status_code in (200, 400, 404), (name, response.status_code)
-        path = tmp_path / f"{name}.html"
-        path.write_bytes(response.content)
-        files.append(path)
+        for prefix in ("", "/fr"):
+            response = client.get(prefix + url)
+            assert response.status_code in (200, 400, 404), (name, prefix, response.status_code)
+            path = tmp_path / f"{name}{prefix.replace('/', '-')}.html"
+            path.write_bytes(response.content)
+            files.append(path)
     server_error = tmp_path / "server_error.html"
     server_error.write_text(loader.get_template("500.html").render(), encoding="utf-8")
     files.append(server_error)
@@ -50,4 +52,4 @@ def test_every_page_type_is_valid_html(client, seed, vnu, tmp_path):
         if m["type"] == "error" or m.get("subType") == "fatal"
     ]
     assert errors == [], "\n".join(errors)
-    assert len(files) == 20
+    assert len(files) == 39

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -108,4 +109,4 @@ def api_docs(request):
 @extend_schema(exclude=True)
 def api_not_found(request, path):
     """Any other address under /api/: a JSON 404 like the endpoints', not the site's HTML page."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 MAX_LENGTH = 200
 # Each term is one more index lookup and one more ranked list to merge; ten is more than people type.
@@ -101,5 +102,8 @@ def validate_query(text):
     """Refuse a query with too many terms to answer quickly, saying what the limit is (the form checks length)."""
     if parse(text).term_count() > MAX_TERMS:
         raise ValidationError(
-            f"The search has too many words or phrases (at most {MAX_TERMS}); leave some out.", code="too_many_terms"
+            gettext("The search has too many words or phrases (at most {count}); leave some out.").format(
+                count=MAX_TERMS
+            ),
+            code="too_many_terms",
         )

@@ -45,6 +45,11 @@ for (const field of document.querySelectorAll("input[data-filters-options]")) {
       option.hidden = !option.dataset.words.includes(wanted);
       shown += option.hidden ? 0 : 1;
     }
-    status.textContent = wanted ? `${shown} of ${options.length} options match “${field.value.trim()}”.` : "";
+    // The pattern comes from the page, in its language: "{shown} of {total} options match “{find}”."
+    const said = field.dataset.status
+      .replace("{shown}", shown)
+      .replace("{total}", options.length)
+      .replace("{find}", field.value.trim());
+    status.textContent = wanted ? said : "";
   });
 }

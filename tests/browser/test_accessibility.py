@@ -1,5 +1,6 @@
-"""Every page type at phone, tablet and desktop widths: no axe-core violation, nothing wider than
-the screen, nothing from another host; the list's results and the practice's facts come first."""
+"""Every page type at phone, tablet and desktop widths, in English and in French: no axe-core
+violation, nothing wider than the screen, nothing from another host; the list's results and the
+practice's facts come first."""
 
 import pytest
 
@@ -64,6 +65,26 @@ def test_every_page_type_fits_and_has_no_axe_violations(site, page, width):
     assert reports == {}, "\n\n".join(f"{name} at {width}px:\n{report}" for name, report in reports.items())
     assert too_wide == {}, f"wider than {width}px"
     assert page.requested_hosts == {base.split("://")[1]}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_every_french_page_type_fits_and_has_no_axe_violations(site, page, width):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+    base, urls = site
+    page.set_viewport_size({"width": width, "height": HEIGHT[width]})
+    reports, too_wide = {}, {}
+    for name in PAGE_TYPES:
+        page.goto(base + "/fr" + urls[name])
+        assert page.locator("html").get_attribute("lang") == "fr", name
+        results = axe.run(page)
+        if results.violations_count:
+            reports[name] = results.generate_report()
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide[name] = scroll_width
+    assert reports == {}, "\n\n".join(f"{name} at {width}px:\n{report}" for name, report in reports.items())
+    assert too_wide == {}, f"wider than {width}px"
 
 
 def test_axe_reports_a_known_violation(page):

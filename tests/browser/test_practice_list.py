@@ -88,6 +88,28 @@ def test_filters_work_without_javascript(site, browser):
     context.close()
 
 
+def test_the_language_switch_keeps_the_filters_and_the_search(site, page):
+    base, _ = site
+    page.goto(base + "/practices/?country=portugal&theme=anticipatory-innovation&sort=title")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(re.compile(r"/fr/practices/\?"))
+    assert page.url == base + "/fr/practices/?country=portugal&theme=anticipatory-innovation&sort=title"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert results_heading(page) == "2 pratiques"
+    assert page.locator("#f-country-portugal").is_checked()
+    assert page.locator("#f-theme-anticipatory-innovation").is_checked()
+    assert page.locator("#f-sort").input_value() == "title"
+    # Filtering goes on in French, and the switch back keeps the new filters too.
+    page.get_by_label(re.compile(r"^Danemark \(\+\d+\)$")).check()
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_url(re.compile(r"country=denmark"))
+    assert page.url.startswith(base + "/fr/practices/?")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"^(?!.*/fr/)"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#f-country-denmark").is_checked() and page.locator("#f-country-portugal").is_checked()
+
+
 def test_typing_narrows_a_facets_options_and_says_how_many(site, page):
     base, urls = site
     page.goto(base + urls["facet_options"])
@@ -100,3 +122,12 @@ def test_typing_narrows_a_facets_options_and_says_how_many(site, page):
     assert page.locator("#f-find-status").inner_text() == f"1 of {total} options match “PORTU”."
     page.get_by_label("Find countries by name or ISO code").fill("")
     assert page.locator("#f-options li[data-words]:visible").count() == total
+
+
+def test_typing_narrows_a_french_facet_by_french_names(site, page):
+    base, urls = site
+    page.goto(base + "/fr" + urls["facet_options"])
+    page.get_by_label("Chercher un pays par son nom ou son code ISO").fill("danem")
+    visible = page.locator("#f-options li[data-words]:visible label").all_inner_texts()
+    assert [label.split(" (")[0] for label in visible] == ["Danemark"]
+    assert page.locator("#f-find-status").inner_text().startswith("Options correspondant à")

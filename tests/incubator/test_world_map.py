@@ -5,7 +5,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from incubator.models import Country
 from incubator.world_map import DATA_FILE, LAND, SHADES, geometry, legend_steps, world_map
 
 
@@ -21,7 +23,8 @@ def contrast(a, b):
 
 
 def country(code, name):
-    return SimpleNamespace(code=SimpleNamespace(code=code), name=name, slug=name.lower())
+    # `display_name` is what the map shows: the name in the page's language (Country.display_name).
+    return SimpleNamespace(code=SimpleNamespace(code=code), name=name, display_name=name, slug=name.lower())
 
 
 def test_every_shade_stands_out_from_the_sea_and_from_countries_without_practices():
@@ -62,3 +65,10 @@ def test_countries_link_with_their_count_and_small_states_are_dots():
     assert 'aria-label="Malta: 1 practice"' in html and "<circle" in html
     assert '<th scope="row"><a href="/c/malta/">Malta</a></th><td class="num">1</td>' in html
     assert world_map([(country("FR", "France"), 0)], str) is None
+
+
+def test_a_french_map_names_and_orders_countries_in_french(db):
+    counted = [(Country.objects.get(code=code), 1) for code in ("DE", "ES", "EG")]
+    with translation.override("fr"):
+        drawn = world_map(counted, lambda c: f"/c/{c.slug}/")
+    assert [c.name for c in drawn.countries] == ["Allemagne", "Égypte", "Espagne"]

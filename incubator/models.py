@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from opsi_portal.lib.languages import EnglishOriginal
 from opsi_portal.lib.youtube import VIDEO_ID_RE, format_timestamp, watch_url
 
 YOUTUBE_ID_VALIDATOR = RegexValidator(VIDEO_ID_RE.pattern, "A YouTube video id has 11 letters, digits, - or _.")
@@ -101,7 +102,7 @@ class Country(models.Model):
         return f"flags/{self.code.code.lower()}.gif"
 
 
-class Organisation(Sourced):
+class Organisation(EnglishOriginal, Sourced):
     """An institution that takes part in programmes and partnerships: OPSI, a ministry, an agency."""
 
     class Kind(models.TextChoices):
@@ -145,7 +146,7 @@ class Organisation(Sourced):
         return reverse("incubator:organisation_detail", args=[self.slug])
 
 
-class Programme(Sourced):
+class Programme(EnglishOriginal, Sourced):
     """A programme that supports countries in innovating, such as OPSI's Innovation Incubator."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -241,7 +242,7 @@ class Participation(Sourced):
         return ""
 
 
-class Partnership(Sourced):
+class Partnership(EnglishOriginal, Sourced):
     """Organisations working together for a purpose, often to spread what a programme learnt."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -307,7 +308,7 @@ class PartnershipMember(models.Model):
     natural_key.dependencies = ["incubator.partnership", "incubator.organisation"]
 
 
-class Toolkit(Sourced):
+class Toolkit(EnglishOriginal, Sourced):
     """A set of tools or methods public servants can use, as listed by the OPSI Toolkit Navigator."""
 
     class Badge(models.TextChoices):

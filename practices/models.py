@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
+from opsi_portal.lib.languages import EnglishOriginal
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
 from .importing import country_strength
@@ -17,7 +18,7 @@ from .importing.channels import NoteTargets, run_key
 from .rendering import LinkResolver, render_note
 
 
-class Theme(TagBase):
+class Theme(EnglishOriginal, TagBase):
     """A subject practices share, from the notes' [[wiki links]]; curators rename and merge them."""
 
     description = models.TextField(blank=True)
@@ -135,7 +136,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.order_by(*self.model._meta.ordering)
 
 
-class Practice(models.Model):
+class Practice(EnglishOriginal, models.Model):
     """One practice of the library: an imported note or an entry a curator wrote."""
 
     class Status(models.TextChoices):

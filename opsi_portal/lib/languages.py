@@ -1,0 +1,64 @@
+"""Records in English and French: which language a shown text is in, and English originals.
+
+django-modeltranslation gives each translated field `_en` and `_fr` columns and makes the plain
+attribute (`practice.title`) read the active language, falling back to English. Templates need to
+know when that fallback happened, to mark the text `lang="en"` and say it is not yet translated.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname, get_language
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A record's text as shown: the value, the language it is in, and whether it stands in for a missing one."""
+
+    value: str
+    language: str
+    fallback: bool
+
+    def __str__(self):
+        return self.value
+
+
+def translated(record, field):
+    """The record's `field` in the active language, or its English text marked as a fallback."""
+    active = get_language()
+    value = getattr(record, build_localized_fieldname(field, active), None)
+    if value:
+        return Translated(value, active, fallback=False)
+    english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    value = getattr(record, build_localized_fieldname(field, english), None) or ""
+    return Translated(value, english, fallback=bool(value) and active != english)
+
+
+def lacks_french(model):
+    """A condition for the records of `model` with an English text whose French version is empty."""
+    condition = Q()
+    for field in translator.get_options_for_model(model).fields:
+        english, french = build_localized_fieldname(field, "en"), build_localized_fieldname(field, "fr")
+        has_english = ~Q(**{f"{english}__isnull": True}) & ~Q(**{english: ""})
+        no_french = Q(**{f"{french}__isnull": True}) | Q(**{french: ""})
+        condition |= has_english & no_french
+    return condition
+
+
+class EnglishOriginal(models.Model):
+    """Keeps a translated model's original columns (`title`, `name`) in English, whoever saves it.
+
+    modeltranslation writes the original column from the active language; raw SQL, taggit's unique
+    tag names and the import snapshot read it, so it is always written with English active.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)

@@ -206,6 +206,8 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 # columns; a missing French value reads as the English one.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Slugs come from the English name or title, so a French version never moves a page.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 USE_TZ = True
 
 STATIC_URL = "static/"

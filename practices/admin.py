@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
+from opsi_portal.translation_admin import LacksFrenchFilter, TranslatedHistoryAdmin, side_by_side
+
 from . import curation
 from .curation import CurationError
 from .importing.parser import normalise_target
@@ -57,11 +59,11 @@ class ThemedPracticeInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(SimpleHistoryAdmin):
+class PracticeAdmin(TranslatedHistoryAdmin):
     list_display = ["title", "status", "source_video", "published_at", "updated_at"]
-    list_filter = ["status", "source_video", "countries"]
+    list_filter = [LacksFrenchFilter, "status", "source_video", "countries"]
     list_select_related = ["source_video"]
-    search_fields = ["title", "summary", "note_key"]
+    search_fields = ["title_en", "title_fr", "summary_en", "summary_fr", "note_key"]
     autocomplete_fields = ["source_video", "links_to"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["note_key", "body_html", "published_at", "created_at", "updated_at"]
@@ -70,7 +72,19 @@ class PracticeAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     date_hierarchy = "published_at"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status", "source_video", "links_to"]}),
+        (
+            None,
+            {
+                "fields": [
+                    side_by_side("title"),
+                    "slug",
+                    side_by_side("summary"),
+                    "status",
+                    "source_video",
+                    "links_to",
+                ]
+            },
+        ),
         ("Text", {"fields": ["body_markdown", "body_html"]}),
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -129,10 +143,12 @@ class ThemeMergeForm(forms.Form):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "slug", "practice_count"]
-    search_fields = ["name", "slug", "spellings__key"]
+    list_filter = [LacksFrenchFilter]
+    search_fields = ["name_en", "name_fr", "slug", "spellings__key"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = [side_by_side("name"), "slug", side_by_side("description")]
     inlines = [ThemeSpellingInline, ThemeRedirectInline]
     actions = ["merge"]
 

@@ -24,6 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 DATA_VERSION_KEY = "data-version"
 # How long a process may go without seeing a change made by another process (in-process cache only).
@@ -55,9 +56,10 @@ def bump_data_version():
 
 
 def cached(name, compute, params=(), timeout=COUNTS_TIMEOUT):
-    """`compute()`, cached under `name`, `params` and the data version."""
+    """`compute()`, cached under `name`, `params`, the data version and the active language."""
     digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
-    key = f"{name}:{data_version()}:{digest}"
+    # Records' names and titles read in the active language (django-modeltranslation).
+    key = f"{name}:{data_version()}:{get_language()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

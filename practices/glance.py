@@ -87,7 +87,9 @@ def _through_toolkits(toolkit_mentions):
         via = f"through {toolkit.name}"
         for programme in (toolkit.programme, getattr(toolkit.partnership, "programme", None)):
             if programme and programme.pk not in programmes:
-                programmes[programme.pk] = GlanceItem(translated(programme, "name"), programme.get_absolute_url(), anchor, via)
+                programmes[programme.pk] = GlanceItem(
+                    translated(programme, "name"), programme.get_absolute_url(), anchor, via
+                )
         for organisation in toolkit.developers.all():
             if organisation.pk not in organisations:
                 organisations[organisation.pk] = GlanceItem(
@@ -102,11 +104,15 @@ def glance_of(themes, country_mentions, toolkit_mentions):
         for m in country_mentions
     ]
     toolkits = [
-        GlanceItem(translated(m.toolkit, "name"), m.toolkit.get_absolute_url(), evidence_anchor("toolkit", m.toolkit.slug))
+        GlanceItem(
+            translated(m.toolkit, "name"), m.toolkit.get_absolute_url(), evidence_anchor("toolkit", m.toolkit.slug)
+        )
         for m in toolkit_mentions
     ]
     programmes, organisations = _through_toolkits(toolkit_mentions)
-    main_themes = [GlanceItem(translated(t, "name"), t.get_absolute_url(), "evidence-themes") for t in themes[:MAIN_THEMES]]
+    main_themes = [
+        GlanceItem(translated(t, "name"), t.get_absolute_url(), "evidence-themes") for t in themes[:MAIN_THEMES]
+    ]
     return Glance(
         countries=countries,
         toolkits=toolkits,

@@ -60,5 +60,12 @@ class EnglishOriginal(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        for field in translator.get_options_for_model(type(self)).fields:
+            # A record made with French active has no English text yet: empty, not NULL, as the
+            # original column, so orders and keyset pages by it never meet a NULL.
+            name = build_localized_fieldname(field, english)
+            if getattr(self, name) is None and not self._meta.get_field(field).null:
+                setattr(self, name, "")
+        with translation.override(english):
             super().save(*args, **kwargs)

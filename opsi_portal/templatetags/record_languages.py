@@ -25,7 +25,10 @@ def translated(record, field=None, words=None):
     if not text.fallback:
         return value
     return format_html(
-        '<span lang="{}">{}</span> <span class="untranslated">({})</span>', text.language, value, _("not yet translated")
+        '<span lang="{}">{}</span> <span class="untranslated">({})</span>',
+        text.language,
+        value,
+        _("not yet translated"),
     )
 
 

@@ -123,9 +123,8 @@ def _refresh_batch(ids):
         # index, and take the practices' French rows with them.
         cursor.execute(f"DELETE FROM {DOCUMENT_TABLE} WHERE id IN ({marks})", ids)  # noqa: S608
         cursor.executemany(f"INSERT INTO {DOCUMENT_TABLE} VALUES (%s, %s, %s, %s, %s)", documents)  # noqa: S608
-        cursor.executemany(
-            f"INSERT INTO {FRENCH_FTS_TABLE} (rowid, title, summary, topics) VALUES (%s, %s, %s, %s)", french
-        )  # noqa: S608, E501
+        french_insert = f"INSERT INTO {FRENCH_FTS_TABLE} (rowid, title, summary, topics) VALUES (%s, %s, %s, %s)"  # noqa: S608
+        cursor.executemany(french_insert, french)
 
 
 # The rendered text went through the sanitiser, so every `<` starts a tag; a pattern removes them

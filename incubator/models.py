@@ -10,14 +10,14 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from opsi_portal.lib.languages import EnglishOriginal
+from opsi_portal.lib.languages import EnglishOriginal, TranslatedQuerySet
 from opsi_portal.lib.youtube import VIDEO_ID_RE, format_timestamp, watch_url
 
 YOUTUBE_ID_VALIDATOR = RegexValidator(VIDEO_ID_RE.pattern, "A YouTube video id has 11 letters, digits, - or _.")
 
 
-class SlugManager(models.Manager):
-    """Natural keys by slug, so fixtures can refer to records by a stable name."""
+class SlugManager(models.Manager.from_queryset(TranslatedQuerySet)):
+    """Natural keys by slug, so fixtures can refer to records by a stable name; lists in the page's language."""
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)

@@ -10,7 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
-from opsi_portal.lib.languages import EnglishOriginal
+from opsi_portal.lib.languages import EnglishOriginal, TranslatedQuerySet
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
 from .importing import country_strength
@@ -25,6 +25,8 @@ class Theme(EnglishOriginal, TagBase):
     # The name the last import gave: a name that differs from it is a curator's, which the import keeps.
     imported_name = models.CharField(max_length=100, blank=True, editable=False)
     history = HistoricalRecords()
+    # Lists of themes in the page's language (A–Z by the shown name).
+    objects = TranslatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -126,7 +128,7 @@ class Video(models.Model):
         return watch_url(self.youtube_id, seconds)
 
 
-class PracticeQuerySet(models.QuerySet):
+class PracticeQuerySet(TranslatedQuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Practice.Status.PUBLISHED)

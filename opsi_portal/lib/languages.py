@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
+from modeltranslation.manager import MultilingualQuerySet
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, get_language
 
@@ -69,3 +71,36 @@ class EnglishOriginal(models.Model):
                 setattr(self, name, "")
         with translation.override(english):
             super().save(*args, **kwargs)
+
+
+def shown_order(model, term):
+    """An order term of `model` on a translated field, as pages show it: the active language's text, else English.
+
+    modeltranslation would order by the French column alone, where records not yet translated are
+    NULL (first on SQLite, last on PostgreSQL); other terms are left as they are.
+    """
+    english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    active = get_language()
+    if not isinstance(term, str) or active == english:
+        return term
+    name = term.lstrip("-")
+    if name not in translator.get_options_for_model(model).fields:
+        return term
+    localized = build_localized_fieldname(name, active)
+    english_text = F(build_localized_fieldname(name, english))
+    shown = Coalesce(NullIf(F(localized), Value("")), english_text, output_field=models.TextField())
+    return shown.desc() if term.startswith("-") else shown.asc()
+
+
+class TranslatedQuerySet(MultilingualQuerySet):
+    """Records of a translated model, ordered by their texts as the active language shows them."""
+
+    def _post_init(self):
+        default_ordering = self.model and self.query.default_ordering and not self.query.order_by
+        super()._post_init()
+        if default_ordering and self.model._meta.ordering:
+            self.query.clear_ordering(force=True)
+            self.query.add_ordering(*(shown_order(self.model, term) for term in self.model._meta.ordering))
+
+    def order_by(self, *terms):
+        return super().order_by(*(shown_order(self.model, term) for term in terms))

@@ -85,3 +85,22 @@ def test_lacks_french_finds_records_with_an_english_text_and_no_french_one():
     lacking = set(Programme.objects.filter(lacks_french(Programme)))
     assert lacking == {partial, untranslated}
     assert complete not in lacking and empty_text not in lacking
+
+
+def test_french_lists_sort_by_the_shown_name_translated_or_not():
+    factories.programme(name="Zebra programme", slug="z", name_fr="Alpha en français")
+    factories.programme(name="Beta programme", slug="b")
+    factories.programme(name="Gamma programme", slug="g", name_fr="")
+    with translation.override("fr"):
+        assert [p.slug for p in Programme.objects.all()] == ["z", "b", "g"]
+        assert [p.slug for p in Programme.objects.order_by("-name")] == ["g", "b", "z"]
+    with translation.override("en"):
+        assert [p.slug for p in Programme.objects.all()] == ["b", "g", "z"]
+
+
+def test_a_french_title_sort_of_the_practice_list_keeps_untranslated_practices_in_place():
+    factories.practice(slug="z", title="Zoning reform", title_fr="Aménagement du territoire")
+    factories.practice(slug="b", title="Budget dashboards")
+    with translation.override("fr"):
+        ordered = Practice.objects.published().order_by("title")
+        assert [p.slug for p in ordered] == ["z", "b"]

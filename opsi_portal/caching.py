@@ -123,7 +123,8 @@ def content_etag(request, *args, **kwargs):
     """ETag of a public page that depends only on the data: data version, code and viewer."""
     # A signed-in curator may see more than the public; their pages get ETags of their own.
     viewer = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else 0
-    return f"{data_version()}-{code_version()}-{viewer}"
+    # Records' texts come in the page's language.
+    return f"{data_version()}-{code_version()}-{viewer}-{get_language()}"
 
 
 PAGE_TIMEOUT = 600
@@ -150,7 +151,7 @@ def page_cache_key(request, parameters):
         return None
     query = sorted((name, request.GET.getlist(name)) for name in request.GET)
     # The page prints its own address (canonical link), so the key holds scheme and host too.
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}:{get_language()}"
     return f"page:{data_version()}:{code_version()}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 

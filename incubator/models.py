@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from opsi_portal.lib.languages import EnglishOriginal, TranslatedQuerySet
+from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
 from opsi_portal.lib.youtube import VIDEO_ID_RE, format_timestamp, watch_url
 
 YOUTUBE_ID_VALIDATOR = RegexValidator(VIDEO_ID_RE.pattern, "A YouTube video id has 11 letters, digits, - or _.")

@@ -1,7 +1,7 @@
 """Which reference records' texts carry a French version (django-modeltranslation).
 
 Each field named here gets `<field>_en` and `<field>_fr` columns; the original column keeps the
-English text (`opsi_portal.lib.languages.EnglishOriginal`). An empty French value is stored as NULL,
+English text (`opsi_portal.lib.record_languages.EnglishOriginal`). An empty French value is stored as NULL,
 so the unique names stay unique among the records that have one. Each model's history model is
 registered too, so the history keeps (and a revert restores) both languages.
 """

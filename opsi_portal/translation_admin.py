@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .lib.languages import lacks_french
+from .lib.record_languages import lacks_french
 
 
 def side_by_side(field):

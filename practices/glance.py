@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from opsi_portal.lib.languages import Translated, translated
+from opsi_portal.lib.record_languages import Translated, translated
 
 from .importing.sentences import summary_of
 

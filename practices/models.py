@@ -10,7 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
-from opsi_portal.lib.languages import EnglishOriginal, TranslatedQuerySet
+from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
 from .importing import country_strength

@@ -5,8 +5,8 @@ from django.template.defaultfilters import truncatewords
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from opsi_portal.lib.languages import Translated
-from opsi_portal.lib.languages import translated as translated_text
+from opsi_portal.lib.record_languages import Translated
+from opsi_portal.lib.record_languages import translated as translated_text
 
 register = template.Library()
 

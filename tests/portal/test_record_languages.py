@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from incubator.models import Programme
-from opsi_portal.lib.languages import Translated, lacks_french, translated
+from opsi_portal.lib.record_languages import Translated, lacks_french, translated
 from practices.models import Practice
 from tests import factories
 

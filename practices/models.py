@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
 from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
@@ -25,8 +25,8 @@ class Theme(EnglishOriginal, TagBase):
     # The name the last import gave: a name that differs from it is a curator's, which the import keeps.
     imported_name = models.CharField(max_length=100, blank=True, editable=False)
     history = HistoricalRecords()
-    # Lists of themes in the page's language (A–Z by the shown name).
-    objects = TranslatedQuerySet.as_manager()
+    # taggit's natural keys (backups refer to themes by name), lists in the page's language.
+    objects = NaturalKeyManager.from_queryset(TranslatedQuerySet)()
 
     class Meta:
         ordering = ["name"]

@@ -1,25 +1,58 @@
-"""Every option of a facet on a page of its own, keeping the list's other filters: the no-JavaScript "more"."""
+"""Every option of a facet on a page of its own, keeping the list's other filters: the no-JavaScript "more".
+
+The page can narrow its options by typing: the find field filters on the server (so it works without
+JavaScript) and `static/js/filters.js` filters the same list while typing, with the same folding.
+"""
+
+import unicodedata
 
 from django.http import Http404
 from django.shortcuts import render
 
-from .views import filtered_practices
+from .views import FIND_MAX_LENGTH, filtered_practices
 
 # The facets whose options get a page here; themes have their own index and facet.
 FACET_NAMES = {"country": "Countries", "toolkit": "Toolkits"}
 
+# Parameters of this page that the list does not take (the list ignores them, but links stay clean).
+OWN_PARAMETERS = ("page", "find")
+
 
 def kept_filters(query, name):
     """The query string's other parameters, as hidden fields, so choosing options keeps them."""
-    return [(key, value) for key, values in query.lists() if key not in (name, "page") for value in values]
+    return [(key, value) for key, values in query.lists() if key not in (name, *OWN_PARAMETERS) for value in values]
+
+
+def folded(text):
+    """Text without case or accents, so "cote" finds "Côte d'Ivoire"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def option_words(option):
+    """What typing may match: the option's name and, for a country, its ISO code."""
+    code = getattr(option, "code", "")
+    return folded(f"{option.name} {code}")
+
+
+def narrowed(facet, find):
+    """The facet with only the unchosen options whose name (or code) holds `find`; chosen ones stay."""
+    for option in facet["options"]:
+        option.words = option_words(option)  # the page's script filters by the same words while typing
+    wanted = folded(find)
+    return {**facet, "options": [option for option in facet["options"] if wanted in option.words]}
 
 
 def facet_options(request, name):
     if name not in FACET_NAMES:
         raise Http404("There is no such facet.")
     filterset, errors = filtered_practices(request.GET)
+    find = request.GET.get("find", "").strip()[:FIND_MAX_LENGTH]
+    facet = filterset.facet(name)
     context = {
-        "facet": filterset.facet(name),
+        "facet": narrowed(facet, find),
+        "find": find,
+        "option_total": len(facet["options"]),
         "legend": FACET_NAMES[name],
         "kept": kept_filters(request.GET, name),
         "query_errors": errors,

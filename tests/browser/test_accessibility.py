@@ -34,6 +34,10 @@ def top_of(page, selector):
     return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top")
 
 
+def bottom_of(page, selector):
+    return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().bottom")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_type_fits_and_has_no_axe_violations(site, page, width):
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -54,6 +58,9 @@ def test_every_page_type_fits_and_has_no_axe_violations(site, page, width):
             assert top_of(page, ".results .card") <= 1.5 * HEIGHT[width]
         if name == "practice" and width == 1280:
             assert top_of(page, ".glance") < HEIGHT[width], "the facts at a glance are on the first screen"
+            # The panel sits beside the page's text without pushing it down: the body follows the header.
+            gap = top_of(page, ".practice-body") - bottom_of(page, ".practice-head")
+            assert gap < 48, f"{gap}px of empty space under the practice's header"
     assert reports == {}, "\n\n".join(f"{name} at {width}px:\n{report}" for name, report in reports.items())
     assert too_wide == {}, f"wider than {width}px"
     assert page.requested_hosts == {base.split("://")[1]}

@@ -86,3 +86,17 @@ def test_filters_work_without_javascript(site, browser):
     page.wait_for_url(re.compile(r"country=denmark"))
     assert results_heading(page) == "2 practices"
     context.close()
+
+
+def test_typing_narrows_a_facets_options_and_says_how_many(site, page):
+    base, urls = site
+    page.goto(base + urls["facet_options"])
+    options = page.locator("#f-options li[data-words]")
+    total = options.count()
+    assert total >= 2
+    page.get_by_label("Find countries by name or ISO code").fill("PORTU")
+    visible = page.locator("#f-options li[data-words]:visible label").all_inner_texts()
+    assert [label.split(" (")[0] for label in visible] == ["Portugal"]
+    assert page.locator("#f-find-status").inner_text() == f"1 of {total} options match “PORTU”."
+    page.get_by_label("Find countries by name or ISO code").fill("")
+    assert page.locator("#f-options li[data-words]:visible").count() == total

@@ -231,6 +231,28 @@ def test_every_country_option_is_on_a_page_that_keeps_the_filters(client, db):
     assert client.get(reverse("practices:facet_options", args=["theme"])).status_code == 404
 
 
+def test_a_facets_options_can_be_narrowed_by_typing_without_javascript(client, db):
+    theme = factories.theme(slug="kept")
+    for code in ("CI", "CO", "CL", "DK"):
+        practice = factories.practice()
+        practice.countries.add(factories.country(code))
+        practice.themes.add(theme)
+    options_url = reverse("practices:facet_options", args=["country"])
+
+    page = client.get(options_url, {"theme": "kept", "country": "denmark", "find": "COTE"})
+
+    facet = page.context["facet"]
+    assert [o.slug for o in facet["chosen"]] == ["denmark"]  # ticked options stay, whatever is typed
+    assert [o.name for o in facet["options"]] == ["Côte d'Ivoire"]  # no case, no accents
+    body = page.content.decode()
+    assert "1 of 3 options match" in body
+    assert '<input type="hidden" name="find"' not in body  # the list is not sent the find text twice
+    assert f'formaction="{options_url}"' in body  # Find comes back here; ticking goes to the list
+    by_code = client.get(options_url, {"find": "cl"}).context["facet"]["options"]
+    assert [o.slug for o in by_code] == ["chile"]  # an ISO code finds its country
+    assert 'data-words="chile cl"' in client.get(options_url).content.decode()  # what the script filters by
+
+
 def test_filters_sit_in_a_disclosure_and_the_map_follows_them(client, library):
     html = client.get(URL, {"theme": "peer-learning"}).content.decode()
     assert '<details class="filter-panel" id="filters">' in html

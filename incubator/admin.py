@@ -1,9 +1,13 @@
-"""Curators' admin for the reference records, with the history of every change (HistoryAdmin)."""
+"""Curators' admin for the reference records, with the history of every change (HistoryAdmin).
+
+Texts with a French version show it beside the English one, and "lacks French" lists what is left.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from opsi_portal.history import HistoryAdmin
+from opsi_portal.translation_admin import LacksFrenchFilter, TranslatedHistoryAdmin, side_by_side
 
 from .models import Country, Organisation, Participation, Partnership, PartnershipMember, Programme, Toolkit
 
@@ -24,15 +28,28 @@ class CountryAdmin(HistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
+class OrganisationAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "short_name", "kind", "country"]
-    list_filter = ["kind"]
+    list_filter = [LacksFrenchFilter, "kind"]
     list_select_related = ["country"]
-    search_fields = ["name", "short_name", "description"]
+    search_fields = ["name_en", "name_fr", "short_name", "description_en", "description_fr"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "short_name", "kind", "country", "description", "url"]}),
+        (
+            None,
+            {
+                "fields": [
+                    side_by_side("name"),
+                    "slug",
+                    "short_name",
+                    "kind",
+                    "country",
+                    side_by_side("description"),
+                    "url",
+                ]
+            },
+        ),
         SOURCE_FIELDSET,
     ]
 
@@ -45,14 +62,28 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(HistoryAdmin):
+class ProgrammeAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "organiser_names"]
-    search_fields = ["name", "summary", "description"]
+    list_filter = [LacksFrenchFilter]
+    search_fields = ["name_en", "name_fr", "summary_en", "summary_fr", "description_en", "description_fr"]
     autocomplete_fields = ["organisers"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ParticipationInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "description", "support_offered", "organisers", "url"]}),
+        (
+            None,
+            {
+                "fields": [
+                    side_by_side("name"),
+                    "slug",
+                    side_by_side("summary"),
+                    side_by_side("description"),
+                    "support_offered",
+                    "organisers",
+                    "url",
+                ]
+            },
+        ),
         SOURCE_FIELDSET,
     ]
 
@@ -84,26 +115,26 @@ class PartnershipMemberInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(HistoryAdmin):
+class PartnershipAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "programme"]
-    list_filter = ["programme"]
+    list_filter = [LacksFrenchFilter, "programme"]
     list_select_related = ["programme"]
-    search_fields = ["name", "purpose"]
+    search_fields = ["name_en", "name_fr", "purpose_en", "purpose_fr"]
     autocomplete_fields = ["programme"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnershipMemberInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "purpose", "programme"]}),
+        (None, {"fields": [side_by_side("name"), "slug", side_by_side("purpose"), "programme"]}),
         SOURCE_FIELDSET,
     ]
 
 
 @admin.register(Toolkit)
-class ToolkitAdmin(HistoryAdmin):
+class ToolkitAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "toolkit_type", "badge", "country", "programme"]
-    list_filter = ["toolkit_type", "badge", "programme"]
+    list_filter = [LacksFrenchFilter, "toolkit_type", "badge", "programme"]
     list_select_related = ["country", "programme"]
-    search_fields = ["name", "aliases", "description", "audience"]
+    search_fields = ["name_en", "name_fr", "aliases", "description_en", "description_fr", "audience"]
     autocomplete_fields = ["country", "programme", "partnership", "developers"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -111,9 +142,9 @@ class ToolkitAdmin(HistoryAdmin):
             None,
             {
                 "fields": [
-                    "name",
+                    side_by_side("name"),
                     "slug",
-                    "description",
+                    side_by_side("description"),
                     "audience",
                     "toolkit_type",
                     "licence",

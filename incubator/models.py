@@ -14,13 +14,14 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
 from opsi_portal.lib.youtube import VIDEO_ID_RE, format_timestamp, watch_url
 
 YOUTUBE_ID_VALIDATOR = RegexValidator(VIDEO_ID_RE.pattern, "A YouTube video id has 11 letters, digits, - or _.")
 
 
-class SlugManager(models.Manager):
-    """Natural keys by slug, so fixtures can refer to records by a stable name."""
+class SlugManager(models.Manager.from_queryset(TranslatedQuerySet)):
+    """Natural keys by slug, so fixtures can refer to records by a stable name; lists in the page's language."""
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -112,7 +113,7 @@ class Country(models.Model):
         return f"flags/{self.code.code.lower()}.gif"
 
 
-class Organisation(Sourced):
+class Organisation(EnglishOriginal, Sourced):
     """An institution that takes part in programmes and partnerships: OPSI, a ministry, an agency."""
 
     class Kind(models.TextChoices):
@@ -156,7 +157,7 @@ class Organisation(Sourced):
         return reverse("incubator:organisation_detail", args=[self.slug])
 
 
-class Programme(Sourced):
+class Programme(EnglishOriginal, Sourced):
     """A programme that supports countries in innovating, such as OPSI's Innovation Incubator."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -252,7 +253,7 @@ class Participation(Sourced):
         return ""
 
 
-class Partnership(Sourced):
+class Partnership(EnglishOriginal, Sourced):
     """Organisations working together for a purpose, often to spread what a programme learnt."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -318,7 +319,7 @@ class PartnershipMember(models.Model):
     natural_key.dependencies = ["incubator.partnership", "incubator.organisation"]
 
 
-class Toolkit(Sourced):
+class Toolkit(EnglishOriginal, Sourced):
     """A set of tools or methods public servants can use, as listed by the OPSI Toolkit Navigator."""
 
     class Badge(models.TextChoices):

@@ -31,6 +31,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 from .models import DataVersion
 
@@ -103,9 +104,10 @@ request_finished.connect(_finish_request, dispatch_uid="data-version-request-fin
 
 
 def cached(name, compute, params=(), timeout=COUNTS_TIMEOUT):
-    """`compute()`, cached under `name`, `params` and the data version."""
+    """`compute()`, cached under `name`, `params`, the data version and the active language."""
     digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
-    key = f"{name}:{data_version()}:{digest}"
+    # Records' names and titles read in the active language (django-modeltranslation).
+    key = f"{name}:{data_version()}:{get_language()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -159,7 +161,8 @@ def content_etag(request, *args, **kwargs):
     """ETag of a public page that depends only on the data: data version, code and viewer."""
     # A signed-in curator may see more than the public; their pages get ETags of their own.
     viewer = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else 0
-    return f"{data_version()}-{code_version()}-{viewer}"
+    # Records' texts come in the page's language.
+    return f"{data_version()}-{code_version()}-{viewer}-{get_language()}"
 
 
 PAGE_TIMEOUT = 600
@@ -186,7 +189,7 @@ def page_cache_key(request, parameters):
         return None
     query = sorted((name, request.GET.getlist(name)) for name in request.GET)
     # The page prints its own address (canonical link), so the key holds scheme and host too.
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}:{get_language()}"
     return f"page:{data_version()}:{code_version()}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 

@@ -74,6 +74,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, so its admin classes show records' English and French fields side by side.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # ?lang=fr picks the language of the API, feeds and downloads (after any LocaleMiddleware).
+    "opsi_portal.language_parameter.LanguageParameterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -205,6 +209,13 @@ LANGUAGES = [("en", _("English")), ("fr", _("Français"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+
+# Records' French versions (django-modeltranslation): each translated field gets `_en` and `_fr`
+# columns; a missing French value reads as the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Slugs come from the English name or title, so a French version never moves a page.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -18,6 +18,7 @@ from taggit.models import Tag
 
 from opsi_portal.history import HistoryAdmin
 from opsi_portal.lib.text import normalise_text
+from opsi_portal.translation_admin import LacksFrenchFilter, TranslatedHistoryAdmin, side_by_side
 
 from . import admin_imports, curation, practice_history  # noqa: F401  (admin_imports registers the import runs' pages)
 from .curation import CurationError
@@ -151,12 +152,12 @@ class VideoFilter(TypedFilter):
 
 
 @admin.register(Practice)
-class PracticeAdmin(HistoryAdmin):
+class PracticeAdmin(TranslatedHistoryAdmin):
     list_display = ["title", "status", "source_video", "published_at", "updated_at"]
     # Only the videos and countries some practice has, not every video and all 249 countries.
-    list_filter = ["status", ConflictFilter, VideoFilter, CountryFilter]
+    list_filter = [LacksFrenchFilter, "status", ConflictFilter, VideoFilter, CountryFilter]
     list_select_related = ["source_video"]
-    search_fields = ["title", "summary", "note_key"]
+    search_fields = ["title_en", "title_fr", "summary_en", "summary_fr", "note_key"]
     autocomplete_fields = ["source_video", "links_to"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["note_key", "rendered_text", "published_at", "created_at", "updated_at", "conflicts"]
@@ -167,13 +168,26 @@ class PracticeAdmin(HistoryAdmin):
     actions = ["publish", "unpublish"]
     date_hierarchy = "published_at"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status", "source_video", "links_to"]}),
+        (
+            None,
+            {
+                "fields": [
+                    side_by_side("title"),
+                    "slug",
+                    side_by_side("summary"),
+                    "status",
+                    "source_video",
+                    "links_to",
+                ]
+            },
+        ),
         ("Text", {"fields": ["body_markdown", "rendered_text"]}),
         ("Record", {"fields": ["note_key", "published_at", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in Practice.TEXT_FIELDS:
+        # A text's English and French versions (title_en, title_fr) are normalised like the text itself.
+        if db_field.name in Practice.TEXT_FIELDS or db_field.name.rsplit("_", 1)[0] in Practice.TEXT_FIELDS:
             kwargs["form_class"] = NormalisedTextField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -336,11 +350,13 @@ class ThemeForm(forms.ModelForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(HistoryAdmin):
+class ThemeAdmin(TranslatedHistoryAdmin):
     form = ThemeForm
     list_display = ["name", "slug", "practice_count"]
-    search_fields = ["name", "slug", "spellings__key"]
+    list_filter = [LacksFrenchFilter]
+    search_fields = ["name_en", "name_fr", "slug", "spellings__key"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = [side_by_side("name"), "slug", side_by_side("description")]
     inlines = [ThemeSpellingInline, ThemeRedirectInline]
     actions = ["merge"]
 

@@ -15,10 +15,11 @@ import logging
 from collections import defaultdict
 from functools import reduce
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .filters import PracticeFilter
@@ -40,8 +41,10 @@ CSV_LIST_SEPARATOR = "; "
 # (column, meaning): the documented columns of both formats, in order; the API page shows the meanings translated.
 COLUMNS = [
     ("slug", _("Stable identifier of the practice; also its address on the site and in the API.")),
-    ("title", _("Title.")),
-    ("summary", _("One or two sentences about the practice.")),
+    ("title_en", _("Title in English.")),
+    ("title_fr", _("Title in French; empty when not yet translated.")),
+    ("summary_en", _("One or two sentences about the practice, in English.")),
+    ("summary_fr", _("The same in French; empty when not yet translated.")),
     ("url", _("Address of the practice's page.")),
     ("published_at", _("When it was added to the library (ISO 8601, UTC).")),
     ("updated_at", _("When it last changed (ISO 8601, UTC).")),
@@ -131,8 +134,10 @@ def practice_rows(queryset, request):
         for practice in chunk:
             yield {
                 "slug": practice.slug,
-                "title": practice.title,
-                "summary": practice.summary,
+                "title_en": practice.title_en or "",
+                "title_fr": practice.title_fr or "",
+                "summary_en": practice.summary_en or "",
+                "summary_fr": practice.summary_fr or "",
                 "url": request.build_absolute_uri(practice.get_absolute_url()),
                 "published_at": _isoformat(practice.published_at),
                 "updated_at": _isoformat(practice.updated_at),
@@ -147,7 +152,7 @@ def practice_rows(queryset, request):
 
 # What a row reads of a practice; the text and its rendering stay in the database.
 PRACTICE_FIELDS = [
-    *("slug", "title", "summary", "published_at", "updated_at"),
+    *("slug", "title_en", "title_fr", "summary_en", "summary_fr", "published_at", "updated_at"),
     *("source_video__youtube_id", "source_video__published_on"),
 ]
 
@@ -206,11 +211,15 @@ def json_lines(rows):
 
 def practice_download(request, fmt):
     """The filtered list of published practices as a CSV or JSON file, in the list's order."""
-    filterset = PracticeFilter(request.GET, queryset=Practice.objects.published().in_list_order())
-    if not filterset.is_valid():
-        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
-        return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
-    rows = practice_rows(filterset.qs, request)
+    # Both languages' columns whatever the language asked for; the order (a title sort, the
+    # keyset's columns) is the English one, fixed here before the rows stream.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        filterset = PracticeFilter(request.GET, queryset=Practice.objects.published().in_list_order())
+        if not filterset.is_valid():
+            problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+            return HttpResponseBadRequest(f"Invalid filter: {problems}", content_type="text/plain; charset=utf-8")
+        queryset = filterset.qs
+    rows = practice_rows(queryset, request)
     # The first page is read before the status goes out, so a database that is down answers 503
     # (DatabaseUnavailableMiddleware) instead of a 200 with an empty file.
     first = next(rows, None)

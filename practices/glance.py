@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
+from opsi_portal.lib.record_languages import Translated, translated
+
 from .importing.sentences import summary_of
 from .rendering import in_page_language
 
@@ -15,7 +17,7 @@ SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
 
 @dataclass
 class GlanceItem:
-    name: str
+    name: str | Translated  # a record's name in the page's language, or a country's name
     url: str
     evidence: str  # the anchor of the evidence on the same page
     via: str = ""  # what the fact comes through, when it is not named in the note itself
@@ -89,11 +91,13 @@ def _through_toolkits(toolkit_mentions):
         via = gettext("through {toolkit}").format(toolkit=toolkit.name)
         for programme in (toolkit.programme, getattr(toolkit.partnership, "programme", None)):
             if programme and programme.pk not in programmes:
-                programmes[programme.pk] = GlanceItem(programme.name, programme.get_absolute_url(), anchor, via)
+                programmes[programme.pk] = GlanceItem(
+                    translated(programme, "name"), programme.get_absolute_url(), anchor, via
+                )
         for organisation in toolkit.developers.all():
             if organisation.pk not in organisations:
                 organisations[organisation.pk] = GlanceItem(
-                    organisation.name, organisation.get_absolute_url(), anchor, via
+                    translated(organisation, "name"), organisation.get_absolute_url(), anchor, via
                 )
     return list(programmes.values()), list(organisations.values())
 
@@ -106,11 +110,15 @@ def glance_of(themes, country_mentions, toolkit_mentions):
         for m in country_mentions
     ]
     toolkits = [
-        GlanceItem(m.toolkit.name, m.toolkit.get_absolute_url(), evidence_anchor("toolkit", m.toolkit.slug))
+        GlanceItem(
+            translated(m.toolkit, "name"), m.toolkit.get_absolute_url(), evidence_anchor("toolkit", m.toolkit.slug)
+        )
         for m in toolkit_mentions
     ]
     programmes, organisations = _through_toolkits(toolkit_mentions)
-    main_themes = [GlanceItem(t.name, t.get_absolute_url(), "evidence-themes") for t in themes[:MAIN_THEMES]]
+    main_themes = [
+        GlanceItem(translated(t, "name"), t.get_absolute_url(), "evidence-themes") for t in themes[:MAIN_THEMES]
+    ]
     return Glance(
         countries=countries,
         toolkits=toolkits,

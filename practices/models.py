@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
+from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
 from opsi_portal.lib.text import normalise_text
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
@@ -20,13 +21,15 @@ from .importing.channels import NoteTargets, run_key
 from .rendering import LinkResolver, render_note
 
 
-class Theme(TagBase):
+class Theme(EnglishOriginal, TagBase):
     """A subject practices share, from the notes' [[wiki links]]; curators rename and merge them."""
 
     description = models.TextField(blank=True)
     # The name the last import gave: a name that differs from it is a curator's, which the import keeps.
     imported_name = models.CharField(max_length=100, blank=True, editable=False)
     history = HistoricalRecords()
+    # taggit's natural keys (backups refer to themes by name), lists in the page's language.
+    objects = NaturalKeyManager.from_queryset(TranslatedQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -130,7 +133,7 @@ class Video(models.Model):
         return watch_url(self.youtube_id, seconds)
 
 
-class PracticeQuerySet(models.QuerySet):
+class PracticeQuerySet(TranslatedQuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Practice.Status.PUBLISHED)
@@ -140,7 +143,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.order_by(*self.model._meta.ordering)
 
 
-class Practice(models.Model):
+class Practice(EnglishOriginal, models.Model):
     """One practice of the library: an imported note or an entry a curator wrote."""
 
     class Status(models.TextChoices):

@@ -325,8 +325,9 @@ def theme_options(filterset, find):
         practice_count=Count("themed_items")
     )
     if find:
-        # By name, or by any spelling the notes link with ("ecosystems" finds "Innovation ecosystem").
-        found = Q(name__icontains=find)
+        # By its English or French name, or by any spelling the notes link with ("ecosystems" finds
+        # "Innovation ecosystem").
+        found = Q(name_en__icontains=find) | Q(name_fr__icontains=find)
         if normalise_target(find):
             found |= Exists(ThemeSpelling.objects.filter(theme=OuterRef("pk"), key__contains=normalise_target(find)))
         themes = themes.filter(found)

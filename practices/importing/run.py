@@ -9,7 +9,9 @@ and the data version.
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from opsi_portal.caching import bump_data_version
 
@@ -391,7 +393,9 @@ def import_notes(paths, status=None, dry_run=False, progress=None):
     `status` is what imported practices should be; None makes new ones drafts and leaves others be.
     """
     importer = Importer(status=status, dry_run=dry_run, progress=progress)
-    with relaxed_commits():
+    # Notes are English: titles, summaries and theme names go to the English fields, and the
+    # three-way merge compares with them, whatever language the caller had active.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), relaxed_commits():
         with deferred_search_refresh():
             result = importer.run(paths)
         importer.seal()

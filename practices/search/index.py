@@ -7,8 +7,10 @@ refreshes them all once at its end, after themes and mentions are written.
 
 What it refreshes depends on the database. PostgreSQL: two stored vectors, `search_vector` (title A,
 summary B, themes, countries and toolkits C, text D; GIN-indexed, for matching) and the small
-`search_rank_vector` (the same without the text, kept inline in the row, for ranking). SQLite: a row
-of `practices_search_document` (plain texts), which triggers copy into the FTS5 index `practices_search`.
+`search_rank_vector` (the same without the text, kept inline in the row, for ranking); the French
+title, summary and theme and toolkit names join both, made with the French configuration. SQLite: a
+row of `practices_search_document` (plain texts), which triggers copy into the FTS5 index
+`practices_search`, and a row of `practices_search_fr` with the French texts' stems (`french.py`).
 """
 
 import html
@@ -18,21 +20,33 @@ from contextvars import ContextVar
 
 from django.db import connection
 
+from .french import stemmed
+
 REFRESH_BATCH = 2000
-# The text search configuration the migration creates: English stemming after unaccent.
+# The text search configurations the migrations create: English, and French, stemming after unaccent.
 CONFIG = "english_unaccent"
+FRENCH_CONFIG = "french_unaccent"
 FTS_TABLE = "practices_search"
+FRENCH_FTS_TABLE = "practices_search_fr"
 DOCUMENT_TABLE = "practices_search_document"
 
 # Names of a practice's themes, countries and toolkits, space-separated (both databases).
 TOPICS_SQL = """
-    coalesce((SELECT group_concat(t.name, ' ') FROM practices_themedpractice AS tp
+    coalesce((SELECT group_concat(coalesce(t.name_en, t.name), ' ') FROM practices_themedpractice AS tp
               JOIN practices_theme AS t ON t.id = tp.tag_id WHERE tp.content_object_id = p.id), '')
     || ' ' ||
     coalesce((SELECT group_concat(c.name, ' ') FROM practices_countrymention AS cm
               JOIN incubator_country AS c ON c.id = cm.country_id WHERE cm.practice_id = p.id), '')
     || ' ' ||
-    coalesce((SELECT group_concat(k.name, ' ') FROM practices_toolkitmention AS km
+    coalesce((SELECT group_concat(coalesce(k.name_en, k.name), ' ') FROM practices_toolkitmention AS km
+              JOIN incubator_toolkit AS k ON k.id = km.toolkit_id WHERE km.practice_id = p.id), '')
+"""
+# The French names of a practice's themes and toolkits (those that have one).
+FRENCH_TOPICS_SQL = """
+    coalesce((SELECT group_concat(t.name_fr, ' ') FROM practices_themedpractice AS tp
+              JOIN practices_theme AS t ON t.id = tp.tag_id WHERE tp.content_object_id = p.id), '')
+    || ' ' ||
+    coalesce((SELECT group_concat(k.name_fr, ' ') FROM practices_toolkitmention AS km
               JOIN incubator_toolkit AS k ON k.id = km.toolkit_id WHERE km.practice_id = p.id), '')
 """
 
@@ -43,15 +57,22 @@ UPDATE practices_practice AS p SET
     search_rank_vector = v.narrow
 FROM (
     SELECT p.id,
-        setweight(to_tsvector('{CONFIG}', coalesce(p.title, '')), 'A')
-        || setweight(to_tsvector('{CONFIG}', coalesce(p.summary, '')), 'B')
-        || setweight(to_tsvector('{CONFIG}', {TOPICS_SQL.replace("group_concat", "string_agg")}), 'C') AS narrow
+        setweight(to_tsvector('{CONFIG}', coalesce(p.title_en, p.title, '')), 'A')
+        || setweight(to_tsvector('{CONFIG}', coalesce(p.summary_en, p.summary, '')), 'B')
+        || setweight(to_tsvector('{CONFIG}', {TOPICS_SQL.replace("group_concat", "string_agg")}), 'C')
+        || setweight(to_tsvector('{FRENCH_CONFIG}', coalesce(p.title_fr, '')), 'A')
+        || setweight(to_tsvector('{FRENCH_CONFIG}', coalesce(p.summary_fr, '')), 'B')
+        || setweight(to_tsvector('{FRENCH_CONFIG}', {FRENCH_TOPICS_SQL.replace("group_concat", "string_agg")}), 'C')
+        AS narrow
     FROM practices_practice AS p WHERE p.id = ANY(%s)
 ) AS v
 WHERE p.id = v.id
 """  # noqa: S608
 
-SQLITE_ROWS = f"SELECT p.id, p.title, p.summary, {TOPICS_SQL} AS topics, p.body_html FROM practices_practice AS p"  # noqa: S608
+SQLITE_ROWS = f"""
+SELECT p.id, coalesce(p.title_en, p.title), coalesce(p.summary_en, p.summary, ''), {TOPICS_SQL} AS topics, p.body_html,
+    coalesce(p.title_fr, ''), coalesce(p.summary_fr, ''), {FRENCH_TOPICS_SQL} AS topics_fr
+FROM practices_practice AS p"""  # noqa: S608
 
 
 def is_postgresql():
@@ -95,10 +116,15 @@ def _refresh_batch(ids):
             return
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(f"{SQLITE_ROWS} WHERE p.id IN ({marks})", ids)  # noqa: S608  (placeholders only)
-        documents = [(pk, title, summary, topics, plain_text(body)) for pk, title, summary, topics, body in cursor]
-        # Delete, then insert: the triggers hand FTS5 the old texts to unindex and the new ones to index.
+        rows = cursor.fetchall()
+        documents = [(pk, title, summary, topics, plain_text(body)) for pk, title, summary, topics, body, *_ in rows]
+        french = [(row[0], *map(stemmed, row[5:])) for row in rows if any(text.strip() for text in row[5:])]
+        # Delete, then insert: the triggers hand FTS5 the old texts to unindex and the new ones to
+        # index, and take the practices' French rows with them.
         cursor.execute(f"DELETE FROM {DOCUMENT_TABLE} WHERE id IN ({marks})", ids)  # noqa: S608
         cursor.executemany(f"INSERT INTO {DOCUMENT_TABLE} VALUES (%s, %s, %s, %s, %s)", documents)  # noqa: S608
+        french_insert = f"INSERT INTO {FRENCH_FTS_TABLE} (rowid, title, summary, topics) VALUES (%s, %s, %s, %s)"  # noqa: S608
+        cursor.executemany(french_insert, french)
 
 
 # The rendered text went through the sanitiser, so every `<` starts a tag; a pattern removes them

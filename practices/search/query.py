@@ -3,7 +3,9 @@
 Words must all match, "quoted phrases" match as a phrase, -word or -"phrase" excludes, and `or`
 separates alternatives, as in web search. PostgreSQL reads the canonical form with
 websearch_to_tsquery; SQLite's FTS5 gets a MATCH expression of the same meaning. Both fold case and
-accents and stem English words, so "Budgets" finds "budgeting" and "politica" finds "política".
+accents and stem English words, so "Budgets" finds "budgeting" and "politica" finds "política"; the
+query is also run against the French texts with French stems (for SQLite's French index the words
+are stemmed here, through a `words` function, as its texts were).
 """
 
 import re
@@ -28,9 +30,10 @@ class Term:
         quoted = f'"{self.text}"' if " " in self.text else self.text
         return f"-{quoted}" if self.negated else quoted
 
-    def fts5(self):
+    def fts5(self, words=None):
         # A double-quoted FTS5 string is a phrase of its words; nothing inside is an operator.
-        return '"' + self.text.replace('"', '""') + '"'
+        text = words(self.text) if words else self.text
+        return '"' + text.replace('"', '""') + '"'
 
 
 @dataclass
@@ -49,26 +52,29 @@ class ParsedQuery:
         """The query as websearch_to_tsquery reads it (PostgreSQL)."""
         return " or ".join(" ".join(term.websearch() for term in alternative) for alternative in self.alternatives)
 
-    def fts5_positive(self):
-        """One FTS5 MATCH expression for the alternatives with a word to look for; None if there is none."""
-        parts = [_fts5_alternative(alternative) for alternative in self.alternatives]
+    def fts5_positive(self, words=None):
+        """One FTS5 MATCH expression for the alternatives with a word to look for; None if there is none.
+
+        `words`, when given, rewrites each term's words as the index holds them (French stems).
+        """
+        parts = [_fts5_alternative(alternative, words) for alternative in self.alternatives]
         parts = [part for part in parts if part]
         return " OR ".join(f"({part})" for part in parts) or None
 
-    def fts5_exclusions_only(self):
+    def fts5_exclusions_only(self, words=None):
         """FTS5 expressions of the alternatives made only of exclusions (`-tax`: all but these)."""
         return [
-            " OR ".join(term.fts5() for term in alternative)
+            " OR ".join(term.fts5(words) for term in alternative)
             for alternative in self.alternatives
             if all(term.negated for term in alternative)
         ]
 
 
-def _fts5_alternative(terms):
-    wanted = [term.fts5() for term in terms if not term.negated]
+def _fts5_alternative(terms, words=None):
+    wanted = [term.fts5(words) for term in terms if not term.negated]
     if not wanted:
         return None
-    excluded = [term.fts5() for term in terms if term.negated]
+    excluded = [term.fts5(words) for term in terms if term.negated]
     expression = " AND ".join(wanted)
     return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
 

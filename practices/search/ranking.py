@@ -6,6 +6,10 @@ or summary ranks above one that only has them in its text, and equals are newest
 matches with its FTS5 index and ranks with bm25, weighting title over summary over topics; the text
 decides whether a practice matches, not where it ranks, on both databases. Every match is ranked
 and counted; nothing is cut.
+
+A query is run in both languages: with English stems against the English texts and with French
+stems against the French ones (PostgreSQL: one vector holds both, the two tsqueries are or-ed;
+SQLite: two FTS5 tables, a practice ranking by the better of its two bm25 scores).
 """
 
 import threading
@@ -16,7 +20,8 @@ from django.db import connection, transaction
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
 
-from .index import CONFIG, FTS_TABLE, is_postgresql
+from .french import stemmed
+from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, is_postgresql
 from .query import parse
 
 # bm25 weights of the FTS5 columns: title, summary, topics (themes, countries, toolkits), text. The
@@ -24,17 +29,20 @@ from .query import parse
 # practice with the words in its title or summary always ranks above one with them only in its
 # text, however often the text repeats them; among equals the newest comes first.
 BM25_WEIGHTS = (10.0, 4.0, 2.0, 0.0)
+# The French table's columns: title, summary, topics (its practices' French theme and toolkit names).
+FRENCH_BM25_WEIGHTS = (10.0, 4.0, 2.0)
 RANK = "search_rank"
 
 
 def tsquery(parsed):
-    """The query as PostgreSQL reads it (the same language, accents folded, English stems)."""
-    return SearchQuery(parsed.websearch(), search_type="websearch", config=CONFIG)
+    """The query as PostgreSQL reads it: accents folded, English stems or French stems."""
+    english = SearchQuery(parsed.websearch(), search_type="websearch", config=CONFIG)
+    return english | SearchQuery(parsed.websearch(), search_type="websearch", config=FRENCH_CONFIG)
 
 
-def _fts5_ids(expression):
+def _fts5_ids(expression, table=FTS_TABLE):
     # The FTS5 table answers MATCH from its index; `rowid` is the practice's id.
-    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])  # noqa: S608, S611  (the expression is a parameter)
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression])  # noqa: S608, S611  (the expression is a parameter)
 
 
 def _sqlite_condition(parsed):
@@ -42,9 +50,22 @@ def _sqlite_condition(parsed):
     positive = parsed.fts5_positive()
     if positive:
         condition |= Q(pk__in=_fts5_ids(positive))
-    for excluded in parsed.fts5_exclusions_only():
-        condition |= ~Q(pk__in=_fts5_ids(excluded))
+        condition |= Q(pk__in=_fts5_ids(parsed.fts5_positive(stemmed), FRENCH_FTS_TABLE))
+    exclusions = zip(parsed.fts5_exclusions_only(), parsed.fts5_exclusions_only(stemmed), strict=True)
+    for excluded, excluded_french in exclusions:
+        # Without the word in either language.
+        condition |= ~Q(pk__in=_fts5_ids(excluded)) & ~Q(pk__in=_fts5_ids(excluded_french, FRENCH_FTS_TABLE))
     return condition
+
+
+def _bm25_of_row(table, weights):
+    # bm25() exists only in a query whose FTS5 table is matched: one per row, sought by its rowid.
+    # It is negative, lower for a better match; negated, it sorts like ts_rank.
+    weights = ", ".join(str(weight) for weight in weights)
+    return (
+        f"coalesce((SELECT -bm25({table}, {weights}) FROM {table}"  # noqa: S608  (constants only)
+        f" WHERE {table} MATCH %s AND {table}.rowid = practices_practice.id), 0)"
+    )
 
 
 def matching(queryset, text):
@@ -69,16 +90,13 @@ def _ranked_sqlite(queryset, parsed):
     if parsed.fts5_exclusions_only() or not positive:
         # "-tax" (or "x or -tax") matches practices without a word, which have no bm25: newest first.
         return queryset.filter(_sqlite_condition(parsed)).annotate(**{RANK: Value(0.0, output_field=FloatField())})
-    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
-    # bm25() exists only in a query whose FTS5 table is joined and matched. It is negative, lower for
-    # a better match; negated, it sorts like ts_rank, so both databases order by `-search_rank`.
-    # A join Django has no expression for; every value but the constants is a parameter.
-    return queryset.extra(  # noqa: S610
-        select={RANK: f"-bm25({FTS_TABLE}, {weights})"},
-        tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE}.rowid = practices_practice.id", f"{FTS_TABLE} MATCH %s"],
-        params=[positive],
+    # The better of the practice's English and French scores; every value but the constants is a parameter.
+    rank = RawSQL(  # noqa: S611
+        f"max({_bm25_of_row(FTS_TABLE, BM25_WEIGHTS)}, {_bm25_of_row(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)})",
+        [positive, parsed.fts5_positive(stemmed)],
+        output_field=FloatField(),
     )
+    return queryset.filter(_sqlite_condition(parsed)).annotate(**{RANK: rank})
 
 
 def search(queryset, text):

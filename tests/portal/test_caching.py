@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from opsi_portal import caching
 from opsi_portal.models import DataVersion
@@ -52,6 +53,24 @@ def test_cached_value_is_computed_once_per_version():
 def test_cached_values_are_kept_apart_by_params():
     assert caching.cached("counts", lambda: "a", params=("theme", "x")) == "a"
     assert caching.cached("counts", lambda: "b", params=("theme", "y")) == "b"
+
+
+def test_cached_values_and_etags_are_kept_apart_by_language():
+    """Records' names read in the active language, so nothing cached in one serves the other."""
+    with translation.override("en"):
+        assert caching.cached("facets", lambda: "English names") == "English names"
+        english_tag = caching.content_etag(anonymous_request())
+        english_key = caching.page_cache_key(anonymous_request(), ())
+    with translation.override("fr"):
+        assert caching.cached("facets", lambda: "noms français") == "noms français"
+        assert caching.content_etag(anonymous_request()) != english_tag
+        assert caching.page_cache_key(anonymous_request(), ()) != english_key
+
+
+def anonymous_request():
+    request = RequestFactory().get("/", HTTP_HOST="localhost")
+    request.user = type("Anonymous", (), {"is_authenticated": False, "pk": None})()
+    return request
 
 
 def test_saving_content_bumps_the_version():

@@ -144,9 +144,9 @@ def test_download_is_an_attachment_with_a_dated_file_name(client):
 def test_spreadsheet_formulas_in_csv_cells_are_neutralised(client):
     factories.practice(title='=HYPERLINK("http://bad.example")', summary="@SUM(A1)")
     (row,) = csv_rows(download(client, "csv")[1])
-    assert row["title"] == '\'=HYPERLINK("http://bad.example")'
-    assert row["summary"] == "'@SUM(A1)"
-    assert json.loads(download(client, "json")[1])[0]["title"].startswith("=")
+    assert row["title_en"] == '\'=HYPERLINK("http://bad.example")'
+    assert row["summary_en"] == "'@SUM(A1)"
+    assert json.loads(download(client, "json")[1])[0]["title_en"].startswith("=")
 
 
 @pytest.mark.parametrize("query", ["country=narnia", "theme=nothing", "sort=colour"])
@@ -253,3 +253,31 @@ def test_a_failure_mid_stream_ends_the_file_with_an_error_marker(client, library
             json.loads(text)
     else:
         assert len(csv_rows(text)) == 5 + 1  # five practices, then the marker
+
+
+def test_downloads_carry_both_languages_columns(client):
+    factories.practice(slug="schools", title="School budgets", summary="Pupils vote.", title_fr="Budgets des écoles")
+    (row,) = csv_rows(download(client, "csv")[1])
+    assert (row["title_en"], row["title_fr"]) == ("School budgets", "Budgets des écoles")
+    assert (row["summary_en"], row["summary_fr"]) == ("Pupils vote.", "")
+    (row,) = json.loads(download(client, "json", "lang=fr")[1])
+    assert (row["title_en"], row["title_fr"], row["summary_fr"]) == ("School budgets", "Budgets des écoles", "")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_french_title_sort_streams_every_row_in_english_title_order(client, monkeypatch, fmt):
+    """Pages of the download follow a keyset on the English title, which a French-only record lacks."""
+    monkeypatch.setattr(downloads, "CHUNK_SIZE", 2)
+    factories.practice(slug="b", title="Bravo", title_fr="Bravo en français")
+    factories.practice(slug="a", title="", title_fr="Alpha, en français seulement")
+    factories.practice(slug="c", title="Charlie")
+    response, text = download(client, fmt, "sort=title&lang=fr")
+    assert response.status_code == 200
+    slugs = [row["slug"] for row in (csv_rows(text) if fmt == "csv" else json.loads(text))]
+    assert slugs == ["a", "b", "c"]
+
+
+def test_an_unknown_language_is_refused_not_a_server_error(client):
+    response = client.get(reverse("practices:practice_download", args=["csv"]) + "?lang=xx")
+    assert response.status_code == 400
+    assert "Unknown language" in response.content.decode()

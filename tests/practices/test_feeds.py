@@ -114,3 +114,20 @@ def test_pages_advertise_their_feeds(client, seed):
         html = client.get(page).content.decode()
         link = rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">'
         assert re.search(link, html), page
+
+
+def test_feeds_come_in_the_language_lang_names(client):
+    practice = factories.practice(title="School budgets", summary="Pupils vote.")
+    practice.title_fr = "Budgets des écoles"
+    practice.save()
+    root = parse_feed(client, reverse("practices:feed") + "?lang=fr")
+    (entry,) = root.findall("atom:entry", ATOM)
+    assert entry.find("atom:title", ATOM).text == "Budgets des écoles"
+    assert entry.find("atom:summary", ATOM).text == "Pupils vote."
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    (entry,) = parse_feed(client, reverse("practices:feed")).findall("atom:entry", ATOM)
+    assert entry.find("atom:title", ATOM).text == "School budgets"
+
+
+def test_a_feed_with_an_unknown_language_is_a_400(client):
+    assert client.get(reverse("practices:feed") + "?lang=klingon").status_code == 400

@@ -89,7 +89,7 @@ def test_the_api_and_the_downloads_give_the_strength(client, library):
     assert {c["code"]: c["strength"] for c in record["countries"]} == {"GB": "mentions", "PT": "about"}
     response = client.get(reverse("practices:practice_download", args=["csv"]))
     rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
-    navigator = next(row for row in rows if row["title"] == "The toolkit navigator")
+    navigator = next(row for row in rows if row["title_en"] == "The toolkit navigator")
     assert (navigator["countries"], navigator["countries_mentioned"]) == ("PT", "GB")
 
 

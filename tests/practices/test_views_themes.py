@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from practices.models import Practice
 from tests import factories
@@ -51,6 +52,17 @@ def test_theme_index_finds_a_theme_of_the_long_tail(client, db):
         assert [t.slug for t in response.context["themes"]] == ["innovation-ecosystem"]
     response = client.get(reverse("practices:theme_list"), {"find": "nothing like it"})
     assert "No theme matches “nothing like it”." in response.content.decode()
+
+
+def test_theme_index_finds_a_theme_by_its_french_name_in_either_language(client, db):
+    theme = factories.theme(name="Open government", slug="open-government")
+    theme.name_fr = "Gouvernement ouvert"
+    theme.save()
+    factories.practice().themes.add(theme)
+    for language, find in [("en", "gouvernement"), ("fr", "gouvernement"), ("fr", "open gov")]:
+        with translation.override(language):
+            response = client.get(reverse("practices:theme_list"), {"find": find})
+        assert [t.slug for t in response.context["themes"]] == ["open-government"], (language, find)
 
 
 def test_theme_index_keeps_the_list_filters_and_links_back_to_the_list(client, db):

@@ -129,7 +129,7 @@ def test_every_content_model_keeps_a_history_a_curator_can_open(curator_client, 
 def edit_title_in_admin(client, practice, title):
     url = reverse("admin:practices_practice_change", args=[practice.pk])
     data, _ = change_form(client.get(url))
-    data["title"] = [title]
+    data["title_en"] = [title]
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
 
@@ -150,7 +150,7 @@ def test_curator_reverts_a_title_from_the_history(curator_client, curator):
     revert_page = curator_client.get(revert_url)
     assert revert_page.status_code == 200
     data, _ = change_form(revert_page)
-    assert data["title"] == ["Sharing what works"]
+    assert data["title_en"] == ["Sharing what works"]
     assert curator_client.post(revert_url, data).status_code == 302
 
     practice.refresh_from_db()

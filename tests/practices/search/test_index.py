@@ -65,7 +65,7 @@ def test_the_index_follows_an_admin_save(curator_client):
     practice = factories.practice(title="Civic dashboards", body_markdown="Charts of spending.")
     url = reverse("admin:practices_practice_change", args=[practice.pk])
     data, _ = change_form(curator_client.get(url))
-    data["title"] = ["Participatory budgeting dashboards"]
+    data["title_en"] = ["Participatory budgeting dashboards"]
     response = curator_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert found("participatory") == ["Participatory budgeting dashboards"]

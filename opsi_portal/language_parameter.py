@@ -25,6 +25,13 @@ def refusal(request, value):
 
 
 class LanguageParameterMiddleware:
+    """Checks `lang` before anything runs; switches the language only once the URL is resolved.
+
+    The URL must resolve in the language of its address: with French active, an unprefixed English
+    address would not resolve (i18n_patterns expects /fr/). So the switch happens in `process_view`,
+    and the language the request started with comes back once the response is rendered.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -34,8 +41,16 @@ class LanguageParameterMiddleware:
             return self.get_response(request)
         if value not in dict(settings.LANGUAGES):
             return refusal(request, value)
-        with translation.override(value):
-            request.LANGUAGE_CODE = value
+        started_in = translation.get_language()
+        try:
             response = self.get_response(request)
+        finally:
+            translation.activate(started_in)
         response.headers.setdefault("Content-Language", value)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        value = request.GET.get(PARAMETER)
+        if value in dict(settings.LANGUAGES) and MACHINE_READ.match(request.path_info):
+            translation.activate(value)
+            request.LANGUAGE_CODE = value

@@ -322,23 +322,23 @@ class ThemeForm(forms.ModelForm):
 
     class Meta:
         model = Theme
-        fields = ["name", "slug", "description"]
+        fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
 
     def clean(self):
         cleaned = super().clean()
         self.merge_into = None
-        name = cleaned.get("name")
+        name = cleaned.get("name_en")  # the English name is the theme's name; it makes the slug
         if not self.instance.pk or not name:
             return cleaned
         self.merge_into = Theme.objects.exclude(pk=self.instance.pk).filter(name__iexact=name).first()
         if self.merge_into is not None and not cleaned.get("merge"):
             raise forms.ValidationError(
                 {
-                    "name": f"A theme named “{self.merge_into.name}” exists. Tick “Merge if the name is taken” "
+                    "name_en": f"A theme named “{self.merge_into.name}” exists. Tick “Merge if the name is taken” "
                     "below to merge this theme into it (or select both in the list: “Merge the selected themes”)."
                 }
             )
-        if name != self.initial.get("name") and cleaned.get("slug") == self.initial.get("slug"):
+        if name != self.initial.get("name_en") and cleaned.get("slug") == self.initial.get("slug"):
             # Without JavaScript the slug field does not follow the name: a rename moves the address.
             cleaned["slug"] = slug_for_new_name(self.instance, name)
         return cleaned
@@ -356,7 +356,7 @@ class ThemeAdmin(TranslatedHistoryAdmin):
     list_filter = [LacksFrenchFilter]
     search_fields = ["name_en", "name_fr", "slug", "spellings__key"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = [side_by_side("name"), "slug", side_by_side("description")]
+    fields = [side_by_side("name"), "slug", side_by_side("description"), "merge"]
     inlines = [ThemeSpellingInline, ThemeRedirectInline]
     actions = ["merge"]
 

@@ -20,7 +20,7 @@ def post_theme(client, theme, **fields):
 def test_a_rename_moves_the_address_and_the_old_one_redirects(curator_client, client):
     theme = factories.theme(name="Open govt", slug="open-govt")
     factories.practice().themes.add(theme)
-    assert post_theme(curator_client, theme, name="Open government").status_code == 302
+    assert post_theme(curator_client, theme, name_en="Open government").status_code == 302
     theme.refresh_from_db()
     assert (theme.name, theme.slug) == ("Open government", "open-government")
     old = client.get("/themes/open-govt/")
@@ -30,8 +30,8 @@ def test_a_rename_moves_the_address_and_the_old_one_redirects(curator_client, cl
 
 def test_renaming_back_takes_the_old_address_back(curator_client, client):
     theme = factories.theme(name="Open govt", slug="open-govt")
-    post_theme(curator_client, theme, name="Open government")
-    post_theme(curator_client, theme, name="Open govt")
+    post_theme(curator_client, theme, name_en="Open government")
+    post_theme(curator_client, theme, name_en="Open govt")
     theme.refresh_from_db()
     assert theme.slug == "open-govt"
     assert list(ThemeRedirect.objects.values_list("old_slug", flat=True)) == ["open-government"]
@@ -41,7 +41,7 @@ def test_renaming_back_takes_the_old_address_back(curator_client, client):
 def test_a_taken_name_explains_the_merge_instead_of_refusing_plainly(curator_client):
     factories.theme(name="Open data")
     other = factories.theme(name="Open government data")
-    response = post_theme(curator_client, other, name="open data")
+    response = post_theme(curator_client, other, name_en="open data")
     assert response.status_code == 200
     assert "Tick “Merge if the name is taken”" in response.content.decode()
     assert Theme.objects.filter(pk=other.pk).exists()
@@ -52,7 +52,7 @@ def test_renaming_to_a_taken_name_with_merge_merges_and_history_says_who(curator
     other = factories.theme(name="Open government data")
     practice = factories.practice()
     practice.themes.add(other)
-    response = post_theme(curator_client, other, name="Open data", merge="on")
+    response = post_theme(curator_client, other, name_en="Open data", merge="on")
     assert response.status_code == 302 and response.url == reverse("admin:practices_theme_change", args=[kept.pk])
     assert list(practice.themes.all()) == [kept]
     assert not Theme.objects.filter(pk=other.pk).exists()

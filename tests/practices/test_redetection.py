@@ -47,7 +47,7 @@ def add_toolkit_in_admin(client, capture, **fields):
     with capture(execute=True):
         response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    return Toolkit.objects.get(name=fields["name"])
+    return Toolkit.objects.get(name=fields["name_en"])  # the admin shows the English and French names
 
 
 def edit_in_admin(client, capture, record, **fields):
@@ -65,7 +65,7 @@ def test_a_toolkit_added_in_the_admin_links_the_practices_naming_it(
     untouched = practice("three")
     history_before = untouched.history.count()
     toolkit = add_toolkit_in_admin(
-        curator_client, django_capture_on_commit_callbacks, name="Policy Sprint Kit", slug="policy-sprint-kit"
+        curator_client, django_capture_on_commit_callbacks, name_en="Policy Sprint Kit", slug="policy-sprint-kit"
     )
     mentions = {m.practice.note_key: m for m in ToolkitMention.objects.filter(toolkit=toolkit)}
     assert set(mentions) == {"one", "two"}
@@ -83,7 +83,7 @@ def test_the_next_import_of_the_unchanged_vault_writes_nothing(
     vault, curator_client, django_capture_on_commit_callbacks
 ):
     add_toolkit_in_admin(
-        curator_client, django_capture_on_commit_callbacks, name="Policy Sprint Kit", slug="policy-sprint-kit"
+        curator_client, django_capture_on_commit_callbacks, name_en="Policy Sprint Kit", slug="policy-sprint-kit"
     )
     result = import_notes([vault], status="published")
     assert (result.created, result.updated, result.failed) == ([], [], [])
@@ -102,7 +102,7 @@ def test_a_new_alias_links_the_practices_using_it(vault, curator_client, django_
 
 def test_a_mention_a_curator_removed_stays_removed(vault, curator_client, django_capture_on_commit_callbacks):
     toolkit = add_toolkit_in_admin(
-        curator_client, django_capture_on_commit_callbacks, name="Policy Sprint Kit", slug="policy-sprint-kit"
+        curator_client, django_capture_on_commit_callbacks, name_en="Policy Sprint Kit", slug="policy-sprint-kit"
     )
     ToolkitMention.objects.get(practice__note_key="one", toolkit=toolkit).delete()
     edit_in_admin(curator_client, django_capture_on_commit_callbacks, toolkit, aliases="PSK")
@@ -118,12 +118,12 @@ def test_a_renamed_toolkit_loses_the_mentions_of_its_old_name(
     vault, curator_client, django_capture_on_commit_callbacks
 ):
     toolkit = add_toolkit_in_admin(
-        curator_client, django_capture_on_commit_callbacks, name="Policy Sprint Kit", slug="policy-sprint-kit"
+        curator_client, django_capture_on_commit_callbacks, name_en="Policy Sprint Kit", slug="policy-sprint-kit"
     )
     curated = ToolkitMention.objects.get(practice__note_key="two", toolkit=toolkit)
     curated.origin = Origin.CURATOR
     curated.save()
-    edit_in_admin(curator_client, django_capture_on_commit_callbacks, toolkit, name="Sprint Handbook")
+    edit_in_admin(curator_client, django_capture_on_commit_callbacks, toolkit, name_en="Sprint Handbook")
     # The detected mention goes with the old name; the curator's own stays.
     assert list(ToolkitMention.objects.filter(toolkit=toolkit).values_list("practice__note_key", flat=True)) == ["two"]
 

@@ -91,12 +91,14 @@ class NormalisedTextField(forms.CharField):
     """A text as `Practice.save` stores it (`normalise_text`): a browser's CRLF line ends are no change."""
 
     def to_python(self, value):
-        return normalise_text(super().to_python(value))
+        value = super().to_python(value)
+        # A French version left empty is None (modeltranslation's empty value), not a text.
+        return normalise_text(value) if isinstance(value, str) else value
 
     def has_changed(self, initial, data):
         if self.disabled:
             return False
-        return normalise_text(initial or "") != self.to_python(data)
+        return normalise_text(initial or "") != (self.to_python(data) or "")
 
 
 class ConflictFilter(admin.SimpleListFilter):

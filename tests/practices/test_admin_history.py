@@ -44,7 +44,7 @@ def test_a_long_text_change_reads_as_a_line_diff(curator_client):
 
 def test_short_fields_read_old_then_new(curator_client):
     practice = factories.practice(title="Sharing what works")
-    edit(curator_client, practice, title="Sharing what worked")
+    edit(curator_client, practice, title_en="Sharing what worked")
     assert "Sharing what works &rarr; Sharing what worked" in history_page(curator_client, practice)
 
 
@@ -54,7 +54,7 @@ def test_import_rows_read_import_and_the_curator_is_named_without_a_link(curator
     practice = Practice.objects.get(note_key="one")
     curator.first_name, curator.last_name = "Ana", "Curator"
     curator.save()
-    edit(curator_client, practice, title="One, renamed")
+    edit(curator_client, practice, title_en="One, renamed")
     page = history_page(curator_client, practice)
     assert "<td>Import</td>" in page and "<td>Ana Curator</td>" in page
     assert "None" not in page
@@ -66,13 +66,13 @@ def test_an_administrator_gets_the_link_to_the_account(client, curator):
     admin_user = User.objects.create_superuser("admin", password="a-long-admin-password")
     client.force_login(admin_user)
     practice = factories.practice(title="Sharing what works")
-    edit(client, practice, title="Sharing what worked")
+    edit(client, practice, title_en="Sharing what worked")
     assert reverse("admin:auth_user_change", args=[admin_user.pk]) in history_page(client, practice)
 
 
 def test_the_revert_page_shows_what_reverting_changes(curator_client):
     practice = factories.practice(title="Sharing what works", body_markdown=OLD_TEXT)
-    edit(curator_client, practice, title="A careless rename", body_markdown=OLD_TEXT.replace("week 3", "week three"))
+    edit(curator_client, practice, title_en="A careless rename", body_markdown=OLD_TEXT.replace("week 3", "week three"))
     original = practice.history.order_by("history_date", "history_id").first()
     page = curator_client.get(
         reverse("admin:practices_practice_simple_history", args=[practice.pk, original.history_id])

@@ -19,7 +19,7 @@ def test_themes_and_mentions_come_before_the_text_and_the_rendered_text_is_folde
     mentions = page.index('id="countrymention_set-group"')
     text = page.index('name="body_markdown"')
     rendered = page.index('<details class="rendered-text"><summary>Show the rendered text</summary>')
-    assert page.index('name="title"') < themes < mentions < text < rendered
+    assert page.index('name="title_en"') < themes < mentions < text < rendered
     # The rendered HTML, not its source escaped into 5,000 px of text.
     assert "<em>text</em>" in page[rendered:]
     # The sentence is a short excerpt linked to its moment; the whole one is on the mention's own page.

@@ -34,10 +34,29 @@ def restore_countries():
         import_module("incubator.migrations.0002_all_countries").create_countries(apps, None)
 
 
+# The data migrations that make the Curators group and grant it its permissions, in order.
+CURATORS_MIGRATIONS = [
+    ("practices.migrations.0002_curators_group", "create_group"),
+    ("practices.migrations.0006_theme_spellings", "allow_curators"),
+    ("practices.migrations.0007_reference_candidates_curators", "grant"),
+    ("practices.migrations.0013_import_runs_review", "grant"),
+]
+
+
+def restore_curators():
+    """Put back the Curators group, which the flush after an earlier live-server test removed (see above)."""
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="Curators").exists():
+        for module, function in CURATORS_MIGRATIONS:
+            getattr(import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def site(live_server):
     """The sample portal served by the live server: its base URL and the path of each page type."""
     restore_countries()
+    restore_curators()
     call_command("loaddata", "incubator", verbosity=0)
     return live_server.url, build_sample_site()
 

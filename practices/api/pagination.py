@@ -1,6 +1,7 @@
 """Pages of API lists, each carrying the data licence."""
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -21,27 +22,30 @@ class LicensedPagination(PageNumberPagination):
 
     def get_page_size(self, request):
         """The asked page size, refused with a clear message (not silently ignored) when out of range."""
-        size = self._whole_number(request, self.page_size_query_param, f"from 1 to {self.max_page_size}")
+        size = self._whole_number(request, self.page_size_query_param, self.max_page_size)
         if size is None:
             return self.page_size
         if size > self.max_page_size:
-            raise self._error(self.page_size_query_param, f"from 1 to {self.max_page_size}")
+            raise self._error(self.page_size_query_param, self.max_page_size)
         return size
 
     def get_page_number(self, request, paginator):
         """The asked page, 1 by default; a page past the end is still a 404."""
-        return self._whole_number(request, self.page_query_param, "from 1") or 1
+        return self._whole_number(request, self.page_query_param) or 1
 
-    def _whole_number(self, request, name, expected):
+    def _whole_number(self, request, name, maximum=None):
         value = request.query_params.get(name)
         if value is None:
             return None
         if not value.isascii() or not value.isdigit() or len(value) > MAX_DIGITS or int(value) < 1:
-            raise self._error(name, expected)
+            raise self._error(name, maximum)
         return int(value)
 
-    def _error(self, name, expected):
-        return ValidationError({name: [f"Give a whole number {expected}."]})
+    def _error(self, name, maximum=None):
+        if maximum is None:
+            return ValidationError({name: [gettext("Give a whole number from 1.")]})
+        message = gettext("Give a whole number from 1 to %(maximum)s.") % {"maximum": maximum}
+        return ValidationError({name: [message]})
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -50,3 +50,11 @@ def test_the_openapi_description_documents_lang(client):
     parameters = schema["paths"]["/api/practices/"]["get"]["parameters"]
     (lang,) = [parameter for parameter in parameters if parameter["name"] == "lang"]
     assert lang["schema"]["enum"] == ["en", "fr"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/api/practices/?lang=fr&page=0", "/fr/api/practices/?page=0"])
+def test_a_page_number_error_comes_in_french(client, address):
+    response = client.get(address)
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Donnez un nombre entier à partir de 1."]}

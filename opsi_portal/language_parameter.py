@@ -41,6 +41,7 @@ class LanguageParameterMiddleware:
             return self.get_response(request)
         if value not in dict(settings.LANGUAGES):
             return refusal(request, value)
+        request.language_parameter = value  # checked once here; process_view switches to it
         started_in = translation.get_language()
         try:
             response = self.get_response(request)
@@ -50,7 +51,7 @@ class LanguageParameterMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        value = request.GET.get(PARAMETER)
-        if value in dict(settings.LANGUAGES) and MACHINE_READ.match(request.path_info):
+        value = getattr(request, "language_parameter", None)
+        if value is not None:
             translation.activate(value)
             request.LANGUAGE_CODE = value

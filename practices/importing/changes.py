@@ -31,26 +31,33 @@ class Imported:
     note_hash: str
 
 
-def content_hash(data, *context):
-    """Hash of a note's bytes and whatever else decides what the import writes."""
+def data_digest(data):
+    """The hash of a note's bytes, to be completed by `note_hash`: the run keeps this, not the bytes."""
     digest = hashlib.sha256(PARSER_VERSION.encode())
     digest.update(data)
+    return digest
+
+
+def content_hash(digest, *context):
+    """Hash of a note's bytes (their `data_digest`) and whatever else decides what the import writes."""
+    digest = digest.copy()
     for part in context:
         digest.update(b"\0")
         digest.update(str(part).encode())
     return digest.hexdigest()
 
 
-def note_hash(data, status, video_id, linked_slugs, theme_slugs=()):
+def note_hash(digest, status, video_id, linked_slugs, theme_slugs=()):
     """The hash of a note in its context: the same hash means the import would write the same.
 
-    `theme_slugs` are the (spelling, theme slug) pairs of its themes: a merge or split re-imports it.
-    Reference data is not part of it: a new toolkit, alias or country name is followed by
-    `practices.redetection` for the practices naming it, so the next import need not read every note.
+    `digest` is the `data_digest` of the note's bytes. `theme_slugs` are the (spelling, theme slug)
+    pairs of its themes: a merge or split re-imports it. Reference data is not part of it: a new
+    toolkit, alias or country name is followed by `practices.redetection` for the practices naming
+    it, so the next import need not read every note.
     """
     versions = [RENDER_VERSION, CANDIDATES_VERSION]
     context = [status or "", video_id, linked_slugs, *versions, list(theme_slugs)]
-    return content_hash(data, json.dumps(context))
+    return content_hash(digest, json.dumps(context))
 
 
 def allocate_slugs(keys, imported, taken, max_length):
@@ -68,9 +75,9 @@ def practice_links_of(key, links, targets):
 
 
 def video_ends(texts, videos):
-    """Where the notes among `texts` that belong to one of `videos` end, by video id, as parsed."""
+    """Where the notes among `texts` ((key, text) pairs) that belong to one of `videos` end, by video id."""
     ends = defaultdict(list)
-    for key, text in texts.items():
+    for key, text in texts:
         # The front matter alone says whether the note matters; only those are parsed.
         if read_video_id(text) not in videos:
             continue

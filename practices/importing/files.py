@@ -96,13 +96,13 @@ def _walk(folder, problems):
     return found
 
 
-def _refusal(path, key, max_key_length, sources):
+def _refusal(path, key, max_key_length, seen):
     """Why the file at `path` cannot be a note under `key`, as a Problem, or None."""
     if len(split_key(key)[1]) > max_key_length:
         message = f"the file name is longer than {max_key_length} characters, too long for a note key"
         return Problem(str(path), 0, "key-too-long", message, "error")
-    if key in sources:
-        message = f"another note has the key {key!r}: {sources[key].path}"
+    if key in seen:
+        message = f"another note has the key {key!r}: {seen[key]}"
         return Problem(str(path), 0, "duplicate-key", message, "error")
     return None
 
@@ -120,13 +120,15 @@ def _read(path):
         raise NoteError(Problem(str(path), 0, "unreadable", f"cannot read the file: {error}", "error")) from None
 
 
-def read_sources(files, result, max_key_length):
-    """Each file's bytes under its key; unreadable files and repeated keys are reported and left out.
+def read_notes(files, result, max_key_length):
+    """Each note file in turn as (`Source`, text); files that cannot be notes are reported and skipped.
 
-    The key is the file name within its channel (`channels.run_key`), so two channels' notes of
-    one name are two notes.
+    A generator that keeps only the keys and paths seen: a vault of any size is read one file at a
+    time, and the caller keeps what it needs of each. The key is the file name within its channel
+    (`channels.run_key`), so two channels' notes of one name are two notes; a second file of one
+    key is refused, even when the first is not text.
     """
-    sources = {}
+    seen = {}
     for path in files:
         key = note_key_for(path.name)
         try:
@@ -135,20 +137,19 @@ def read_sources(files, result, max_key_length):
             result.fail(key, error.problem)
             continue
         key = run_key(channel_of(data), key)
-        problem = _refusal(path, key, max_key_length, sources)
-        if problem is None:
-            sources[key] = Source(path, key, data)
-        else:
+        problem = _refusal(path, key, max_key_length, seen)
+        if problem is not None:
             result.fail(key, problem)
-    return sources
-
-
-def decode_sources(sources, result):
-    """Each note's text by key; files that are not text are reported and left out."""
-    texts = {}
-    for key, source in sources.items():
+            continue
+        seen[key] = path
         try:
-            texts[key] = decode_note(str(source.path), source.data)
+            text = decode_note(str(path), data)
         except NoteError as error:
             result.fail(key, error.problem)
-    return texts
+            continue
+        yield Source(path, key, data), text
+
+
+def read_again(path):
+    """The text of a note file read earlier in the run; `NoteError` when it can no longer be read."""
+    return decode_note(str(path), _read(path))

@@ -1,13 +1,20 @@
 """One run of the import: the steps in order, from paths to written practices and a result.
 
-Read the files (`files`), parse the channel's index notes and upsert their videos, skip notes whose
-hash says nothing changed (`changes`), parse the rest (`parser`), correct timestamp scales, write
-each note in its own transaction (`writer`), then the links between practices, the search vectors
-and the data version.
+The vault is read twice and no note's text is kept between the two. The first pass (`files`)
+reads each file once and keeps what the other notes need: its key, the hash of its bytes and its
+wiki links. Then the channel's index notes are parsed and their videos upserted, and notes whose
+hash says nothing changed (`changes`) are skipped. The second pass reads the changed notes again,
+a batch at a time (a video's notes together), parses them (`parser`), corrects timestamp scales
+and writes each note in its own transaction (`writer`). Last come the links between practices,
+the search vectors, the reference candidates and the data version.
 """
 
+import re
+import sys
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -21,8 +28,8 @@ from ..search import deferred_search_refresh, refresh_search_vector
 from . import budget, changes, dates, titles
 from .candidate_store import refresh_candidates
 from .channels import NoteTargets, run_key, split_key
-from .files import collect_files, decode_sources, read_sources
-from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
+from .files import collect_files, read_again, read_notes
+from .parser import NoteError, Problem, WikiLink, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
 from .writer import NotePlan, NoteWriter, conflict_problems, write_links
@@ -31,6 +38,11 @@ MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
 # Hashes stored per UPDATE when a run is sealed.
 SEAL_BATCH = 500
+# Changed notes read, parsed and written together: what the run holds of note text at once.
+BATCH_NOTES = 256
+# A note's videoId as its front matter usually writes it: enough to keep a video's notes in one batch.
+VIDEO_HINT_RE = re.compile(r"^videoid:[ \t]*[\"']?([\w-]+)", re.IGNORECASE | re.MULTILINE)
+FRONT_MATTER_HEAD = 2000
 
 
 @dataclass
@@ -55,15 +67,63 @@ class ImportResult:
         self.problems.append(problem)
 
 
+@dataclass(slots=True)
+class Scanned:
+    """What the first pass keeps of a note, never its text: the file, its bytes' hash and its links."""
+
+    path: Path
+    digest: object  # `changes.data_digest` of the bytes, completed by the note's context
+    links: tuple
+    may_be_index: bool
+    video_hint: str  # the videoId its front matter seems to give ("" when none), for batching
+
+
 @dataclass
 class Vault:
-    """The notes of a run as read: bytes and text by note key."""
+    """The notes of a run as the first pass found them, by note key; texts are read again when needed."""
 
-    sources: dict
-    texts: dict
+    notes: dict  # run key -> Scanned
 
     def file(self, key):
-        return str(self.sources[key].path)
+        return str(self.notes[key].path)
+
+    def texts(self, keys, result=None):
+        """(key, text) of `keys`, read again; a note that can no longer be read is left out.
+
+        It is reported in `result` when given: without it, the note was only read for what it tells
+        about the others (it is skipped as unchanged, or imported in another batch).
+        """
+        for key in keys:
+            try:
+                yield key, read_again(self.notes[key].path)
+            except NoteError as error:
+                if result is not None:
+                    result.fail(key, error.problem)
+
+
+def scan(source, text):
+    """A note's `Scanned`, with its link strings shared between notes: a vault repeats its topics."""
+    links = tuple(
+        WikiLink(sys.intern(link.target), sys.intern(link.text), sys.intern(link.key), link.line)
+        for link in parse_links(str(source.path), text, 1)[0]
+    )
+    hint = VIDEO_HINT_RE.search(text, 0, FRONT_MATTER_HEAD)
+    return Scanned(source.path, changes.data_digest(source.data), links, may_be_index(text), hint[1] if hint else "")
+
+
+def batches(keys, vault, size=BATCH_NOTES):
+    """`keys` in batches of about `size`, a video's notes in one batch, each batch in the order of `keys`."""
+    by_video = defaultdict(list)
+    for at, key in enumerate(keys):
+        by_video[vault.notes[key].video_hint or f"note {at}"].append(at)
+    batch = []
+    for positions in by_video.values():
+        if batch and len(batch) + len(positions) > size:
+            yield [keys[at] for at in sorted(batch)]
+            batch = []
+        batch.extend(positions)
+    if batch:
+        yield [keys[at] for at in sorted(batch)]
 
 
 @dataclass
@@ -96,38 +156,52 @@ class Importer:
         self.video_dates = []
         # Hashes of the practices written, by id, stored by `seal` once all they derive is written.
         self.written_hashes = {}
+        # What every written note's links need once all the practices exist; see `finish`.
+        self.pending, self.pending_keys = [], {}
+        self.done = 0
+        self.vault_spellings = None
+        self.unchanged_ends = {}  # video id -> where the video's unchanged notes end
 
     def run(self, paths):
         vault = self.read(paths)
         index_keys, videos = self.read_index(vault)
-        topic_keys = [key for key in vault.texts if key not in index_keys]
+        topic_keys = [key for key in vault.notes if key not in index_keys]
         context = self.context(vault, topic_keys, videos, index_keys)
         context.themes = self.themes(vault, topic_keys, context)
         hashes = self.hashes(vault, topic_keys, context)
-        notes = self.parse_changed(vault, [key for key in topic_keys if key not in self.result.unchanged], videos)
+        unchanged = set(self.result.unchanged)
+        changed = [key for key in topic_keys if key not in unchanged]
+        for batch in batches(changed, vault):
+            notes = self.parse_changed(vault, batch, videos, len(changed) < len(topic_keys))
+            if self.dry_run:
+                for note in notes.values():
+                    (self.result.updated if note.key in context.imported else self.result.created).append(note.key)
+            else:
+                self.write(notes, hashes, context, len(changed))
         if not self.dry_run:
-            self.write(notes, hashes, context)
-        else:
-            for note in notes.values():
-                (self.result.updated if note.key in context.imported else self.result.created).append(note.key)
+            self.finish()
         return self.result
 
     def read(self, paths):
+        """The first pass: every note file read once, and only its `Scanned` kept."""
         files, problems = collect_files(paths)
         for problem in problems:
             self.result.problems.append(problem)
             if problem.severity == "error":
                 self.result.failed.append(problem.file)
-        sources = read_sources(files, self.result, MAX_KEY_LENGTH)
-        return Vault(sources, decode_sources(sources, self.result))
+        notes = read_notes(files, self.result, MAX_KEY_LENGTH)
+        return Vault({source.key: scan(source, text) for source, text in notes})
 
     def parse(self, vault, keys):
-        """Parsed notes for `keys`; those that cannot be parsed are reported and left out."""
+        """Parsed notes for `keys`, read again; those that cannot be parsed are reported and left out."""
+        return self.parse_texts(vault, dict(vault.texts(keys, self.result)))
+
+    def parse_texts(self, vault, texts):
         notes = {}
-        for key in keys:
+        for key, text in texts.items():
             try:
                 with budget.time_budget():
-                    notes[key] = parse_note(key, vault.texts[key], file=vault.file(key))
+                    notes[key] = parse_note(key, text, file=vault.file(key))
             except NoteError as error:
                 self.result.fail(key, error.problem)
             except Exception as error:  # noqa: BLE001 (too slow, too deep, out of memory: this note only)
@@ -136,7 +210,7 @@ class Importer:
 
     def read_index(self, vault):
         """The index notes first (they name videos and which note came from which): keys, note -> video."""
-        candidates = [key for key, text in vault.texts.items() if may_be_index(text)]
+        candidates = [key for key, scanned in vault.notes.items() if scanned.may_be_index]
         parsed = self.parse(vault, candidates)
         index_notes = [note for note in parsed.values() if note.is_index]
         for note in index_notes:
@@ -153,9 +227,9 @@ class Importer:
         self.adopt_unchannelled(topic_keys, imported)
         taken = set(Practice.objects.values_list("slug", flat=True))
         slugs = changes.allocate_slugs(topic_keys, imported, taken, MAX_SLUG_LENGTH)
-        links = {key: parse_links(vault.file(key), vault.texts[key], 1)[0] for key in topic_keys}
+        links = {key: vault.notes[key].links for key in topic_keys}
         self.result.missing = sorted(
-            key for key in imported if key not in vault.texts and key not in self.result.failed
+            key for key in imported if key not in vault.notes and key not in self.result.failed
         )
         ordered = [(key, key) for key in topic_keys]
         return Context(
@@ -211,7 +285,7 @@ class Importer:
             practice_links = changes.practice_links_of(key, context.links[key], targets)
             theme_keys = context.theme_keys(key)
             hashes[key] = changes.note_hash(
-                vault.sources[key].data,
+                vault.notes[key].digest,
                 self.status,
                 context.videos.get(key, ""),
                 [(k, context.slugs[k]) for k in practice_links],
@@ -222,17 +296,36 @@ class Importer:
                 self.result.unchanged.append(key)
         return hashes
 
-    def parse_changed(self, vault, keys, videos):
-        notes = self.parse(vault, keys)
+    def parse_changed(self, vault, keys, videos, some_unchanged):
+        """One batch of changed notes, read again, parsed, rescaled and with their titles repaired."""
+        texts = dict(vault.texts(keys, self.result))
+        notes = self.parse_texts(vault, texts)
         changed_videos = {note.video_id for note in notes.values() if note.video_id}
-        unchanged = {key: vault.texts[key] for key in self.result.unchanged}
-        changes.rescale_outliers(notes, vault.texts, changes.video_ends(unchanged, changed_videos))
-        titles.repair_titles(notes, vault.texts)
-        self.video_dates = dates.note_dates(notes.values(), videos)
+        if some_unchanged:
+            self.read_unchanged_ends(vault, changed_videos)
+        changes.rescale_outliers(notes, texts, self.unchanged_ends)
+        titles.repair_titles(notes, lambda: self.read_vault_spellings(vault))
+        self.video_dates.extend(dates.note_dates(notes.values(), videos))
         for note in notes.values():
             self.result.problems.extend(note.problems)
             self.check_video(note, videos)
         return notes
+
+    def read_unchanged_ends(self, vault, videos):
+        """Where the unchanged notes of `videos` end (for `changes.rescale_outliers`), read once per video."""
+        missing = videos - self.unchanged_ends.keys()
+        if not missing:
+            return
+        # The front matter hint picks the notes worth reading; a note without one may still name a video.
+        keys = [key for key in self.result.unchanged if vault.notes[key].video_hint in missing | {""}]
+        ends = changes.video_ends(vault.texts(keys), missing)
+        self.unchanged_ends.update({video_id: ends.get(video_id, []) for video_id in missing})
+
+    def read_vault_spellings(self, vault):
+        """The hyphenated spellings of every note of the run, read once, when a title first needs them."""
+        if self.vault_spellings is None:
+            self.vault_spellings = titles.all_spellings(text for _, text in vault.texts(vault.notes))
+        return self.vault_spellings
 
     def check_video(self, note, videos):
         listed = videos.get(note.key)
@@ -240,23 +333,28 @@ class Importer:
             message = f"videoId {note.video_id} but the index lists the note under {listed}; videoId is used"
             self.result.problems.append(Problem(note.file, 2, "video-conflict", message))
 
-    def write(self, notes, hashes, context):
+    def write(self, notes, hashes, context, total):
+        """Write one batch of parsed notes, each in its own transaction; their links wait for `finish`."""
         writer = NoteWriter(
             self.reference,
             self.status,
             context.themes,
             lambda channel: LinkResolver(context.practice_slugs.for_channel(channel)),
         )
-        pending, keys = [], {}
-        for done, note in enumerate(notes.values(), 1):
-            self.progress(done, len(notes))
+        for note in notes.values():
+            self.done += 1
+            self.progress(self.done, total)
             plan = self.plan(note, hashes[note.key], context)
             written = self.write_note(writer, plan)
             if written is not None:
-                pending.append(written)
-                keys[written.practice_pk] = note.key
+                self.pending.append(written)
+                self.pending_keys[written.practice_pk] = note.key
                 self.written_hashes[written.practice_pk] = plan.note_hash
                 self.result.problems.extend(conflict_problems(note.file, written.conflicts))
+
+    def finish(self):
+        """Once every note is written: the links between practices, and what derives from the notes."""
+        pending = self.pending
         dates.record(self.video_dates, self.result.problems)
         if pending:
             rows = Practice.objects.filter(note_key__isnull=False).values_list("note_channel", "note_key", "id")
@@ -267,7 +365,7 @@ class Importer:
             refresh_search_vector([item.practice_pk for item in pending])
             refresh_candidates()
             bump_data_version()
-        self.count(pending, keys)
+        self.count(pending, self.pending_keys)
 
     def count(self, pending, keys):
         """Each written note as created, updated, or unchanged when the write changed nothing anyone sees."""

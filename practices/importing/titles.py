@@ -55,9 +55,12 @@ def with_hyphens(word, positions):
     return "-".join(parts)
 
 
-def spellings(text, wanted):
-    """Hyphen positions of the joined words in `wanted` as `text` writes them, counted."""
-    found = defaultdict(Counter)
+def spellings(text, wanted, found=None):
+    """Hyphen positions of the joined words in `wanted` as `text` writes them, counted (added to `found`).
+
+    `wanted` None stands for every word long enough to be a title's damaged word.
+    """
+    found = defaultdict(Counter) if found is None else found
     # Splitting in C and looking only at the words with a hyphen is several times faster than a
     # regular expression over the text; the (slow) pattern check comes last, for the few wanted.
     for token in text.split():
@@ -65,7 +68,8 @@ def spellings(text, wanted):
             continue
         word = token.strip(TOKEN_EDGES)
         key = joined(word)
-        if key in wanted and HYPHENATED_RE.fullmatch(word):
+        wanted_word = len(key) >= MIN_WORD_LENGTH if wanted is None else key in wanted
+        if wanted_word and HYPHENATED_RE.fullmatch(word):
             found[key][hyphen_positions(word)] += 1
     return found
 
@@ -137,18 +141,23 @@ def _repair(title, evidence, vault_spellings):
     return TITLE_WORD_RE.sub(repair, title), repairs
 
 
-def repair_titles(notes, texts):
+def all_spellings(texts):
+    """The hyphenated spellings of every long word in `texts` (an iterable), by joined word."""
+    found = defaultdict(Counter)
+    for text in texts:
+        spellings(text, None, found)
+    return found
+
+
+def repair_titles(notes, vault_spellings_of):
     """Repair the titles of the parsed `notes` in place, each repair reported among the note's problems.
 
-    `texts` are every note of the run by key: the vault a word falls back on when its note lacks it.
-    The vault is read only for those words, and only when some note lacks one.
+    `vault_spellings_of()` gives the `all_spellings` of every note of the run: the vault a word
+    falls back on when its note lacks it. It is asked only when some note lacks one.
     """
     evidence = {key: evidence_of(note.title, note.body) for key, note in notes.items()}
     lacking = set().union(*(found.lacks() for found in evidence.values())) if evidence else set()
-    vault = defaultdict(Counter)
-    for text in texts.values() if lacking else ():
-        for key, positions in spellings(text, lacking).items():
-            vault[key].update(positions)
+    vault = vault_spellings_of() if lacking else {}
     for key, note in notes.items():
         title, repairs = _repair(note.title, evidence[key], vault)
         if repairs:

@@ -15,8 +15,10 @@ def test_imports_twice_reports_both_runs_and_removes_its_practices():
     out = StringIO()
     call_command("bench_import", "--notes", "3", stdout=out)
     lines = out.getvalue().splitlines()
-    assert "created 3" in lines[1] and lines[1].startswith("first import: 3 notes")
-    assert "unchanged 3" in lines[2] and lines[2].startswith("unchanged re-import: 3 notes")
+    assert lines[1].startswith("bare Markdown: ") and "peak memory" in lines[1]
+    assert "created 3" in lines[2] and lines[2].startswith("first import: 3 notes")
+    assert lines[3].startswith("ratio of the first import to bare Markdown: ")
+    assert "unchanged 3" in lines[4] and lines[4].startswith("unchanged re-import: 3 notes")
     assert not Practice.objects.exists()
     assert not Theme.objects.exists()
 

@@ -19,9 +19,13 @@ MIN_NOTES_FOR_BARE_ACRONYM = 2
 NAME_ROLES = ("name", "definition")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
-    """One stored phrase: its id, the practice it was found in, and what `candidates.Phrase` says of it."""
+    """One stored phrase: its id, the practice it was found in, and what `candidates.Phrase` says of it.
+
+    `sentence` only needs to be equal for equal sentences: the store gives a hash, not the text.
+    `candidate` is the id of the candidate the phrase counts for now, if any.
+    """
 
     pk: int
     practice: int
@@ -30,7 +34,8 @@ class Row:
     role: str
     kind: str
     defines: str
-    sentence: str
+    sentence: object
+    candidate: int | None = None
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Group:
     kind: str
     keys: list
     variants: list
-    rows: list = field(default_factory=list)  # Row.pk of every phrase that counts for it
+    rows: list = field(default_factory=list)  # the Row of every phrase that counts for it
     notes: int = 0
     sentences: int = 0
 
@@ -165,7 +170,7 @@ class Grouping:
             kind=kinds.most_common(1)[0][0] if kinds else "organisation",
             keys=sorted({row.key for row in rows}),
             variants=_variants(rows, name),
-            rows=[row.pk for row in rows],
+            rows=rows,
             notes=len({row.practice for row in rows}),
             sentences=len({(row.practice, row.sentence) for row in rows}),
         )

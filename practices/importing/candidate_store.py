@@ -19,6 +19,8 @@ MAX_SENTENCE = 1000
 MAX_PHRASES_PER_NOTE = 2000
 # SQLite accepts at most this many values in one statement on old builds.
 CHUNK = 900
+# Phrases fetched at once while regrouping: the sentence texts of one fetch are all it holds of them.
+ROWS_PER_FETCH = 2000
 
 
 def replace_evidence(practice_pk, sentences):
@@ -48,12 +50,20 @@ def excerpt(sentence, phrase):
 
 
 def _rows():
+    """Every stored phrase as a small `Row`: its sentence as a hash, repeated strings and ids shared.
+
+    The rows stream from the database; what stays per phrase is a few pointers and two numbers,
+    so regrouping a large vault's phrases holds no sentence text.
+    """
     fields = ("pk", "practice_id", "key", "phrase", "role", "kind", "defines", "sentence", "candidate_id")
-    rows, current = [], {}
-    for values in CandidateEvidence.objects.values_list(*fields).iterator(chunk_size=5000):
-        rows.append(Row(*values[:-1]))
-        current[values[0]] = values[-1]
-    return rows, current
+    shared = {}
+    rows = []
+    for pk, practice, key, phrase, role, kind, defines, sentence, candidate in CandidateEvidence.objects.values_list(
+        *fields
+    ).iterator(chunk_size=ROWS_PER_FETCH):
+        strings = (shared.setdefault(value, value) for value in (practice, key, phrase, role, kind, defines))
+        rows.append(Row(pk, *strings, hash(sentence), candidate))
+    return rows
 
 
 class Matcher:
@@ -100,10 +110,10 @@ def _update(candidate, group):
 @transaction.atomic
 def refresh_candidates():
     """Regroup every stored phrase into candidates, writing only what changed; returns the counts."""
-    rows, current = _rows()
+    rows = _rows()
     stored = list(ReferenceCandidate.objects.all())
     matcher = Matcher(stored)
-    changed, created, assigned = [], [], {}
+    changed, created, assigned = [], [], []
     for group in group_rows(rows):
         candidate = matcher.find(group)
         if candidate is None:
@@ -115,13 +125,12 @@ def refresh_candidates():
             changed.append(candidate)
         if candidate.pk is not None:
             matcher.taken.add(candidate.pk)
-        for pk in group.rows:
-            assigned[pk] = candidate
+        assigned.append((candidate, group.rows))
     ReferenceCandidate.objects.bulk_create(created)
     fields = ["name", "found_name", "keys", "variants", "note_count", "sentence_count"]
     ReferenceCandidate.objects.bulk_update(changed, fields)
     _forget_unnamed(stored, matcher.taken)
-    _assign(current, assigned)
+    _assign(rows, assigned)
     return len(created), len(changed)
 
 
@@ -135,14 +144,21 @@ def _forget_unnamed(stored, found):
     ReferenceCandidate.objects.filter(pk__in=silent).update(note_count=0, sentence_count=0)
 
 
-def _assign(current, assigned):
-    """Point each phrase at its candidate, touching only the rows whose candidate changed."""
+def _assign(rows, assigned):
+    """Point each phrase at its candidate, touching only the rows whose candidate changed.
+
+    `assigned` pairs each candidate with the rows that count for it; the other rows count for none.
+    """
     moves = {}
-    for pk, candidate_pk in current.items():
-        target = assigned.get(pk)
-        target_pk = target.pk if target is not None else None
-        if target_pk != candidate_pk:
-            moves.setdefault(target_pk, []).append(pk)
+    counted = set()
+    for candidate, members in assigned:
+        for row in members:
+            counted.add(row.pk)
+            if row.candidate != candidate.pk:
+                moves.setdefault(candidate.pk, []).append(row.pk)
+    for row in rows:
+        if row.candidate is not None and row.pk not in counted:
+            moves.setdefault(None, []).append(row.pk)
     for target_pk, pks in moves.items():
         for start in range(0, len(pks), CHUNK):
             CandidateEvidence.objects.filter(pk__in=pks[start : start + CHUNK]).update(candidate_id=target_pk)

@@ -20,7 +20,7 @@ MAX_PHRASES_PER_NOTE = 2000
 # SQLite accepts at most this many values in one statement on old builds.
 CHUNK = 900
 # Phrases fetched at once while regrouping: the sentence texts of one fetch are all it holds of them.
-ROWS_PER_FETCH = 2000
+ROWS_PER_FETCH = 500
 
 
 def replace_evidence(practice_pk, sentences):

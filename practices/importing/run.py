@@ -111,14 +111,14 @@ def scan(source, text):
     return Scanned(source.path, changes.data_digest(source.data), links, may_be_index(text), hint[1] if hint else "")
 
 
-def batches(keys, vault, size=BATCH_NOTES):
-    """`keys` in batches of about `size`, a video's notes in one batch, each batch in the order of `keys`."""
+def batches(keys, vault):
+    """`keys` in batches of about `BATCH_NOTES`, a video's notes in one batch, each in the order of `keys`."""
     by_video = defaultdict(list)
     for at, key in enumerate(keys):
         by_video[vault.notes[key].video_hint or f"note {at}"].append(at)
     batch = []
     for positions in by_video.values():
-        if batch and len(batch) + len(positions) > size:
+        if batch and len(batch) + len(positions) > BATCH_NOTES:
             yield [keys[at] for at in sorted(batch)]
             batch = []
         batch.extend(positions)

@@ -1,0 +1,129 @@
+"""What an import holds and does for a large vault: memory in bytes and notes parsed, never seconds."""
+
+import random
+import tracemalloc
+
+import pytest
+
+from benchmarks.dataset import write_vault
+from practices.importing import changes, import_notes, run
+from practices.importing.candidate_store import refresh_candidates
+from practices.models import CandidateEvidence, Practice, ReferenceCandidate
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def peak_bytes(action):
+    """The most memory Python held at once while `action` ran, above what it held before."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        action()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+def vault(folder, count):
+    """The benchmark's real-shaped notes (11 KB on average, nine a video); returns their run keys."""
+    return [f"benchmark_channel/{key}" for key in write_vault(folder, count)]
+
+
+def count_parses(monkeypatch):
+    """A list that grows by the note key each time the run parses a note."""
+    parsed = []
+    for module in (run, changes):
+        original = module.parse_note
+
+        def counting(key, *args, _original=original, **kwargs):
+            parsed.append(key)
+            return _original(key, *args, **kwargs)
+
+        monkeypatch.setattr(module, "parse_note", counting)
+    return parsed
+
+
+def test_a_dry_run_of_four_times_the_notes_holds_about_as_much(tmp_path, monkeypatch):
+    # Notes are read again and parsed a batch at a time: what a run holds grows with a batch, not
+    # with the vault. The notes are the benchmark's real-shaped ones (11 KB on average).
+    monkeypatch.setattr(run, "BATCH_NOTES", 40)
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.mkdir()
+    large.mkdir()
+    vault(small, 100)
+    vault(large, 400)
+    small_peak = peak_bytes(lambda: import_notes([small], dry_run=True))
+    large_peak = peak_bytes(lambda: import_notes([large], dry_run=True))
+    # Holding every note's text and parse, as the import did before, took about 3.5 times as much.
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+
+
+def test_an_unchanged_reimport_parses_no_note(tmp_path, monkeypatch):
+    vault(tmp_path, 12)
+    assert len(import_notes([tmp_path]).created) == 12
+    parsed = count_parses(monkeypatch)
+    result = import_notes([tmp_path])
+    assert len(result.unchanged) == 12 and not result.created and not result.updated
+    assert parsed == []
+
+
+def test_a_reimport_parses_the_changed_note_and_its_videos_other_notes_only(tmp_path, monkeypatch):
+    keys = vault(tmp_path, 12)  # nine notes a video: notes 0-8 share one, 9-11 another
+    import_notes([tmp_path])
+    parsed = count_parses(monkeypatch)
+    changed = tmp_path / f"{keys[10].rsplit('/', 1)[1]}.md"
+    changed.write_text(changed.read_text() + "\nOne more sentence.\n")
+    result = import_notes([tmp_path])
+    assert result.updated == [keys[10]] and len(result.unchanged) == 11
+    # The changed note, and the other notes of its video for where the video ends (timestamp scale).
+    assert sorted(parsed) == sorted(keys[9:12])
+
+
+def test_notes_are_written_in_batches_in_the_order_of_the_vault(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "BATCH_NOTES", 4)
+    batches = []
+    write = run.Importer.write
+
+    def recording(self, notes, *args):
+        batches.append(list(notes))
+        return write(self, notes, *args)
+
+    monkeypatch.setattr(run.Importer, "write", recording)
+    keys = vault(tmp_path, 12)
+    result = import_notes([tmp_path])
+    # A video's nine notes stay together, past the batch size; every note is written once, in order.
+    assert batches == [keys[:9], keys[9:]]
+    assert result.created == keys and Practice.objects.count() == 12
+
+
+def evidence(practice, count, seed):
+    rng = random.Random(seed)
+    names = [f"Name{n} Toolkit" for n in range(50)]
+    for n in range(count):
+        name = rng.choice(names)
+        sentence = f"Sentence {seed}-{n} names the {name}. " + "Words of a long sentence. " * 38
+        yield CandidateEvidence(
+            practice=practice, phrase=name, key=name.lower(), role="name", kind="toolkit", sentence=sentence
+        )
+
+
+def regrouping_peak(phrases):
+    CandidateEvidence.objects.all().delete()
+    ReferenceCandidate.objects.all().delete()
+    practices = list(Practice.objects.all())
+    rows = [row for n, practice in enumerate(practices) for row in evidence(practice, phrases // len(practices), n)]
+    CandidateEvidence.objects.bulk_create(rows)
+    peak = peak_bytes(refresh_candidates)
+    assert ReferenceCandidate.objects.count() == 50
+    assert not CandidateEvidence.objects.filter(candidate__isnull=True).exists()
+    return peak
+
+
+def test_regrouping_candidates_holds_no_sentence_text():
+    for n in range(40):
+        factories.practice(slug=f"p{n}")
+    small, large = regrouping_peak(1_000), regrouping_peak(4_000)
+    # Each phrase's sentence is 1 KB: holding them would take 1 KB more for each phrase more.
+    assert large - small < 3_000 * 400, (small, large)

@@ -68,6 +68,14 @@ def _is_note_file(path, root, problems):
     return True
 
 
+def _is_plain_file(path):
+    """True for a regular file that is no symbolic link: in a folder inside the vault, it is inside too."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False  # `_is_note_file` says why
+
+
 def _walk(folder, problems):
     root = folder.resolve()
     seen = set()
@@ -92,7 +100,7 @@ def _walk(folder, problems):
         seen.add((info.st_dev, info.st_ino))
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRECTORIES and not d.startswith("."))
         candidates = (Path(current) / name for name in sorted(names) if name.lower().endswith(".md"))
-        found.extend(path for path in candidates if _is_note_file(path, root, problems))
+        found.extend(path for path in candidates if _is_plain_file(path) or _is_note_file(path, root, problems))
     return found
 
 

@@ -8,6 +8,7 @@ note before parsing it (`may_be_index`, `read_video_id`, `parse_links`) are the 
 
 import functools
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -247,27 +248,46 @@ def _line_of(text, offset, first_line):
     return first_line + text.count("\n", 0, offset)
 
 
+class LineNumbers:
+    """Line numbers of offsets in `text` asked in increasing order: each newline is counted once.
+
+    Counting from the start for every match made a note with many links or timestamps quadratic.
+    """
+
+    def __init__(self, text, first_line):
+        self.text, self.first_line = text, first_line
+        self.offset, self.line = 0, first_line
+
+    def of(self, offset):
+        if offset < self.offset:  # asked out of order: count again from the start
+            self.offset, self.line = 0, self.first_line
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
 def read_timestamps(file, body, first_line):
     """Find every timestamp: returns (body with placeholders, [(fields, line)] in order, problems)."""
     problems = []
     found = []
+    anchor_lines = LineNumbers(body, first_line)
 
     def anchor(match):
         data_t = DATA_T_RE.search(match.group(0))
         inner = re.sub(r"<[^>]*>", "", match.group("inner"))
         source = data_t.group(1) if data_t else inner
-        found.append((source, inner.strip(), _line_of(body, match.start(), first_line)))
+        found.append((source, inner.strip(), anchor_lines.of(match.start())))
         return f"\x00TS{len(found) - 1}\x00"
 
     body = ANCHOR_TIMESTAMP_RE.sub(anchor, body)
+    bare_lines = LineNumbers(body, first_line)
 
     def bare(match):
+        line = bare_lines.of(match.start())
         source = match.group("a") or match.group("b")
         if match.group("b") or match.group(0).count("]") > 1:
-            problems.append(
-                Problem(file, _line_of(body, match.start(), first_line), "timestamp-bracket", "stray ] after timestamp")
-            )
-        found.append((source, source, _line_of(body, match.start(), first_line)))
+            problems.append(Problem(file, line, "timestamp-bracket", "stray ] after timestamp"))
+        found.append((source, source, line))
         return f"\x00TS{len(found) - 1}\x00"
 
     body = BARE_TIMESTAMP_RE.sub(bare, body)
@@ -336,11 +356,13 @@ def parse_timestamps(file, body, first_line, scale=None):
 def parse_links(file, body, first_line):
     links = []
     problems = []
+    lines = LineNumbers(body, first_line)
     for match in WIKI_LINK_RE.finditer(body):
-        target = match.group(1).strip()
-        line = _line_of(body, match.start(), first_line)
-        text = (match.group(2) or "").strip() or humanise(target)
-        key = normalise_target(target)
+        # Interned: a vault repeats its link targets, and an import keeps every note's links a while.
+        target = sys.intern(match.group(1).strip())
+        line = lines.of(match.start())
+        text = sys.intern((match.group(2) or "").strip() or humanise(target))
+        key = sys.intern(normalise_target(target))
         if not key:
             problems.append(Problem(file, line, "link-empty", f"wiki link {match.group(0)!r} has no target"))
             continue

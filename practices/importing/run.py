@@ -10,7 +10,6 @@ the search vectors, the reference candidates and the data version.
 """
 
 import re
-import sys
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,7 +28,7 @@ from . import budget, changes, dates, titles
 from .candidate_store import refresh_candidates
 from .channels import NoteTargets, run_key, split_key
 from .files import collect_files, read_again, read_notes
-from .parser import NoteError, Problem, WikiLink, humanise, may_be_index, normalise_target, parse_links, parse_note
+from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
 from .writer import NotePlan, NoteWriter, conflict_problems, write_links
@@ -71,7 +70,7 @@ class ImportResult:
 class Scanned:
     """What the first pass keeps of a note, never its text: the file, its bytes' hash and its links."""
 
-    path: Path
+    file: str  # the path, as text: a Path object weighs several times more
     digest: object  # `changes.data_digest` of the bytes, completed by the note's context
     links: tuple
     may_be_index: bool
@@ -85,7 +84,7 @@ class Vault:
     notes: dict  # run key -> Scanned
 
     def file(self, key):
-        return str(self.notes[key].path)
+        return self.notes[key].file
 
     def texts(self, keys, result=None):
         """(key, text) of `keys`, read again; a note that can no longer be read is left out.
@@ -95,20 +94,18 @@ class Vault:
         """
         for key in keys:
             try:
-                yield key, read_again(self.notes[key].path)
+                yield key, read_again(Path(self.notes[key].file))
             except NoteError as error:
                 if result is not None:
                     result.fail(key, error.problem)
 
 
 def scan(source, text):
-    """A note's `Scanned`, with its link strings shared between notes: a vault repeats its topics."""
-    links = tuple(
-        WikiLink(sys.intern(link.target), sys.intern(link.text), sys.intern(link.key), link.line)
-        for link in parse_links(str(source.path), text, 1)[0]
-    )
+    """A note's `Scanned`: what the other notes and the hash need of it."""
+    file = str(source.path)
+    links = tuple(parse_links(file, text, 1)[0])
     hint = VIDEO_HINT_RE.search(text, 0, FRONT_MATTER_HEAD)
-    return Scanned(source.path, changes.data_digest(source.data), links, may_be_index(text), hint[1] if hint else "")
+    return Scanned(file, changes.data_digest(source.data), links, may_be_index(text), hint[1] if hint else "")
 
 
 def batches(keys, vault):

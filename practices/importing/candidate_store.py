@@ -8,7 +8,7 @@ is still found: a rejected candidate is never proposed again, an accepted one ke
 from django.db import transaction
 
 from ..models import CandidateEvidence, ReferenceCandidate
-from .candidate_groups import Row, group_rows
+from .candidate_groups import NAME_ROLES, Row, group_rows
 from .candidates import phrases_of
 
 PHRASE_LENGTH = CandidateEvidence._meta.get_field("phrase").max_length
@@ -50,20 +50,27 @@ def excerpt(sentence, phrase):
 
 
 def _rows():
-    """Every stored phrase as a small `Row`: its sentence as a hash, repeated strings and ids shared.
+    """Every stored phrase that may count for a candidate, as a small `Row`; and the ids of those that cannot.
 
-    The rows stream from the database; what stays per phrase is a few pointers and two numbers,
-    so regrouping a large vault's phrases holds no sentence text.
+    The rows stream from the database; what stays per phrase is a few pointers and two numbers (its
+    sentence as a hash, repeated strings and ids shared), so regrouping holds no sentence text. A
+    lowercase phrase that spells no name counts for nothing (`candidate_groups`): only its id is
+    kept, when it still points at a candidate.
     """
+    names = set(CandidateEvidence.objects.filter(role__in=NAME_ROLES).values_list("key", flat=True).distinct())
     fields = ("pk", "practice_id", "key", "phrase", "role", "kind", "defines", "sentence", "candidate_id")
     shared = {}
-    rows = []
+    rows, stale = [], []
     for pk, practice, key, phrase, role, kind, defines, sentence, candidate in CandidateEvidence.objects.values_list(
         *fields
     ).iterator(chunk_size=ROWS_PER_FETCH):
+        if role == "lowercase" and key not in names:
+            if candidate is not None:
+                stale.append(pk)
+            continue
         strings = (shared.setdefault(value, value) for value in (practice, key, phrase, role, kind, defines))
         rows.append(Row(pk, *strings, hash(sentence), candidate))
-    return rows
+    return rows, stale
 
 
 class Matcher:
@@ -110,7 +117,7 @@ def _update(candidate, group):
 @transaction.atomic
 def refresh_candidates():
     """Regroup every stored phrase into candidates, writing only what changed; returns the counts."""
-    rows = _rows()
+    rows, stale = _rows()
     stored = list(ReferenceCandidate.objects.all())
     matcher = Matcher(stored)
     changed, created, assigned = [], [], []
@@ -130,7 +137,7 @@ def refresh_candidates():
     fields = ["name", "found_name", "keys", "variants", "note_count", "sentence_count"]
     ReferenceCandidate.objects.bulk_update(changed, fields)
     _forget_unnamed(stored, matcher.taken)
-    _assign(rows, assigned)
+    _assign(rows, assigned, stale)
     return len(created), len(changed)
 
 
@@ -144,12 +151,13 @@ def _forget_unnamed(stored, found):
     ReferenceCandidate.objects.filter(pk__in=silent).update(note_count=0, sentence_count=0)
 
 
-def _assign(rows, assigned):
+def _assign(rows, assigned, stale):
     """Point each phrase at its candidate, touching only the rows whose candidate changed.
 
-    `assigned` pairs each candidate with the rows that count for it; the other rows count for none.
+    `assigned` pairs each candidate with the rows that count for it; the other rows, and the
+    phrases of `stale` ids, count for none.
     """
-    moves = {}
+    moves = {None: list(stale)} if stale else {}
     counted = set()
     for candidate, members in assigned:
         for row in members:

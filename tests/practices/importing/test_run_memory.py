@@ -130,3 +130,21 @@ def test_regrouping_candidates_holds_no_sentence_text():
     small, large = regrouping_peak(1_000), regrouping_peak(4_000)
     # Each phrase's sentence is 1 KB: holding them would take 1 KB more for each phrase more.
     assert large - small < 3_000 * 400, (small, large)
+
+
+def test_lowercase_phrases_count_only_where_they_spell_a_name():
+    practice = factories.practice(slug="p")
+    sentence = "The Data Ladder Toolkit and the data ladder toolkit and a kamilo toolkit."
+    phrases = [("Data Ladder Toolkit", "name"), ("data ladder toolkit", "lowercase"), ("kamilo toolkit", "lowercase")]
+    CandidateEvidence.objects.bulk_create(
+        CandidateEvidence(practice=practice, phrase=p, key=p.lower(), role=role, kind="toolkit", sentence=sentence)
+        for p, role in phrases
+    )
+    refresh_candidates()
+    candidate = ReferenceCandidate.objects.get()
+    counted = dict(CandidateEvidence.objects.values_list("phrase", "candidate"))
+    assert counted == {"Data Ladder Toolkit": candidate.pk, "data ladder toolkit": candidate.pk, "kamilo toolkit": None}
+    # Once the name is gone, its lowercase spelling counts for nothing either.
+    CandidateEvidence.objects.filter(role="name").delete()
+    refresh_candidates()
+    assert not CandidateEvidence.objects.filter(candidate__isnull=False).exists()

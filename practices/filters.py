@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
+from opsi_portal.caching import cached
 
 from .facets import options_with_counts
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
@@ -133,7 +134,10 @@ class PracticeFilter(django_filters.FilterSet):
         The list's size: counted on the matches alone, without ranking them.
         """
         text = self.valid_values().get("q")
-        return matching(self.queryset_without("q"), text).count() if text else None
+        if not text:
+            return None
+        # Cached like the facets (until the data changes): the next pages of a search count nothing.
+        return cached("search-count", lambda: matching(self.queryset_without("q"), text).count(), self.cache_params())
 
     @property
     def includes_mentions(self):

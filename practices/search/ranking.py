@@ -58,14 +58,22 @@ def _sqlite_condition(parsed):
     return condition
 
 
-def _bm25_of_row(table, weights):
-    # bm25() exists only in a query whose FTS5 table is matched: one per row, sought by its rowid.
-    # It is negative, lower for a better match; negated, it sorts like ts_rank.
+def _bm25_scores(table, weights):
+    # bm25() exists only in a query whose FTS5 table is matched. It is negative, lower for a better
+    # match (never above zero: FTS5 keeps every word's weight positive); negated, it sorts like ts_rank.
     weights = ", ".join(str(weight) for weight in weights)
-    return (
-        f"coalesce((SELECT -bm25({table}, {weights}) FROM {table}"  # noqa: S608  (constants only)
-        f" WHERE {table} MATCH %s AND {table}.rowid = practices_practice.id), 0)"
-    )
+    return f"SELECT rowid AS id, -bm25({table}, {weights}) AS score FROM {table} WHERE {table} MATCH %s"  # noqa: S608
+
+
+# The better of a practice's English and French scores. The scores come from one pass over each
+# FTS5 table, which SQLite materialises once and looks up through an automatic index: asking FTS5
+# for each practice's score by its rowid instead cost 85 ms for the 1,000 matches of a common word
+# at 1,000 practices, and seconds at 100,000.
+SQLITE_RANK = (
+    f"coalesce((SELECT max(scores.score) FROM ({_bm25_scores(FTS_TABLE, BM25_WEIGHTS)}"  # noqa: S608
+    f" UNION ALL {_bm25_scores(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)}) AS scores"
+    " WHERE scores.id = practices_practice.id), 0)"
+)
 
 
 def matching(queryset, text):
@@ -90,12 +98,8 @@ def _ranked_sqlite(queryset, parsed):
     if parsed.fts5_exclusions_only() or not positive:
         # "-tax" (or "x or -tax") matches practices without a word, which have no bm25: newest first.
         return queryset.filter(_sqlite_condition(parsed)).annotate(**{RANK: Value(0.0, output_field=FloatField())})
-    # The better of the practice's English and French scores; every value but the constants is a parameter.
-    rank = RawSQL(  # noqa: S611
-        f"max({_bm25_of_row(FTS_TABLE, BM25_WEIGHTS)}, {_bm25_of_row(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)})",
-        [positive, parsed.fts5_positive(stemmed)],
-        output_field=FloatField(),
-    )
+    # Every value but the constants is a parameter.
+    rank = RawSQL(SQLITE_RANK, [positive, parsed.fts5_positive(stemmed)], output_field=FloatField())  # noqa: S611
     return queryset.filter(_sqlite_condition(parsed)).annotate(**{RANK: rank})
 
 

@@ -71,10 +71,8 @@ def _bm25_rows(table, weights):
 
 def _sqlite_scores(parsed):
     """A CTE of every matching practice's id and score: the better of its English and French bm25."""
-    sql = (
-        f"SELECT id, max(score) AS score FROM ({_bm25_rows(FTS_TABLE, BM25_WEIGHTS)}"
-        f" UNION ALL {_bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)}) GROUP BY id"
-    )
+    english, french = _bm25_rows(FTS_TABLE, BM25_WEIGHTS), _bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)
+    sql = f"SELECT id, max(score) AS score FROM ({english} UNION ALL {french}) GROUP BY id"  # noqa: S608  (constants only)
     params = [parsed.fts5_positive(), parsed.fts5_positive(stemmed)]
     return CTE(raw_cte_sql(sql, params, {"id": IntegerField(), "score": FloatField()}), name="search_scores")
 

@@ -2,9 +2,9 @@
 
 PostgreSQL reads the option ids each practice keeps in its row (`theme_ids` and the others, kept
 by `practices.search.refresh_search_vector`), so a search visits each match once and joins
-nothing: for a word in 85% of 100,000 practices this took a facet from over a second to a tenth
-of one. SQLite groups the link table by option first and names the options afterwards, for the
-few hundred options instead of the hundreds of thousands of links.
+nothing (see the README's search figures for what it measured). SQLite groups the link table by
+option first and names the options afterwards, for the few hundred options instead of the
+hundreds of thousands of links.
 """
 
 from dataclasses import dataclass

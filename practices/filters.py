@@ -4,14 +4,16 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
+from opsi_portal.caching import cached
 
-from .models import CountryMention, Practice, Strength, Theme, ThemedPractice, ToolkitMention
+from .facets import options_with_counts
+from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import validate_query
@@ -58,14 +60,6 @@ def ordering_term(field):
     if name not in UNDATED_LAST:
         return field
     return F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
-
-
-# Each facet's records, the name of their link to practices and the path to the practice.
-FACET_LINKS = {
-    "country": (Country, "mentions", "mentions__practice"),
-    "theme": (Theme, "themed_items", "themed_items__content_object"),
-    "toolkit": (Toolkit, "mentions", "mentions__practice"),
-}
 
 
 class ListOrderingFilter(django_filters.OrderingFilter):
@@ -140,7 +134,10 @@ class PracticeFilter(django_filters.FilterSet):
         The list's size: counted on the matches alone, without ranking them.
         """
         text = self.valid_values().get("q")
-        return matching(self.queryset_without("q"), text).count() if text else None
+        if not text:
+            return None
+        # Cached like the facets (until the data changes): the next pages of a search count nothing.
+        return cached("search-count", lambda: matching(self.queryset_without("q"), text).count(), self.cache_params())
 
     @property
     def includes_mentions(self):
@@ -212,30 +209,19 @@ class PracticeFilter(django_filters.FilterSet):
 
         Options of one facet are "any of": once one is chosen, ticking another adds the practices
         it has that the list does not show yet; `adds` says how many (without a choice, `count`).
-        One GROUP BY query. Returns the chosen options (so they can be unticked) and the `limit`
-        other options with most practices (all with None); options without practices are left out.
+        One GROUP BY query (`practices.facets`). Returns the chosen options (so they can be unticked)
+        and the `limit` other options with most practices (all with None); options without
+        practices are left out.
         """
-        if name not in FACET_LINKS:
+        if name not in FACETS:
             raise ValueError(f"{name} is not a facet")
-        model, link, practice = FACET_LINKS[name]
         under_others = self.queryset_without(name)
         chosen = {record.pk: record for record in self.selected(name)}
-        conditions = {f"{practice}__in": under_others.values("pk")}
-        if name == "country" and not self.includes_mentions:
-            conditions["mentions__strength"] = Strength.ABOUT  # in the same join, so the counts follow it
-        options = model.objects.filter(**conditions).annotate(count=Count(link))
-        if chosen:
-            shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk")
-            options = options.annotate(adds=Count(link, filter=~Q(**{f"{practice}__in": shown})))
-        else:
-            options = options.annotate(adds=Count(link))
-        # Chosen options sort first so the slice never drops one; one extra row tells whether there are more.
-        options = options.annotate(is_chosen=Case(When(pk__in=list(chosen), then=1), default=0)).order_by(
-            "-is_chosen", "-count", "name"
-        )
-        rows = list(options if limit is None else options[: limit + len(chosen) + 1])
-        picked = [row for row in rows if row.is_chosen]
-        rest = [row for row in rows if not row.is_chosen]
+        shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk") if chosen else None
+        rows = options_with_counts(name, under_others, shown, list(chosen), self.includes_mentions)
+        # Chosen options first, so the limit never drops one; each part keeps the counts' order.
+        picked = [row for row in rows if row.pk in chosen]
+        rest = [row for row in rows if row.pk not in chosen]
         missing = [record for pk, record in chosen.items() if pk not in {row.pk for row in picked}]
         for record in missing:
             record.count = record.adds = 0

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from incubator.models import Country
 from practices.models import CountryMention, Strength
+from practices.search import refresh_search_vector
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,7 @@ def build_library(size):
         practice.links_to.add(practices[0])
     # Every second practice only mentions the first country: its page lists them apart.
     CountryMention.objects.filter(practice__in=practices[1::2], country=countries[0]).update(strength=Strength.MENTIONS)
+    refresh_search_vector([practice.pk for practice in practices[1::2]])  # written past the signals
     return {"hub": practices[0], "country": countries[0], "theme": themes[0], "toolkit": toolkits[0]}
 
 

@@ -8,7 +8,8 @@ refreshes them all once at its end, after themes and mentions are written.
 What it refreshes depends on the database. PostgreSQL: two stored vectors, `search_vector` (title A,
 summary B, themes, countries and toolkits C, text D; GIN-indexed, for matching) and the small
 `search_rank_vector` (the same without the text, kept inline in the row, for ranking); the French
-title, summary and theme and toolkit names join both, made with the French configuration. SQLite: a
+title, summary and theme and toolkit names join both, made with the French configuration; and the
+ids of the practice's themes, countries and toolkits, for the facet counts. SQLite: a
 row of `practices_search_document` (plain texts), which triggers copy into the FTS5 index
 `practices_search`, and a row of `practices_search_fr` with the French texts' stems (`french.py`).
 """
@@ -50,11 +51,26 @@ FRENCH_TOPICS_SQL = """
               JOIN incubator_toolkit AS k ON k.id = km.toolkit_id WHERE km.practice_id = p.id), '')
 """
 
+# PostgreSQL keeps the option ids of each facet in the practice's row (migration 0017), so a search
+# counts its facets in one pass over its matches (`practices.facets`); `p` is the practice.
+FACET_ID_ARRAYS = {
+    "theme_ids": "SELECT tag_id FROM practices_themedpractice WHERE content_object_id = p.id",
+    "about_country_ids": (
+        "SELECT country_id FROM practices_countrymention WHERE practice_id = p.id AND strength = 'about'"
+    ),
+    "country_ids": "SELECT country_id FROM practices_countrymention WHERE practice_id = p.id",
+    "toolkit_ids": "SELECT toolkit_id FROM practices_toolkitmention WHERE practice_id = p.id",
+}
+FACET_ID_ASSIGNMENTS = ",\n    ".join(
+    f"{column} = ARRAY({select} ORDER BY 1)" for column, select in FACET_ID_ARRAYS.items()
+)
+
 # Built from constants only; the ids are a parameter.
 POSTGRESQL_REFRESH = f"""
 UPDATE practices_practice AS p SET
     search_vector = v.narrow || setweight(to_tsvector('{CONFIG}', coalesce(p.body_html, '')), 'D'),
-    search_rank_vector = v.narrow
+    search_rank_vector = v.narrow,
+    {FACET_ID_ASSIGNMENTS}
 FROM (
     SELECT p.id,
         setweight(to_tsvector('{CONFIG}', coalesce(p.title_en, p.title, '')), 'A')

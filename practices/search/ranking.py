@@ -17,8 +17,10 @@ from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import F, FloatField, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
+from django_cte import CTE, with_cte
+from django_cte.raw import raw_cte_sql
 
 from .french import stemmed
 from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, is_postgresql
@@ -58,14 +60,21 @@ def _sqlite_condition(parsed):
     return condition
 
 
-def _bm25_of_row(table, weights):
-    # bm25() exists only in a query whose FTS5 table is matched: one per row, sought by its rowid.
-    # It is negative, lower for a better match; negated, it sorts like ts_rank.
+def _bm25_rows(table, weights):
+    # One pass over the FTS5 table: bm25() reads how many rows hold each phrase once per query, so
+    # asking it row by row (a correlated subquery) re-reads that count for every match, a quadratic
+    # cost that took seconds for a common word at a few thousand practices. It is negative, lower
+    # for a better match; negated, it sorts like ts_rank.
     weights = ", ".join(str(weight) for weight in weights)
-    return (
-        f"coalesce((SELECT -bm25({table}, {weights}) FROM {table}"  # noqa: S608  (constants only)
-        f" WHERE {table} MATCH %s AND {table}.rowid = practices_practice.id), 0)"
-    )
+    return f"SELECT rowid AS id, -bm25({table}, {weights}) AS score FROM {table} WHERE {table} MATCH %s"  # noqa: S608  (constants only)
+
+
+def _sqlite_scores(parsed):
+    """A CTE of every matching practice's id and score: the better of its English and French bm25."""
+    english, french = _bm25_rows(FTS_TABLE, BM25_WEIGHTS), _bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)
+    sql = f"SELECT id, max(score) AS score FROM ({english} UNION ALL {french}) GROUP BY id"  # noqa: S608  (constants only)
+    params = [parsed.fts5_positive(), parsed.fts5_positive(stemmed)]
+    return CTE(raw_cte_sql(sql, params, {"id": IntegerField(), "score": FloatField()}), name="search_scores")
 
 
 def matching(queryset, text):
@@ -90,13 +99,9 @@ def _ranked_sqlite(queryset, parsed):
     if parsed.fts5_exclusions_only() or not positive:
         # "-tax" (or "x or -tax") matches practices without a word, which have no bm25: newest first.
         return queryset.filter(_sqlite_condition(parsed)).annotate(**{RANK: Value(0.0, output_field=FloatField())})
-    # The better of the practice's English and French scores; every value but the constants is a parameter.
-    rank = RawSQL(  # noqa: S611
-        f"max({_bm25_of_row(FTS_TABLE, BM25_WEIGHTS)}, {_bm25_of_row(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)})",
-        [positive, parsed.fts5_positive(stemmed)],
-        output_field=FloatField(),
-    )
-    return queryset.filter(_sqlite_condition(parsed)).annotate(**{RANK: rank})
+    # Joining the scores is the match: a practice is in them when either language's index matches.
+    scores = _sqlite_scores(parsed)
+    return with_cte(scores, select=scores.join(queryset, pk=scores.col.id).annotate(**{RANK: scores.col.score}))
 
 
 def search(queryset, text):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from practices.models import CountryMention, Strength
+from practices.search import refresh_search_vector
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,7 @@ def library():
     CountryMention.objects.filter(practice=passing, country=uk).update(
         strength=Strength.MENTIONS, sentence="Andrea Snook, UK Policy Lab", seconds=147
     )
+    refresh_search_vector([passing.pk])  # written past the signals, as bulk writers must
     return {"uk": uk, "about": about, "passing": passing}
 
 

@@ -205,3 +205,16 @@ def test_a_query_with_too_many_terms_gets_a_clear_message(client):
     assert "too many words or phrases (at most 10)" in response.content.decode()
     # The search is left out, as any invalid filter: the list is shown whole.
     assert titles(response) == ["Open budgeting"]
+
+
+def test_the_next_page_of_a_search_counts_nothing_again(client):
+    for n in range(25):
+        factories.practice(title=f"Budgeting pilot {n}")
+    first = client.get(URL, {"q": "budgeting"})
+    assert first.context["page"].paginator.count == 25
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(URL, {"q": "budgeting", "page": 2})
+    assert len(titles(second)) == 5
+    assert second.context["page"].paginator.count == 25
+    # The count of matches and the facets' counts were cached with the first page, until the data changes.
+    assert [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()] == []

@@ -1,0 +1,117 @@
+"""Facet counts of the practice list: one GROUP BY per facet, from the ids kept in each practice's row
+on PostgreSQL and from the link tables on SQLite; the counts follow every way the links change."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from practices.models import CountryMention, Practice, Strength, ThemedPractice
+from practices.search import refresh_search_vector
+from practices.themes import merge_themes
+from tests import factories
+from tests.practices.search import on_postgresql
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("practices:practice_list")
+
+
+def facet(client, name, **params):
+    """{slug: (count, adds)} of facet `name` on the list with `params`, chosen options included."""
+    cache.clear()  # the whole page is cached for anonymous visitors: render it afresh
+    found = next(f for f in client.get(LIST, params).context["facets"] if f["name"] == name)
+    return {o.slug: (o.count, o.adds) for o in found["chosen"] + found["options"]}
+
+
+@pytest.fixture
+def library():
+    """Budgeting practices in Portugal and Denmark, one only mentioning Denmark, and one about tax."""
+    pt, dk = factories.country("PT"), factories.country("DK")
+    kit = factories.toolkit(name="Design kit", slug="design-kit")
+    practices = {
+        "pt": factories.rich_practice(title="Budgeting in Lisbon", themes=["Budgets"], countries=[pt], toolkits=[kit]),
+        "both": factories.rich_practice(title="Budgeting in two countries", themes=["Budgets"], countries=[pt, dk]),
+        "dk": factories.rich_practice(title="Danish budgeting lab", themes=["Labs", "Budgets"], countries=[dk]),
+        "tax": factories.rich_practice(title="Tax simplification", themes=["Labs"], countries=[pt]),
+    }
+    CountryMention.objects.filter(practice=practices["both"], country=dk).update(strength=Strength.MENTIONS)
+    refresh_search_vector([practices["both"].pk])  # written past the signals, as bulk writers must
+    return practices
+
+
+def test_search_facets_count_the_practices_that_match(client, library):
+    assert facet(client, "theme", q="budgeting") == {"budgets": (3, 3), "labs": (1, 1)}
+    assert facet(client, "country", q="budgeting") == {"portugal": (2, 2), "denmark": (1, 1)}
+    assert facet(client, "toolkit", q="budgeting") == {"design-kit": (1, 1)}
+
+
+def test_a_chosen_option_counts_what_each_other_option_adds(client, library):
+    # Portugal chosen: Denmark's practice is not shown yet, so Denmark adds it.
+    assert facet(client, "country", q="budgeting", country="portugal") == {"portugal": (2, 0), "denmark": (1, 1)}
+    assert facet(client, "theme", theme="labs") == {"labs": (2, 0), "budgets": (3, 2)}
+
+
+def test_with_mentions_included_the_country_facet_counts_passing_mentions(client, library):
+    assert facet(client, "country", q="budgeting", mentions="include") == {"portugal": (2, 2), "denmark": (2, 2)}
+
+
+def test_counts_follow_a_mention_saved_as_the_admin_saves_it(client, library):
+    mention = CountryMention.objects.get(practice=library["both"], country__code="DK")
+    mention.strength = Strength.ABOUT
+    mention.save()
+    assert facet(client, "country", q="budgeting")["denmark"] == (2, 2)
+
+
+def test_counts_follow_a_theme_merge_and_a_deleted_link(client, library):
+    labs = library["dk"].themes.get(slug="labs")
+    merge_themes(library["pt"].themes.get(slug="budgets"), [labs])
+    assert facet(client, "theme") == {"budgets": (4, 4)}
+    ThemedPractice.objects.get(content_object=library["tax"]).delete()
+    assert facet(client, "theme") == {"budgets": (3, 3)}
+
+
+def test_counts_follow_a_deleted_practice(client, library):
+    library["pt"].delete()
+    assert facet(client, "toolkit") == {}
+    assert facet(client, "country", q="budgeting") == {"portugal": (1, 1), "denmark": (1, 1)}
+
+
+def test_imported_practices_count_under_their_themes_and_countries(client, seed):
+    from django.core.management import call_command
+
+    from tests.conftest import FIXTURE_NOTES
+
+    call_command("import_notes", str(FIXTURE_NOTES), "--status", "published", verbosity=0)
+    practice = Practice.objects.get(note_key="sharing_and_disseminating_innovative_practices")
+    theme = practice.themes.order_by("slug").first()
+    assert facet(client, "theme")[theme.slug][0] == 1
+    assert facet(client, "country")["estonia"][0] == 1
+
+
+def stored_ids(practice):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT theme_ids, about_country_ids, country_ids, toolkit_ids FROM practices_practice WHERE id = %s",
+            [practice.pk],
+        )
+        return cursor.fetchone()
+
+
+def test_postgresql_keeps_the_ids_in_the_row_inline(library):
+    if not on_postgresql():
+        pytest.skip("the arrays of option ids exist only on PostgreSQL")
+    both = library["both"]
+    themes, about, mentioned, toolkits = stored_ids(both)
+    assert themes == [both.themes.get().pk]
+    assert about == [CountryMention.objects.get(practice=both, country__code="PT").country_id]
+    assert sorted(mentioned) == sorted(both.countrymention_set.values_list("country_id", flat=True))
+    assert toolkits == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'practices_practice'::regclass"
+            " AND attname LIKE '%%_ids'"
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(
+            ["theme_ids", "about_country_ids", "country_ids", "toolkit_ids"], "p"
+        )

@@ -40,13 +40,6 @@ def _words(text):
 
 
 # Words of the field, most frequent first; a Zipf law over them gives text that reads like notes'.
-
-
-def _words(text):
-    return text.split()
-
-
-# Words of the field, most frequent first; a Zipf law over them gives text that reads like notes'.
 DOMAIN_WORDS = _words("""
 innovation public sector government governments policy services service citizens users design
 data digital future anticipatory foresight strategy systems change learning experiment experiments

@@ -1,7 +1,8 @@
 """Constraints and string forms of the library's records."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from practices.models import CountryMention, Origin, Practice, ToolkitMention
 from tests import factories
@@ -92,3 +93,17 @@ def test_practice_links_are_directed():
     a.links_to.add(b)
     assert list(b.linked_from.all()) == [a]
     assert list(b.links_to.all()) == []
+
+
+def test_history_records_links_but_never_looks_for_those_of_a_new_practice():
+    target = factories.practice(title="Target")
+    links_table = Practice.links_to.through._meta.db_table
+    with CaptureQueriesContext(connection) as creating:
+        practice = factories.practice(title="Source")
+    assert not [q for q in creating.captured_queries if links_table in q["sql"]]
+    practice.links_to.add(target)
+    practice.title = "Source, renamed"
+    practice.save()
+    first, *_, last = practice.history.order_by("history_id")
+    assert first.history_type == "+" and list(first.links_to.all()) == []
+    assert [link.to_practice for link in last.links_to.all()] == [target]

@@ -23,9 +23,10 @@ CHUNK = 900
 ROWS_PER_FETCH = 500
 
 
-def replace_evidence(practice_pk, sentences):
-    """The phrases of a practice's note, replacing what an earlier import found in it."""
-    CandidateEvidence.objects.filter(practice_id=practice_pk).delete()
+def replace_evidence(practice_pk, sentences, created=False):
+    """The phrases of a practice's note, replacing what an earlier import found in it (a new practice has none)."""
+    if not created:
+        CandidateEvidence.objects.filter(practice_id=practice_pk).delete()
     CandidateEvidence.objects.bulk_create(
         CandidateEvidence(
             practice_id=practice_pk,

@@ -148,7 +148,7 @@ class NoteWriter:
         changed |= self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
         if not created:
             changed |= self._mark_topic(practice, topic)
-        candidate_store.replace_evidence(practice.pk, new["sentences"])
+        candidate_store.replace_evidence(practice.pk, new["sentences"], created)
         sealed = created or bool(plan.imported.note_hash)
         before_links, note_values = previous.get("links", []), {name: new[name] for name in conflicts}
         return LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)

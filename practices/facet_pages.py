@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsi_portal.lib.collation import folded
 
+from .filters import labelled
 from .views import FIND_MAX_LENGTH, filtered_practices
 
 # The facets whose options get a page here; themes have their own index and facet.
@@ -36,7 +37,8 @@ def narrowed(facet, find):
     for option in facet["options"]:
         option.words = option_words(option)  # the page's script filters by the same words while typing
     wanted = folded(find)
-    return {**facet, "options": [option for option in facet["options"] if wanted in option.words]}
+    options = [option for option in facet["options"] if wanted in option.words]
+    return labelled({**facet, "options": options, "with_words": True})
 
 
 def facet_options(request, name):

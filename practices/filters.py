@@ -232,3 +232,14 @@ class PracticeFilter(django_filters.FilterSet):
         for record in missing:
             record.in_list = 0
         return {"name": name, "chosen": picked + missing, "options": rest[:limit], "more": more}
+
+
+def labelled(facet):
+    """`facet` with each option's `label`: its name in the page's language, as `includes/facet.html` shows it.
+
+    Set for each page, not stored with the cached counts, which every language shares. (The template
+    asking a theme for a `display_name` it lacks made Django list the theme's attributes each time.)
+    """
+    for option in (*facet["chosen"], *facet["options"]):
+        option.label = getattr(option, "display_name", option.name)
+    return facet

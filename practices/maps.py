@@ -1,5 +1,7 @@
 """The world map of the practice list: where the practices it shows come from, one count per country."""
 
+from urllib.parse import quote_plus
+
 from incubator.world_map import world_map
 
 
@@ -10,11 +12,14 @@ def list_map(country_facet, request):
     of the list that are about it. Each country links to the list narrowed to it.
     """
 
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    kept.pop("country", None)
+    # Encoded once: some two hundred countries each add only their own slug to it.
+    start = f"{request.path}?{kept.urlencode()}&country=" if kept else f"{request.path}?country="
+
     def narrowed_to(country):
-        query = request.GET.copy()
-        query.pop("page", None)
-        query.setlist("country", [country.slug])
-        return f"{request.path}?{query.urlencode()}"
+        return start + quote_plus(country.slug)
 
     rows = country_facet["chosen"] + country_facet["options"]
     return world_map([(row, row.in_list) for row in rows], narrowed_to)

@@ -16,7 +16,7 @@ from opsi_portal.lib.collation import alphabetical_key
 from opsi_portal.pagination import paginate
 
 from . import citations, linked_data, search
-from .filters import PracticeFilter
+from .filters import PracticeFilter, labelled
 from .glance import glance_of, lede_of
 from .importing.parser import normalise_target
 from .maps import list_map
@@ -165,7 +165,8 @@ def facet_counts(filterset):
 def trimmed(facet):
     """The facet as the form shows it: the chosen options and the FACET_LIMITS first others."""
     limit = FACET_LIMITS[facet["name"]]
-    return {**facet, "options": facet["options"][:limit], "more": facet["more"] or len(facet["options"]) > limit}
+    shown = {**facet, "options": facet["options"][:limit], "more": facet["more"] or len(facet["options"]) > limit}
+    return labelled(shown)
 
 
 def cards(filterset, query):

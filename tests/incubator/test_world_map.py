@@ -72,3 +72,29 @@ def test_a_french_map_names_and_orders_countries_in_french(db):
     with translation.override("fr"):
         drawn = world_map(counted, lambda c: f"/c/{c.slug}/")
     assert [c.name for c in drawn.countries] == ["Allemagne", "Égypte", "Espagne"]
+
+
+def test_the_map_escapes_names_and_addresses_it_writes_itself():
+    # The shapes, the dots and the table are written in Python, not by the template's autoescaping.
+    drawn = world_map(
+        [(country("PT", '<b>"Portugal"</b>'), 2), (country("MT", "Malta & Gozo"), 1)],
+        lambda c: '/c/?q="x"&country=<pt>',
+    )
+    html = render_to_string("includes/world_map.html", {"map": drawn, "map_id": "m", "caption": "C", "table": True})
+    assert "<b>" not in html and '"x"' not in html and "<pt>" not in html
+    assert 'aria-label="&lt;b&gt;&quot;Portugal&quot;&lt;/b&gt;: 2 practices"' in html
+    assert "<title>Malta &amp; Gozo: 1 practice</title>" in html
+    assert 'href="/c/?q=&quot;x&quot;&amp;country=&lt;pt&gt;"' in html
+    assert '<th scope="row"><a href="/c/?q=&quot;x&quot;&amp;country=&lt;pt&gt;">Malta &amp; Gozo</a></th>' in html
+
+
+def test_shape_data_that_is_more_than_a_path_is_refused(tmp_path, monkeypatch):
+    data = tmp_path / "map.json"
+    data.write_text('{"width": 10, "height": 5, "shapes": {"PT": "M1 1l2 2z\\"/><script>"}, "centres": {}}')
+    monkeypatch.setattr("incubator.world_map.DATA_FILE", data)
+    geometry.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="PT"):
+            geometry()
+    finally:
+        geometry.cache_clear()

@@ -69,11 +69,16 @@ def _bm25_rows(table, weights):
     return f"SELECT rowid AS id, -bm25({table}, {weights}) AS score FROM {table} WHERE {table} MATCH %s"  # noqa: S608  (constants only)
 
 
-def _sqlite_scores(parsed):
-    """A CTE of every matching practice's id and score: the better of its English and French bm25."""
+def sqlite_scores_sql(parsed):
+    """SQL of every matching practice's id and score, the better of its English and French bm25; its parameters."""
     english, french = _bm25_rows(FTS_TABLE, BM25_WEIGHTS), _bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)
     sql = f"SELECT id, max(score) AS score FROM ({english} UNION ALL {french}) GROUP BY id"  # noqa: S608  (constants only)
-    params = [parsed.fts5_positive(), parsed.fts5_positive(stemmed)]
+    return sql, [parsed.fts5_positive(), parsed.fts5_positive(stemmed)]
+
+
+def _sqlite_scores(parsed):
+    """The scores as a CTE (`search_scores`) to join to the practices."""
+    sql, params = sqlite_scores_sql(parsed)
     return CTE(raw_cte_sql(sql, params, {"id": IntegerField(), "score": FloatField()}), name="search_scores")
 
 

@@ -46,6 +46,11 @@ def options_with_counts(name, practices, shown=None, chosen_ids=(), include_ment
         counts_sql, params = _counts_from_arrays(practices, column, chosen_ids)
     else:
         counts_sql, params = _counts_from_links(name, practices, shown, include_mentions)
+    return options_from_counts(name, counts_sql, params)
+
+
+def options_from_counts(name, counts_sql, params):
+    """The options of facet `name` named by `counts_sql` (option id, count, adds), most practices first."""
     model = LINKS[name].model._meta.get_field(LINKS[name].option).related_model
     rows = list(
         model.objects.raw(

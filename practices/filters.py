@@ -12,11 +12,13 @@ from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
 from opsi_portal.caching import cached
 
-from .facets import options_with_counts
+from .facets import ALL_COUNTRIES_COLUMN, LINKS, options_from_counts, options_with_counts
 from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
+from .search.index import is_postgresql
+from .search.postgresql import SearchRows
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
-from .search.query import validate_query
+from .search.query import parse, validate_query
 
 # The search ranks what the facets leave, so it comes after them; sort comes last and replaces its order.
 APPLY_ORDER = ["mentions", "country", "theme", "toolkit", "q", "sort"]
@@ -122,6 +124,31 @@ class PracticeFilter(django_filters.FilterSet):
         model = Practice
         fields = ["q", "country", "mentions", "theme", "toolkit"]
 
+    # The public list (published practices) sets it: on PostgreSQL its searches then count, count
+    # facets and rank from the narrow search rows (`practices.search.postgresql`).
+    reads_search_rows = False
+
+    def ids_column(self, name):
+        """PostgreSQL: the array of option ids facet `name` counts and filters by."""
+        return ALL_COUNTRIES_COLUMN if name == "country" and self.includes_mentions else LINKS[name].ids_column
+
+    @cached_property
+    def search_rows(self):
+        """The list's search as `SearchRows` (PostgreSQL, with a query that can match); None otherwise."""
+        text = self.valid_values().get("q")
+        if not (self.reads_search_rows and text and is_postgresql()):
+            return None
+        parsed = parse(text)
+        if not parsed.alternatives:
+            return None
+        filters = {self.ids_column(name): [r.pk for r in self.selected(name)] for name in FACETS if self.selected(name)}
+        return SearchRows(parsed.websearch(), filters)
+
+    @property
+    def sorted_by_choice(self):
+        """Whether `sort` replaces the list's order (a search's rank, by default)."""
+        return any(self.valid_values().get("sort") or ())
+
     # Each facet filters through a subquery on its link table: no join on the practice rows, so no
     # duplicates and no DISTINCT however many values are chosen.
     def filter_text(self, queryset, name, value):
@@ -137,7 +164,9 @@ class PracticeFilter(django_filters.FilterSet):
         if not text:
             return None
         # Cached like the facets (until the data changes): the next pages of a search count nothing.
-        return cached("search-count", lambda: matching(self.queryset_without("q"), text).count(), self.cache_params())
+        rows = self.search_rows
+        count = rows.count if rows else lambda: matching(self.queryset_without("q"), text).count()
+        return cached("search-count", count, self.cache_params())
 
     @property
     def includes_mentions(self):
@@ -215,10 +244,14 @@ class PracticeFilter(django_filters.FilterSet):
         """
         if name not in FACETS:
             raise ValueError(f"{name} is not a facet")
-        under_others = self.queryset_without(name)
         chosen = {record.pk: record for record in self.selected(name)}
-        shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk") if chosen else None
-        rows = options_with_counts(name, under_others, shown, list(chosen), self.includes_mentions)
+        if self.search_rows:
+            column = self.ids_column(name)
+            rows = options_from_counts(name, *self.search_rows.facet_counts_sql(column, list(chosen), without=column))
+        else:
+            under_others = self.queryset_without(name)
+            shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk") if chosen else None
+            rows = options_with_counts(name, under_others, shown, list(chosen), self.includes_mentions)
         # Chosen options first, so the limit never drops one; each part keeps the counts' order.
         picked = [row for row in rows if row.pk in chosen]
         rest = [row for row in rows if row.pk not in chosen]

@@ -31,6 +31,7 @@ from .models import (
     ToolkitMention,
 )
 from .search import snippets, suggest
+from .search.postgresql import RankedPage
 
 # How many options each facet shows before pointing to its index page.
 FACET_LIMITS = {"country": 30, "theme": 12, "toolkit": 20}
@@ -145,6 +146,7 @@ def home(request):
 def filtered_practices(data):
     """The list's FilterSet for query-string `data`, with the messages of what it left out."""
     filterset = PracticeFilter(data, queryset=Practice.objects.published().in_list_order())
+    filterset.reads_search_rows = True
     errors = [str(message) for field_errors in filterset.errors.values() for message in field_errors]
     return filterset, errors
 
@@ -171,7 +173,15 @@ def trimmed(facet):
 
 def cards(filterset, query):
     """The filtered practices with what their cards show, and what a search's snippets need."""
-    practices = with_card_data(filterset.qs)
+    rows = filterset.search_rows
+    if rows and not filterset.sorted_by_choice:
+        # PostgreSQL ranks from the narrow search rows; only the shown page's practices are loaded.
+        return RankedPage(rows, filterset.match_count, lambda ids: cards_of(Practice.objects.filter(pk__in=ids), query))
+    return cards_of(filterset.qs, query)
+
+
+def cards_of(practices, query):
+    practices = with_card_data(practices)
     return search.with_snippet_data(practices.select_related("source_video"), query) if query else practices
 
 

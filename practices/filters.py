@@ -4,6 +4,7 @@ from functools import cached_property
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from .search.index import is_postgresql
 from .search.postgresql import SearchRows
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import parse, validate_query
+from .search.sqlite import SqliteSearchRows
 
 # The search ranks what the facets leave, so it comes after them; sort comes last and replaces its order.
 APPLY_ORDER = ["mentions", "country", "theme", "toolkit", "q", "sort"]
@@ -144,6 +146,22 @@ class PracticeFilter(django_filters.FilterSet):
         filters = {self.ids_column(name): [r.pk for r in self.selected(name)] for name in FACETS if self.selected(name)}
         return SearchRows(parsed.websearch(), filters)
 
+    @cached_property
+    def ranked_rows(self):
+        """Where the list's search ranks its page from ids alone (`ranked_ids`); None where the queryset ranks.
+
+        PostgreSQL: the search rows. SQLite: the FTS5 scores beside `practices_search_row`, when the query
+        has words to score.
+        """
+        if self.search_rows or not (self.reads_search_rows and connection.vendor == "sqlite"):
+            return self.search_rows
+        text = self.valid_values().get("q")
+        if not text:
+            return None
+        within = [self.practices_with(name, self.selected(name)) for name in FACETS if self.selected(name)]
+        rows = SqliteSearchRows(parse(text), within)
+        return rows if rows.ranks else None
+
     @property
     def sorted_by_choice(self):
         """Whether `sort` replaces the list's order (a search's rank, by default)."""
@@ -177,10 +195,18 @@ class PracticeFilter(django_filters.FilterSet):
         """The mentions the country filter goes by: those about the country, unless mentions are included."""
         return CountryMention.objects.all() if self.includes_mentions else CountryMention.objects.about()
 
+    def practices_with(self, name, records):
+        """The ids of the practices with any of `records`, options of facet `name`: a subquery on its link table."""
+        if name == "country":
+            return self.country_mentions().filter(country__in=records).values("practice")
+        if name == "theme":
+            return ThemedPractice.objects.filter(tag__in=records).values("content_object")
+        return ToolkitMention.objects.filter(toolkit__in=records).values("practice")
+
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=self.country_mentions().filter(country__in=value).values("practice"))
+        return queryset.filter(pk__in=self.practices_with("country", value))
 
     def filter_mentions(self, queryset, name, value):
         # Read by `filter_country` and the country facet; on its own it filters nothing.
@@ -189,12 +215,12 @@ class PracticeFilter(django_filters.FilterSet):
     def filter_theme(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=ThemedPractice.objects.filter(tag__in=value).values("content_object"))
+        return queryset.filter(pk__in=self.practices_with("theme", value))
 
     def filter_toolkit(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=ToolkitMention.objects.filter(toolkit__in=value).values("practice"))
+        return queryset.filter(pk__in=self.practices_with("toolkit", value))
 
     def valid_values(self):
         """The values of the query string that passed validation; invalid ones are left out."""

@@ -173,9 +173,9 @@ def trimmed(facet):
 
 def cards(filterset, query):
     """The filtered practices with what their cards show, and what a search's snippets need."""
-    rows = filterset.search_rows
+    rows = filterset.ranked_rows
     if rows and not filterset.sorted_by_choice:
-        # PostgreSQL ranks from the narrow search rows; only the shown page's practices are loaded.
+        # Ranked from narrow rows (`PracticeFilter.ranked_rows`); only the shown page's practices are loaded.
         return RankedPage(rows, filterset.match_count, lambda ids: cards_of(Practice.objects.filter(pk__in=ids), query))
     return cards_of(filterset.qs, query)
 

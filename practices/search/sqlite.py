@@ -2,7 +2,7 @@
 
 A practice row keeps its note's texts before `status` and `published_at`, so reading those two for
 every match follows the row's overflow pages. Here the scores of every match (one pass over each
-FTS5 table, `ranking.sqlite_scores_sql`) meet `practices_search_row` (migration 0018, kept by
+FTS5 table, `ranking.sqlite_scores_sql`) meet `practices_search_row` (migration 0019, kept by
 triggers), which holds just those two columns, and the facets' filters as subqueries on their link
 tables; only the page's own practices are loaded afterwards. The order is the one `ranking.search`
 gives: best score, then newest, then the highest id.
@@ -30,12 +30,13 @@ class SqliteSearchRows:
         """Whether the query has words to score: "-tax" alone matches practices without a score."""
         return bool(self.parsed.fts5_positive()) and not self.parsed.fts5_exclusions_only()
 
-    def ranked_ids(self, offset, limit):
-        """The ids of the matches from `offset` on, at most `limit`, best first."""
+    def ranked_sql(self, offset, limit):
+        """SQL of the ids of the matches from `offset` on, at most `limit`, best first; its parameters."""
         scores, params = sqlite_scores_sql(self.parsed)
         conditions = ["listed.published"]
         for ids in self.within:
-            sql, ids_params = ids.query.sql_with_params()
+            # Without an order: a link's default ordering would join its option to sort a subquery.
+            sql, ids_params = ids.order_by().query.sql_with_params()
             conditions.append(f"scores.id IN ({sql})")
             params.extend(ids_params)
         sql = (
@@ -43,6 +44,10 @@ class SqliteSearchRows:
             f" JOIN {TABLE} AS listed ON listed.id = scores.id WHERE {' AND '.join(conditions)}"
             " ORDER BY scores.score DESC, listed.published_at DESC, scores.id DESC LIMIT %s OFFSET %s"
         )
+        return sql, [*params, limit, offset]
+
+    def ranked_ids(self, offset, limit):
+        """The ids of the matches from `offset` on, at most `limit`, best first."""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
+            cursor.execute(*self.ranked_sql(offset, limit))
             return [row[0] for row in cursor.fetchall()]

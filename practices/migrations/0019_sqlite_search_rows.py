@@ -51,6 +51,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("practices", "0017_facet_id_arrays")]
+    dependencies = [("practices", "0018_search_rows")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -1,0 +1,150 @@
+"""SQLite ranks the list's search from narrow rows: the FTS5 scores beside `practices_search_row`.
+
+The rows (migration 0019, SQLite only) hold whether each practice is published and its date; they
+follow every way a practice is written. The ranked page reads no practice row, and gives the order
+and the filters `ranking.search` gives.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from practices.models import Practice, Strength
+from practices.search.sqlite import TABLE, SqliteSearchRows
+from practices.views import filtered_practices
+from tests import factories
+from tests.practices.search import found
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("practices:practice_list")
+
+
+@pytest.fixture(autouse=True)
+def sqlite_only():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL ranks from its own search rows (test_search_rows.py)")
+
+
+def rows():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, published, published_at FROM {TABLE} ORDER BY id")  # noqa: S608
+        return {pk: (bool(published), published_at) for pk, published, published_at in cursor.fetchall()}
+
+
+def expected_rows():
+    practices = Practice.objects.order_by("pk").values_list("pk", "status", "published_at")
+    return {pk: (status == Practice.Status.PUBLISHED, when) for pk, status, when in practices}
+
+
+def same_rows():
+    # The row keeps the date as SQLite stores it: compare with the text Django wrote (the cast keeps
+    # Django from reading it back as a datetime).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, status = 'published', CAST(published_at AS TEXT) FROM practices_practice ORDER BY id"
+        )
+        stored = {pk: (bool(published), when) for pk, published, when in cursor.fetchall()}
+    return rows() == stored and rows().keys() == expected_rows().keys()
+
+
+def test_the_search_row_triggers_exist_after_every_migration():
+    # A later migration that rebuilds the practices table (Django does so on SQLite to alter a
+    # column) drops the triggers on it; it must create them again, as 0012 did for another one.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'practices_practice'")
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert {"practices_search_row_insert", "practices_search_row_update", "practices_search_row_delete"} <= triggers
+
+
+def test_rows_follow_every_way_a_practice_is_written():
+    draft = factories.practice(status=Practice.Status.DRAFT)
+    published = factories.practice()
+    assert same_rows() and rows()[draft.pk][0] is False and rows()[published.pk][0] is True
+    draft.status = Practice.Status.PUBLISHED
+    draft.save()
+    assert rows()[draft.pk][0] is True and rows()[draft.pk][1] is not None
+    Practice.objects.filter(pk=published.pk).update(status=Practice.Status.DRAFT)
+    Practice.objects.filter(pk=draft.pk).update(published_at=timezone.now() - timedelta(days=400))
+    assert same_rows() and rows()[published.pk][0] is False
+    Practice.objects.bulk_create([Practice(title="Bulk", slug="bulk", status=Practice.Status.PUBLISHED)])
+    assert same_rows()
+    Practice.objects.filter(pk=draft.pk).delete()
+    assert draft.pk not in rows() and same_rows()
+
+
+def library():
+    """Practices of various dates, in two countries (about or mentioned) and two themes, some drafts."""
+    portugal, chile = factories.country("PT"), factories.country("CL")
+    now = timezone.now()
+    for n in range(45):
+        practice = factories.practice(
+            title=f"Budgeting lab {n}" if n % 3 == 0 else f"Practice {n}",
+            summary="Open budgeting for towns." if n % 3 == 1 else "Plain words.",
+            body_html=f"<p>Note {n} on budgeting.</p>",
+            status=Practice.Status.DRAFT if n % 11 == 5 else Practice.Status.PUBLISHED,
+        )
+        practice.themes.add("Labs" if n % 2 else "Towns")
+        factories.country_mention(practice, portugal if n % 4 else chile, strength=Strength.ABOUT)
+        if n % 5 == 0 and n % 4:
+            factories.country_mention(practice, chile, strength=Strength.MENTIONS)
+        Practice.objects.filter(pk=practice.pk).update(published_at=now - timedelta(days=n % 6, minutes=n))
+    return portugal, chile
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "budgeting"},
+        {"q": "budgeting", "country": "chile"},
+        {"q": "budgeting", "country": "chile", "mentions": "include"},
+        {"q": "budgeting towns", "theme": "labs"},
+        {"q": "budgeting -towns", "country": "portugal", "theme": "labs"},
+    ],
+)
+def test_the_ranked_page_has_the_order_and_filters_of_search(client, params):
+    library()
+    filterset, _ = filtered_practices(QueryDict(urlencode(params)))
+    assert isinstance(filterset.ranked_rows, SqliteSearchRows)
+    expected = list(filterset.qs.values_list("title", flat=True))
+    assert expected, "the case must find something"
+    titles, page = [], 1
+    while True:
+        cache.clear()
+        response = client.get(LIST, {**params, "page": page})
+        titles += [practice.title for practice in response.context["page"].object_list]
+        if not response.context["page"].has_next():
+            break
+        page += 1
+    assert titles == expected
+    assert response.context["page"].paginator.count == len(expected)
+
+
+def test_the_ranked_page_reads_no_practice_row():
+    library()
+    filterset, _ = filtered_practices(QueryDict("q=budgeting&country=portugal&theme=labs"))
+    sql, params = filterset.ranked_rows.ranked_sql(0, 20)
+    assert filterset.ranked_rows.ranked_ids(0, 20)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = [row[3] for row in cursor.fetchall()]
+    # The matches come from the FTS5 index, their date from the narrow rows, the filters from the
+    # link tables' indexes: no practice row is read, so none of their overflow pages.
+    assert not any("practices_practice" in step for step in plan), plan
+    assert any(step.startswith("SEARCH listed USING INTEGER PRIMARY KEY") for step in plan), plan
+    assert any("VIRTUAL TABLE" in step and "practices_search" in step for step in plan), plan
+
+
+def test_a_query_without_words_to_score_is_ranked_by_the_queryset(client):
+    factories.practice(title="Tax lab")
+    factories.practice(title="Budget lab")
+    filterset, _ = filtered_practices(QueryDict("q=-tax"))
+    assert filterset.ranked_rows is None
+    response = client.get(LIST, {"q": "-tax"})
+    assert [practice.title for practice in response.context["page"].object_list] == found("-tax") == ["Budget lab"]

@@ -14,7 +14,7 @@ from incubator.models import Country, Toolkit
 from opsi_portal.caching import cached
 
 from .facets import ALL_COUNTRIES_COLUMN, LINKS, options_from_counts, options_with_counts
-from .models import CountryMention, Practice, Theme, ThemedPractice, ToolkitMention
+from .models import CountryMention, Practice, SearchRow, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
 from .search.index import is_postgresql
 from .search.postgresql import SearchRows
@@ -246,8 +246,16 @@ class PracticeFilter(django_filters.FilterSet):
         return queryset
 
     def queryset_without(self, excluded):
-        """The queryset with every valid filter applied except `excluded` and the sort order."""
-        queryset = self.queryset.all()
+        """The queryset with every valid filter applied except `excluded` and the sort order.
+
+        What counts and facets count: on SQLite the public list counts the narrow search rows of
+        its published practices (`SearchRow`), not the practice rows, whose texts SQLite stores
+        before their status.
+        """
+        if self.reads_search_rows and connection.vendor == "sqlite":
+            queryset = SearchRow.objects.filter(published=True)
+        else:
+            queryset = self.queryset.all()
         for name, value in self.in_order():
             if name in (excluded, "sort"):
                 continue

@@ -314,6 +314,27 @@ class Practice(EnglishOriginal, models.Model):
         self._saved_published_at = self.published_at
 
 
+class SearchRow(models.Model):
+    """What the list's counts and ranking read of a practice: one narrow row each, read-only here.
+
+    The table `practices_search_row` is written by database triggers on the practices table
+    (migrations 0018 on PostgreSQL, which holds more columns there, and 0019 on SQLite), so it follows
+    every writer. Reading it instead of the practice rows spares SQLite the note texts it stores
+    before `status` and `published_at`.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    published = models.BooleanField()
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "practices_search_row"
+
+    def __str__(self):
+        return f"search row {self.pk}"
+
+
 class FormerSlug(models.Model):
     """An address a practice had before a curator changed its slug; it redirects to the practice."""
 

@@ -28,6 +28,8 @@ REFRESH_BATCH = 2000
 CONFIG = "english_unaccent"
 FRENCH_CONFIG = "french_unaccent"
 FTS_TABLE = "practices_search"
+# The titles, summaries and topics alone (migration 0021): what ranking reads, without the text.
+HEAD_FTS_TABLE = "practices_search_head"
 FRENCH_FTS_TABLE = "practices_search_fr"
 DOCUMENT_TABLE = "practices_search_document"
 
@@ -161,7 +163,8 @@ def rebuild_search_index(log=None):
     if not is_postgresql():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {DOCUMENT_TABLE}")  # noqa: S608
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608
+            for table in (FTS_TABLE, HEAD_FTS_TABLE):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")  # noqa: S608
     for start in range(0, len(ids), REFRESH_BATCH):
         _refresh_batch(ids[start : start + REFRESH_BATCH])
         if log:

@@ -23,14 +23,14 @@ from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
 
 from .french import stemmed
-from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, is_postgresql
+from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, HEAD_FTS_TABLE, is_postgresql
 from .query import parse
 
-# bm25 weights of the FTS5 columns: title, summary, topics (themes, countries, toolkits), text. The
-# text counts for matching only, as on PostgreSQL, where it is not in the ranking vector: so a
+# bm25 weights of the ranking index's columns: title, summary, topics (themes, countries, toolkits).
+# The text counts for matching only, as on PostgreSQL, where it is not in the ranking vector: so a
 # practice with the words in its title or summary always ranks above one with them only in its
 # text, however often the text repeats them; among equals the newest comes first.
-BM25_WEIGHTS = (10.0, 4.0, 2.0, 0.0)
+HEAD_BM25_WEIGHTS = (10.0, 4.0, 2.0)
 # The French table's columns: title, summary, topics (its practices' French theme and toolkit names).
 FRENCH_BM25_WEIGHTS = (10.0, 4.0, 2.0)
 RANK = "search_rank"
@@ -60,20 +60,35 @@ def _sqlite_condition(parsed):
     return condition
 
 
-def _bm25_rows(table, weights):
+def _bm25_rows(table, weights, matched):
     # One pass over the FTS5 table: bm25() reads how many rows hold each phrase once per query, so
     # asking it row by row (a correlated subquery) re-reads that count for every match, a quadratic
     # cost that took seconds for a common word at a few thousand practices. It is negative, lower
-    # for a better match; negated, it sorts like ts_rank.
+    # for a better match; negated, it sorts like ts_rank. `matched`: whether its rows are matches.
     weights = ", ".join(str(weight) for weight in weights)
-    return f"SELECT rowid AS id, -bm25({table}, {weights}) AS score FROM {table} WHERE {table} MATCH %s"  # noqa: S608  (constants only)
+    return (
+        f"SELECT rowid AS id, -bm25({table}, {weights}) AS score, {int(matched)} AS matched"  # noqa: S608  (constants only)
+        f" FROM {table} WHERE {table} MATCH %s"
+    )
 
 
 def sqlite_scores_sql(parsed):
-    """SQL of every matching practice's id and score, the better of its English and French bm25; its parameters."""
-    english, french = _bm25_rows(FTS_TABLE, BM25_WEIGHTS), _bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS)
-    sql = f"SELECT id, max(score) AS score FROM ({english} UNION ALL {french}) GROUP BY id"  # noqa: S608  (constants only)
-    return sql, [parsed.fts5_positive(), parsed.fts5_positive(stemmed)]
+    """SQL of every matching practice's id and score; its parameters.
+
+    The full index decides what matches, the index of titles, summaries and topics scores (the text
+    weighs nothing, and bm25 over the full index would read every position of the words in it), and
+    a practice ranks by the better of its English and French scores; a match in the text alone scores 0.
+    The head index alone never makes a match: "budget -tax" matches there when "tax" is only in the text.
+    """
+    matches = f"SELECT rowid AS id, 0.0 AS score, 1 AS matched FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+    head = _bm25_rows(HEAD_FTS_TABLE, HEAD_BM25_WEIGHTS, matched=False)
+    french = _bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS, matched=True)
+    sql = (
+        f"SELECT id, max(score) AS score FROM ({matches} UNION ALL {head} UNION ALL {french})"  # noqa: S608
+        " GROUP BY id HAVING max(matched) = 1"
+    )
+    english = parsed.fts5_positive()
+    return sql, [english, english, parsed.fts5_positive(stemmed)]
 
 
 def _sqlite_scores(parsed):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from practices.models import Practice, Strength
+from practices.search import rebuild_search_index
 from practices.search.sqlite import TABLE, SqliteSearchRows
 from practices.views import filtered_practices
 from tests import factories
@@ -148,3 +149,40 @@ def test_a_query_without_words_to_score_is_ranked_by_the_queryset(client):
     assert filterset.ranked_rows is None
     response = client.get(LIST, {"q": "-tax"})
     assert [practice.title for practice in response.context["page"].object_list] == found("-tax") == ["Budget lab"]
+
+
+def head(text):
+    """Titles of the practices whose title, summary or topics hold `text`, by the ranking index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.title FROM practices_search_head AS h JOIN practices_practice AS p ON p.id = h.rowid"
+            " WHERE practices_search_head MATCH %s ORDER BY p.title",
+            [text],
+        )
+        return [title for (title,) in cursor.fetchall()]
+
+
+def test_the_ranking_index_follows_saves_renames_deletes_and_a_rebuild():
+    practice = factories.practice(title="Budget lab", summary="Towns decide.")
+    practice.themes.add("Participation")
+    assert head("budget") == head("towns") == head("participation") == ["Budget lab"]
+    practice.title = "Citizen lab"
+    practice.save()
+    theme = practice.themes.get()
+    theme.name = "Deliberation"
+    theme.save()
+    assert head("budget") == head("participation") == [] and head("deliberation") == ["Citizen lab"]
+    rebuild_search_index()
+    assert head("citizen") == head("deliberation") == ["Citizen lab"] and head("budget") == []
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO practices_search_head(practices_search_head) VALUES ('integrity-check')")
+    practice.delete()
+    assert head("citizen") == []
+
+
+def test_a_word_excluded_from_the_text_excludes_a_title_match():
+    # The ranking index has no text: "-tax" must still see the text, where this practice has it.
+    factories.practice(title="Budget lab", body_html="<p>A tax on budgets.</p>")
+    factories.practice(title="Budget school", body_html="<p>Schools decide.</p>")
+    assert found("budget -tax") == ["Budget school"]
+    assert found("budget") == ["Budget school", "Budget lab"] or found("budget") == ["Budget lab", "Budget school"]

@@ -60,8 +60,8 @@ def with_card_data(practices):
 def related_practices(practice, themes, prefetch=True):
     """Published practices sharing most themes with `practice`, newest first among equals.
 
-    On PostgreSQL only the newest RELATED_POOL practices of each theme are counted, so a theme
-    thousands of practices share costs no more than a rare one.
+    Only the newest RELATED_POOL practices of each theme are counted, so a theme thousands of
+    practices share costs no more than a rare one.
     """
     if not themes:
         return []
@@ -69,15 +69,14 @@ def related_practices(practice, themes, prefetch=True):
     published = (
         with_card_data(published) if prefetch else published.defer(*CARD_DEFERRED).select_related("source_video")
     )
-    if connection.vendor != "postgresql":
-        return list(
-            published.exclude(pk=practice.pk)
-            .filter(themed_items__tag__in=[theme.pk for theme in themes])
-            .annotate(shared=Count("themed_items"))
-            .order_by("-shared", "-published_at", "title")[:RELATED]
-        )
     tag_ids = [theme.pk for theme in themes]
-    best = RawSQL(
+    best = _related_pool_postgresql if connection.vendor == "postgresql" else _related_pool_sqlite
+    shared = Count("themed_items", filter=Q(themed_items__tag__in=tag_ids))
+    return list(published.filter(pk__in=best(practice, tag_ids)).annotate(shared=shared).order_by("-shared", "-pk"))
+
+
+def _related_pool_postgresql(practice, tag_ids):
+    return RawSQL(
         """
         SELECT pool.content_object_id
         FROM unnest(%s::bigint[]) AS chosen(tag_id)
@@ -93,12 +92,24 @@ def related_practices(practice, themes, prefetch=True):
         """,
         [tag_ids, Practice.Status.PUBLISHED, practice.pk, RELATED_POOL, RELATED],
     )
-    shared = RawSQL(
-        "SELECT COUNT(*) FROM practices_themedpractice AS tp"
-        " WHERE tp.content_object_id = practices_practice.id AND tp.tag_id = ANY(%s::bigint[])",
-        [tag_ids],
+
+
+def _related_pool_sqlite(practice, tag_ids):
+    # SQLite has no LATERAL: one arm per theme, each walking the theme's index newest first. Whether
+    # a practice is published comes from its narrow search row, not its row behind the note texts.
+    arm = (
+        "SELECT * FROM (SELECT tp.content_object_id FROM practices_themedpractice AS tp"
+        " JOIN practices_search_row AS listed ON listed.id = tp.content_object_id"
+        " WHERE tp.tag_id = %s AND listed.published AND tp.content_object_id <> %s"
+        " ORDER BY tp.content_object_id DESC LIMIT %s)"
     )
-    return list(published.filter(pk__in=best).annotate(shared=shared).order_by("-shared", "-pk"))
+    pool = " UNION ALL ".join([arm] * len(tag_ids))
+    params = [value for tag_id in tag_ids for value in (tag_id, practice.pk, RELATED_POOL)]
+    return RawSQL(  # noqa: S611  (placeholders only)
+        f"SELECT content_object_id FROM ({pool}) GROUP BY content_object_id"  # noqa: S608
+        " ORDER BY COUNT(*) DESC, content_object_id DESC LIMIT %s",
+        [*params, RELATED],
+    )
 
 
 def published_counts(model, relation, **conditions):

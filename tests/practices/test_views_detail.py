@@ -127,3 +127,23 @@ def test_page_has_title_description_and_canonical_link(client, practice):
     assert "<title>Sharing practices · OPSI practices portal</title>" in html
     assert '<meta name="description" content="How OPSI spreads what works.">' in html
     assert f'<link rel="canonical" href="http://testserver{practice.get_absolute_url()}">' in html
+
+
+def test_related_practices_count_only_the_newest_of_a_crowded_theme(client, practice, monkeypatch):
+    # Both databases count the newest RELATED_POOL practices of each theme, so a theme thousands of
+    # practices share costs no more than a rare one; the page's own practice never counts.
+    monkeypatch.setattr("practices.views.RELATED_POOL", 3)
+    crowded = practice.themes.get()
+    rare = factories.theme(slug="rare")
+    practice.themes.add(rare)
+    oldest = factories.practice(title="Old, shares both")
+    oldest.themes.add(crowded, rare)
+    newer = [factories.practice(title=f"Newer {n}") for n in range(4)]
+    for each in newer:
+        each.themes.add(crowded)
+    draft = factories.practice(title="Draft, shares both", status=Practice.Status.DRAFT)
+    draft.themes.add(crowded, rare)
+    response = get(client, practice)
+    # "Newer 0" is past the crowded theme's pool; "Old, shares both" too, but the rare theme's pool
+    # brings it, and it shares both themes.
+    assert [p.title for p in response.context["related"]] == ["Old, shares both", "Newer 3", "Newer 2", "Newer 1"]

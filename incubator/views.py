@@ -29,6 +29,11 @@ def published_practices():
     return Country._meta.get_field("practices").related_model.objects.published()
 
 
+def published_practice_ids():
+    """The ids of every public practice, as a subquery for counts (the cheapest way each database has)."""
+    return Country._meta.get_field("practices").related_model.objects.published_ids()
+
+
 def country_mention_model():
     """The model behind `Country.mentions` (the practices app's CountryMention), with its `about()` queryset."""
     return Country._meta.get_field("mentions").related_model
@@ -42,7 +47,7 @@ def published_mentions(mentions):
         to_attr="about_mentions",
     )
     return (
-        mentions.filter(practice__in=published_practices().values("pk"))
+        mentions.filter(practice__in=published_practice_ids())
         .select_related("practice__source_video")
         .prefetch_related("practice__themes", card_countries)
         .order_by("-practice__published_at", "practice__title", "practice__slug")
@@ -56,7 +61,7 @@ def paged_mentions(request, mentions):
 
 
 def country_list(request):
-    published = Q(mentions__practice__in=published_practices().values("pk"))
+    published = Q(mentions__practice__in=published_practice_ids())
     about = Q(mentions__in=country_mention_model().objects.about().values("pk"))
     countries = (
         Country.objects.annotate(
@@ -84,7 +89,7 @@ def country_detail(request, slug):
     # Practices that only mention the country (an affiliation, a list, one sentence): listed apart.
     in_passing = (
         country.mentions.in_passing()
-        .filter(practice__in=published_practices().values("pk"))
+        .filter(practice__in=published_practice_ids())
         .select_related("practice__source_video")
         .order_by("-practice__published_at", "practice__title", "practice__slug")
     )
@@ -168,7 +173,7 @@ def partnership_detail(request, slug):
 
 def toolkit_list(request):
     toolkits = Toolkit.objects.select_related("country").annotate(
-        practice_count=Count("mentions", filter=Q(mentions__practice__in=published_practices().values("pk")))
+        practice_count=Count("mentions", filter=Q(mentions__practice__in=published_practice_ids()))
     )
     return render(request, "incubator/toolkit_list.html", {"toolkits": toolkits})
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -133,6 +133,20 @@ class Video(models.Model):
         return watch_url(self.youtube_id, seconds)
 
 
+class PracticeManager(models.Manager):
+    def published_ids(self):
+        """The ids of every published practice, as a subquery: what counts over many practices filter by.
+
+        The same practices as `published()`. On SQLite they come from the narrow search rows
+        (`SearchRow`): SQLite stores a practice's status behind its note texts, so reading it for
+        thousands of practices follows each row's overflow pages (a home page's theme counts at
+        20,000 practices: 238 ms).
+        """
+        if connection.vendor == "sqlite":
+            return SearchRow.objects.filter(published=True).values("pk")
+        return self.get_queryset().published().values("pk")
+
+
 class PracticeQuerySet(TranslatedQuerySet):
     def published(self):
         """The one definition of what the public may see."""
@@ -219,7 +233,7 @@ class Practice(EnglishOriginal, models.Model):
     # match reads no out-of-line data. PostgreSQL only.
     search_rank_vector = SearchVectorField(null=True, editable=False)
 
-    objects = PracticeQuerySet.as_manager()
+    objects = PracticeManager.from_queryset(PracticeQuerySet)()
     # Every change a curator or the importer makes, to browse and revert in the admin.
     # The search vector is derived data: no history, and none of its weight in every historical row.
     history = PracticeHistoricalRecords(

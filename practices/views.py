@@ -115,16 +115,15 @@ def _related_pool_sqlite(practice, tag_ids):
 def published_counts(model, relation, **conditions):
     """Records of `model` with how many published practices reach them through `relation` (on `conditions`)."""
     # One filter() call, so the conditions and the count share the join: only matching links are counted.
-    return model.objects.filter(
-        **{f"{relation}__in": Practice.objects.published().values("pk")}, **conditions
-    ).annotate(practice_count=Count(relation))
+    return model.objects.filter(**{f"{relation}__in": Practice.objects.published_ids()}, **conditions).annotate(
+        practice_count=Count(relation)
+    )
 
 
 def home_counts():
     """The home page's counts: whole-table aggregates, so cached until the data changes."""
-    published = Practice.objects.published()
     return {
-        "practice_count": published.count(),
+        "practice_count": Practice.objects.published_ids().count(),
         "themes": list(
             published_counts(Theme, "themed_items__content_object").order_by("-practice_count", "name")[:HOME_THEMES]
         ),

@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
+from opsi_portal.lib.urls import slug_address
 from opsi_portal.lib.youtube import VIDEO_ID_RE, format_timestamp, watch_url
 
 YOUTUBE_ID_VALIDATOR = RegexValidator(VIDEO_ID_RE.pattern, "A YouTube video id has 11 letters, digits, - or _.")
@@ -98,7 +99,7 @@ class Country(models.Model):
         return (self.code.code,)
 
     def get_absolute_url(self):
-        return reverse("incubator:country_detail", args=[self.slug])
+        return slug_address("incubator:country_detail", self.slug)
 
     @property
     def display_name(self):
@@ -392,7 +393,7 @@ class Toolkit(EnglishOriginal, Sourced):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("incubator:toolkit_detail", args=[self.slug])
+        return slug_address("incubator:toolkit_detail", self.slug)
 
     @property
     def alias_list(self):

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +13,7 @@ from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
 from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
 from opsi_portal.lib.text import normalise_text
+from opsi_portal.lib.urls import slug_address
 from opsi_portal.lib.youtube import format_timestamp, watch_url
 
 from .importing import country_strength
@@ -37,7 +37,7 @@ class Theme(EnglishOriginal, TagBase):
         verbose_name_plural = _("themes")
 
     def get_absolute_url(self):
-        return reverse("practices:theme_detail", args=[self.slug])
+        return slug_address("practices:theme_detail", self.slug)
 
 
 class ThemeSpelling(models.Model):
@@ -263,7 +263,7 @@ class Practice(EnglishOriginal, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("practices:practice_detail", args=[self.slug])
+        return slug_address("practices:practice_detail", self.slug)
 
     @property
     def video_date(self):

@@ -44,12 +44,10 @@ CREATE = [
         for column in ("theme_ids", "about_country_ids", "country_ids", "toolkit_ids", "rank_vector")
     ),
     "ALTER TABLE practices_search_row ALTER COLUMN vector SET STORAGE EXTERNAL",
-    # Matching: every match, to count, rank and count facets.
-    "CREATE INDEX practices_search_row_vector_idx ON practices_search_row USING gin (vector)",
-    # Matches in a title, summary or topics: the practices that rank above text-only matches.
-    "CREATE INDEX practices_search_row_rank_vector_idx ON practices_search_row USING gin (rank_vector)",
-    # Text-only matches, newest first: walked in order until a page is full.
-    "CREATE INDEX practices_search_row_date_idx ON practices_search_row (published_at DESC, id DESC) WHERE published",
+    # Matching and filtering in one index: the words and the chosen options are intersected inside
+    # it, so no row is read only to be rejected (a filter on `vector` would fetch it out of line).
+    "CREATE INDEX practices_search_row_match_idx ON practices_search_row"
+    " USING gin (vector, theme_ids, about_country_ids, country_ids, toolkit_ids)",
     f"""CREATE FUNCTION practices_search_row_write() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'DELETE' THEN

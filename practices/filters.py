@@ -147,12 +147,13 @@ class PracticeFilter(django_filters.FilterSet):
     def searched_options(self, name, chosen_ids):
         """PostgreSQL: the options of facet `name` over the search's matches, from the search rows.
 
-        When the text matches most of what the filters leave (a word most practices hold), the
+        When the text matches three quarters or more of what the filters leave (a word most practices hold), the
         counts are those of the filters alone (cached until the data changes, whatever the text)
         less those of the few practices that do not match: no pass over every match.
         """
         rows, column = self.search_rows, self.ids_column(name)
-        dense = column not in rows.filters and 2 * self.match_count > self.scope_count
+        # From three quarters on, the non-matches cost less to read than the matches to count.
+        dense = column not in rows.filters and 4 * self.match_count > 3 * self.scope_count
         if not dense:
             return options_from_counts(name, *rows.facet_counts_sql(column, chosen_ids, without=column))
         key = (name, self.includes_mentions, sorted(rows.filters.items()), chosen_ids)

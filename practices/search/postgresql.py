@@ -67,6 +67,13 @@ class SearchRows:
         """
         where, params = ("s.id = ANY(%s)", [list(ids)]) if ids is not None else self.where(without, text)
         # unnest() in the select list: a set-returning function in FROM would fill a tuplestore per row.
+        if not chosen_ids:
+            # Nothing chosen: every practice an option has is one it adds (half the work of the FILTER).
+            sql = (
+                "SELECT option_id, count(*), count(*) FROM ("  # noqa: S608  (constants only)
+                f"SELECT unnest(s.{column}) AS option_id FROM {TABLE} AS s WHERE {where}) AS links GROUP BY option_id"
+            )
+            return sql, params
         sql = (
             "SELECT option_id, count(*), count(*) FILTER (WHERE adds) FROM ("  # noqa: S608  (constants only)
             f"SELECT unnest(s.{column}) AS option_id, NOT s.{column} && %s::integer[] AS adds"

@@ -175,7 +175,8 @@ class PracticeFilter(django_filters.FilterSet):
 
     @cached_property
     def unmatched_ids(self):
-        return self.search_rows.unmatched_ids()
+        """The practices the filters leave that the text does not match (none to look for when it matches all)."""
+        return self.search_rows.unmatched_ids() if self.scope_count > self.match_count else []
 
     @property
     def sorted_by_choice(self):

@@ -166,4 +166,8 @@ def rebuild_search_index(log=None):
         _refresh_batch(ids[start : start + REFRESH_BATCH])
         if log:
             log(f"{min(start + REFRESH_BATCH, len(ids))}/{len(ids)} practices")
+    if is_postgresql():
+        from .postgresql import rebuild_search_rows
+
+        rebuild_search_rows()
     return len(ids)

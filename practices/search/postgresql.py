@@ -21,6 +21,24 @@ TABLE = "practices_search_row"
 TSQUERY = f"(websearch_to_tsquery('{CONFIG}', %s) || websearch_to_tsquery('{FRENCH_CONFIG}', %s))"
 
 
+# Every row again from the practices (`rebuild_search_index`): what the triggers of migration 0018 write.
+REBUILD = [
+    f"DELETE FROM {TABLE}",  # noqa: S608  (constants only)
+    f"""INSERT INTO {TABLE} (id, published, published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
+        rank_vector, vector)
+    SELECT id, status = 'published', published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
+        coalesce(search_rank_vector, ''), coalesce(search_vector, '')
+    FROM practices_practice""",  # noqa: S608  (constants only)
+]
+
+
+def rebuild_search_rows():
+    """Write every practice's search row again (after a restore that bypassed the triggers, or to repair)."""
+    with connection.cursor() as cursor:
+        for statement in REBUILD:
+            cursor.execute(statement)
+
+
 @dataclass
 class SearchRows:
     """The published practices matching `text` whose id arrays overlap each of `filters`."""

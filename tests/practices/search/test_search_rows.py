@@ -5,6 +5,7 @@ save, an admin save, a status changed in bulk, a theme rename, an import, a dele
 """
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
@@ -219,3 +220,17 @@ def test_facet_counts_of_a_word_most_practices_hold_equal_those_counted_over_the
     assert any(options for options in searched)
     if on_postgresql() and params["q"] == "budgeting":
         assert any("matched AS MATERIALIZED" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_rebuild_command_repairs_the_search_rows(postgresql_only):
+    practice = factories.practice(title="Participatory budgeting")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE practices_search_row SET published = false, rank_vector = ''")
+        cursor.execute(
+            "INSERT INTO practices_search_row SELECT id + 1000, published, published_at, theme_ids,"
+            " about_country_ids, country_ids, toolkit_ids, rank_vector, vector FROM practices_search_row"
+        )
+    call_command("rebuild_search_index", stdout=StringIO())
+    published, *_, rank_vector, _ = search_row(practice.pk)
+    assert published and "'budget'" in rank_vector
+    assert search_row(practice.pk + 1000) is None

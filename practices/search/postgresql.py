@@ -21,22 +21,33 @@ TABLE = "practices_search_row"
 TSQUERY = f"(websearch_to_tsquery('{CONFIG}', %s) || websearch_to_tsquery('{FRENCH_CONFIG}', %s))"
 
 
-# Every row again from the practices (`rebuild_search_index`): what the triggers of migration 0018 write.
-REBUILD = [
-    f"DELETE FROM {TABLE}",  # noqa: S608  (constants only)
-    f"""INSERT INTO {TABLE} (id, published, published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
-        rank_vector, vector)
-    SELECT id, status = 'published', published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
-        coalesce(search_rank_vector, ''), coalesce(search_vector, '')
-    FROM practices_practice""",  # noqa: S608  (constants only)
-]
+# The search rows of some practices (`%s`: their ids) from the practices' columns; written by
+# `refresh_search_vector` with the vectors and arrays, the only writer of both.
+WRITE = f"""
+INSERT INTO {TABLE} (id, published, published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
+    rank_vector, vector)
+SELECT id, status = 'published', published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
+    coalesce(search_rank_vector, ''), coalesce(search_vector, '')
+FROM practices_practice WHERE id = ANY(%s)
+ON CONFLICT (id) DO UPDATE SET published = excluded.published, published_at = excluded.published_at,
+    theme_ids = excluded.theme_ids, about_country_ids = excluded.about_country_ids,
+    country_ids = excluded.country_ids, toolkit_ids = excluded.toolkit_ids,
+    rank_vector = excluded.rank_vector, vector = excluded.vector
+"""  # noqa: S608  (constants only)
 
 
-def rebuild_search_rows():
-    """Write every practice's search row again (after a restore that bypassed the triggers, or to repair)."""
+def write_search_rows(cursor, ids):
+    """Write the search rows of practices `ids` from their rows (just refreshed)."""
+    cursor.execute(WRITE, [list(ids)])
+
+
+ORPHANS = f"DELETE FROM {TABLE} AS s WHERE NOT EXISTS (SELECT FROM practices_practice AS p WHERE p.id = s.id)"  # noqa: S608
+
+
+def remove_orphan_search_rows():
+    """Drop search rows whose practice is gone (after a restore that bypassed the triggers)."""
     with connection.cursor() as cursor:
-        for statement in REBUILD:
-            cursor.execute(statement)
+        cursor.execute(ORPHANS)
 
 
 @dataclass

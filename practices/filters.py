@@ -17,7 +17,7 @@ from .facets import ALL_COUNTRIES_COLUMN, LINKS, options_from_counts, options_wi
 from .models import CountryMention, Practice, SearchRow, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
 from .search.index import is_postgresql
-from .search.postgresql import SearchRows
+from .search.postgresql import SearchRows, counts_without, fetch_counts
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import parse, validate_query
 from .search.sqlite import SqliteSearchRows
@@ -162,6 +162,40 @@ class PracticeFilter(django_filters.FilterSet):
         rows = SqliteSearchRows(parse(text), within)
         return rows if rows.ranks else None
 
+    def searched_options(self, name, chosen_ids):
+        """PostgreSQL: the options of facet `name` over the search's matches, from the search rows.
+
+        When the text matches three quarters or more of what the filters leave (a word most practices hold), the
+        counts are those of the filters alone (cached until the data changes, whatever the text)
+        less those of the few practices that do not match: no pass over every match.
+        """
+        rows, column = self.search_rows, self.ids_column(name)
+        # From three quarters on, the non-matches cost less to read than the matches to count.
+        dense = column not in rows.filters and 4 * self.match_count > 3 * self.scope_count
+        if not dense:
+            return options_from_counts(name, *rows.facet_counts_sql(column, chosen_ids, without=column))
+        key = (name, self.includes_mentions, sorted(rows.filters.items()), chosen_ids)
+        totals = cached(
+            "facet-totals", lambda: fetch_counts(*rows.facet_counts_sql(column, chosen_ids, text=False)), key
+        )
+        ids = self.unmatched_ids
+        unmatched = fetch_counts(*rows.facet_counts_sql(column, chosen_ids, ids=ids)) if ids else {}
+        counts = counts_without(totals, unmatched)
+        values = ", ".join(["(%s, %s, %s)"] * len(counts)) or "(NULL::integer, NULL::bigint, NULL::bigint)"
+        params = [value for option_id, (count, adds) in counts.items() for value in (option_id, count, adds)]
+        return options_from_counts(name, f"VALUES {values}", params)
+
+    @cached_property
+    def scope_count(self):
+        """How many practices the filters leave, without the text (cached until the data changes)."""
+        filters = sorted(self.search_rows.filters.items())
+        return cached("search-scope", lambda: self.search_rows.count(text=False), filters)
+
+    @cached_property
+    def unmatched_ids(self):
+        """The practices the filters leave that the text does not match (none to look for when it matches all)."""
+        return self.search_rows.unmatched_ids() if self.scope_count > self.match_count else []
+
     @property
     def sorted_by_choice(self):
         """Whether `sort` replaces the list's order (a search's rank, by default)."""
@@ -280,8 +314,7 @@ class PracticeFilter(django_filters.FilterSet):
             raise ValueError(f"{name} is not a facet")
         chosen = {record.pk: record for record in self.selected(name)}
         if self.search_rows:
-            column = self.ids_column(name)
-            rows = options_from_counts(name, *self.search_rows.facet_counts_sql(column, list(chosen), without=column))
+            rows = self.searched_options(name, list(chosen))
         else:
             under_others = self.queryset_without(name)
             shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk") if chosen else None

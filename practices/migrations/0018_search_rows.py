@@ -4,9 +4,10 @@ A search page counts, ranks and counts facets over every match. Read from the pr
 each match costs its 1.8 KB row; here it costs what a search needs: whether the practice is
 listed, its date, the ids of its themes, countries and toolkits, and the small ranking vector,
 in a row of a few hundred bytes; the full vector (out of line) is only read through its GIN
-index. Triggers on `practices_practice` copy these columns whenever a row is written, deleted or
-the table truncated, so every writer (a save, `QuerySet.update`, `refresh_search_vector`, a
-flush) keeps the table in step without knowing of it. SQLite searches its FTS5 index instead.
+index. `practices.search.refresh_search_vector`, the one writer of the vectors and the arrays,
+writes the row with them; triggers on `practices_practice` add a row for a new practice, remove it
+with the practice (also a bulk delete or a truncate) and copy the status and the date whenever they
+change, however they change (`QuerySet.update` too). SQLite searches its FTS5 index instead.
 """
 
 from django.db import migrations
@@ -44,12 +45,10 @@ CREATE = [
         for column in ("theme_ids", "about_country_ids", "country_ids", "toolkit_ids", "rank_vector")
     ),
     "ALTER TABLE practices_search_row ALTER COLUMN vector SET STORAGE EXTERNAL",
-    # Matching: every match, to count, rank and count facets.
-    "CREATE INDEX practices_search_row_vector_idx ON practices_search_row USING gin (vector)",
-    # Matches in a title, summary or topics: the practices that rank above text-only matches.
-    "CREATE INDEX practices_search_row_rank_vector_idx ON practices_search_row USING gin (rank_vector)",
-    # Text-only matches, newest first: walked in order until a page is full.
-    "CREATE INDEX practices_search_row_date_idx ON practices_search_row (published_at DESC, id DESC) WHERE published",
+    # Matching and filtering in one index: the words and the chosen options are intersected inside
+    # it, so no row is read only to be rejected (a filter on `vector` would fetch it out of line).
+    "CREATE INDEX practices_search_row_match_idx ON practices_search_row"
+    " USING gin (vector, theme_ids, about_country_ids, country_ids, toolkit_ids)",
     f"""CREATE FUNCTION practices_search_row_write() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'DELETE' THEN
@@ -63,17 +62,17 @@ CREATE = [
     END $$""",
     """CREATE TRIGGER practices_search_row_insert AFTER INSERT OR DELETE ON practices_practice
         FOR EACH ROW EXECUTE FUNCTION practices_search_row_write()""",
-    # A save that changes nothing a search reads writes nothing here.
+    """CREATE FUNCTION practices_search_row_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE practices_search_row SET published = NEW.status = 'published', published_at = NEW.published_at
+        WHERE id = NEW.id;
+        RETURN NULL;
+    END $$""",
+    # Only the status and the date: comparing the vectors would read them out of line on every save,
+    # and only `refresh_search_vector` writes them (and the row here with them).
     """CREATE TRIGGER practices_search_row_update AFTER UPDATE ON practices_practice FOR EACH ROW
-        WHEN (OLD.status IS DISTINCT FROM NEW.status
-              OR OLD.published_at IS DISTINCT FROM NEW.published_at
-              OR OLD.theme_ids IS DISTINCT FROM NEW.theme_ids
-              OR OLD.about_country_ids IS DISTINCT FROM NEW.about_country_ids
-              OR OLD.country_ids IS DISTINCT FROM NEW.country_ids
-              OR OLD.toolkit_ids IS DISTINCT FROM NEW.toolkit_ids
-              OR OLD.search_rank_vector IS DISTINCT FROM NEW.search_rank_vector
-              OR OLD.search_vector IS DISTINCT FROM NEW.search_vector)
-        EXECUTE FUNCTION practices_search_row_write()""",
+        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.published_at IS DISTINCT FROM NEW.published_at)
+        EXECUTE FUNCTION practices_search_row_publish()""",
     """CREATE FUNCTION practices_search_row_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         TRUNCATE practices_search_row;
@@ -91,6 +90,7 @@ DROP = [
     "DROP TRIGGER IF EXISTS practices_search_row_insert ON practices_practice",
     "DROP FUNCTION IF EXISTS practices_search_row_truncate()",
     "DROP FUNCTION IF EXISTS practices_search_row_write()",
+    "DROP FUNCTION IF EXISTS practices_search_row_publish()",
     "DROP TABLE IF EXISTS practices_search_row",
 ]
 

@@ -130,7 +130,10 @@ def refresh_search_vector(practice_ids):
 def _refresh_batch(ids):
     with connection.cursor() as cursor:
         if is_postgresql():
+            from .postgresql import write_search_rows
+
             cursor.execute(POSTGRESQL_REFRESH, [ids])
+            write_search_rows(cursor, ids)
             return
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(f"{SQLITE_ROWS} WHERE p.id IN ({marks})", ids)  # noqa: S608  (placeholders only)
@@ -169,4 +172,8 @@ def rebuild_search_index(log=None):
         _refresh_batch(ids[start : start + REFRESH_BATCH])
         if log:
             log(f"{min(start + REFRESH_BATCH, len(ids))}/{len(ids)} practices")
+    if is_postgresql():
+        from .postgresql import remove_orphan_search_rows
+
+        remove_orphan_search_rows()
     return len(ids)

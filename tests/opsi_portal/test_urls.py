@@ -26,8 +26,10 @@ def test_what_no_address_takes_is_refused_as_reverse_refuses_it():
 def test_an_address_by_slug_follows_the_script_prefix():
     try:
         set_script_prefix("/portal/")
-        assert slug_address("practices:theme_detail", "open") == "/portal/themes/open/" == reverse(
-            "practices:theme_detail", args=["open"]
+        assert (
+            slug_address("practices:theme_detail", "open")
+            == "/portal/themes/open/"
+            == reverse("practices:theme_detail", args=["open"])
         )
     finally:
         set_script_prefix("/")

@@ -87,8 +87,11 @@ def test_search_page_queries_do_not_grow_with_the_page(client):
     large = queries()
     assert len(large) == len(small)
     # Slug of the chosen country, search, count, page, its themes and countries, snippets, the
-    # search behind the country facet (under the other filters), three facets.
-    assert len(large) <= 11
+    # search behind the country facet (under the other filters), three facets. On PostgreSQL the
+    # page's ids come first, and a word every practice holds counts the unfiltered facets as the
+    # filters' totals (cached) less the non-matches: how many practices the filters leave, the
+    # non-matches and each facet's totals, three more queries on a cold cache.
+    assert len(large) <= (14 if connection.vendor == "postgresql" else 11), len(large)
 
 
 def test_facet_counts_are_cached_until_the_data_changes(client):

@@ -49,6 +49,37 @@ def options_with_counts(name, practices, shown=None, chosen_ids=(), include_ment
     return options_from_counts(name, counts_sql, params)
 
 
+def options_from(name, counts):
+    """The options of facet `name` with `counts`, {option id: (count, adds)}, most practices first."""
+    if not counts:
+        return []
+    values = ", ".join(["(%s, %s, %s)"] * len(counts))
+    params = [value for option_id, (count, adds) in counts.items() for value in (option_id, count, adds)]
+    return options_from_counts(name, f"VALUES {values}", params)
+
+
+def link_counts(name, practices, include_mentions=False):
+    """SQLite: {option id: (count, count)} of facet `name` over `practices`, from its link table."""
+    return fetch_counts(*_counts_from_links(name, practices, None, include_mentions))
+
+
+def counts_without(totals, unmatched):
+    """{option id: (count, adds)} of `totals` less those of `unmatched`; options left with none are dropped."""
+    counts = {}
+    for option_id, (count, adds) in totals.items():
+        missing_count, missing_adds = unmatched.get(option_id, (0, 0))
+        if count > missing_count:
+            counts[option_id] = (count - missing_count, adds - missing_adds)
+    return counts
+
+
+def fetch_counts(sql, params):
+    """{option id: (count, adds)} of a facet counts query."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {option_id: (count, adds) for option_id, count, adds in cursor.fetchall()}
+
+
 def options_from_counts(name, counts_sql, params):
     """The options of facet `name` named by `counts_sql` (option id, count, adds), most practices first."""
     model = LINKS[name].model._meta.get_field(LINKS[name].option).related_model

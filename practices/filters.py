@@ -13,11 +13,20 @@ from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
 from opsi_portal.caching import cached
 
-from .facets import ALL_COUNTRIES_COLUMN, LINKS, options_from_counts, options_with_counts
+from .facets import (
+    ALL_COUNTRIES_COLUMN,
+    LINKS,
+    counts_without,
+    fetch_counts,
+    link_counts,
+    options_from,
+    options_from_counts,
+    options_with_counts,
+)
 from .models import CountryMention, Practice, SearchRow, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
 from .search.index import is_postgresql
-from .search.postgresql import SearchRows, counts_without, fetch_counts
+from .search.postgresql import SearchRows
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import parse, validate_query
 from .search.sqlite import SqliteSearchRows
@@ -180,10 +189,28 @@ class PracticeFilter(django_filters.FilterSet):
         )
         ids = self.unmatched_ids
         unmatched = fetch_counts(*rows.facet_counts_sql(column, chosen_ids, ids=ids)) if ids else {}
-        counts = counts_without(totals, unmatched)
-        values = ", ".join(["(%s, %s, %s)"] * len(counts)) or "(NULL::integer, NULL::bigint, NULL::bigint)"
-        params = [value for option_id, (count, adds) in counts.items() for value in (option_id, count, adds)]
-        return options_from_counts(name, f"VALUES {values}", params)
+        return options_from(name, counts_without(totals, unmatched))
+
+    def sqlite_dense_options(self, name):
+        """SQLite: the options of facet `name` for a word most of the filtered practices hold; None otherwise.
+
+        PostgreSQL's shortcut (`searched_options`) on the link tables: the counts of the filters alone
+        (cached until the data changes, whatever the text) less those of the practices the text does
+        not match. For a facet with no option chosen, whose counts are then also what each adds.
+        """
+        text = self.valid_values().get("q")
+        if self.selected(name) or not (text and self.reads_search_rows and connection.vendor == "sqlite"):
+            return None
+        filters = self.cache_params()[1:]
+        scope_count = cached("search-scope", self.queryset_without("q").count, filters)
+        if 4 * self.match_count <= 3 * scope_count:
+            return None
+        scope = self.queryset_without(name, "q")
+        totals = cached("facet-totals", lambda: link_counts(name, scope, self.includes_mentions), (name, *filters))
+        if scope_count == self.match_count:
+            return options_from(name, totals)
+        unmatched = scope.exclude(pk__in=matching(SearchRow.objects.all(), text).values("pk"))
+        return options_from(name, counts_without(totals, link_counts(name, unmatched, self.includes_mentions)))
 
     @cached_property
     def scope_count(self):
@@ -279,8 +306,8 @@ class PracticeFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def queryset_without(self, excluded):
-        """The queryset with every valid filter applied except `excluded` and the sort order.
+    def queryset_without(self, *excluded):
+        """The queryset with every valid filter applied except those named in `excluded` and the sort order.
 
         What counts and facets count: on SQLite the public list counts the narrow search rows of
         its published practices (`SearchRow`), not the practice rows, whose texts SQLite stores
@@ -291,7 +318,7 @@ class PracticeFilter(django_filters.FilterSet):
         else:
             queryset = self.queryset.all()
         for name, value in self.in_order():
-            if name in (excluded, "sort"):
+            if name in (*excluded, "sort"):
                 continue
             # Counts need the same practices as the search, not their ranking: it stays a subquery.
             queryset = matching(queryset, value) if name == "q" else self.filters[name].filter(queryset, value)
@@ -315,6 +342,8 @@ class PracticeFilter(django_filters.FilterSet):
         chosen = {record.pk: record for record in self.selected(name)}
         if self.search_rows:
             rows = self.searched_options(name, list(chosen))
+        elif (dense := self.sqlite_dense_options(name)) is not None:
+            rows = dense
         else:
             under_others = self.queryset_without(name)
             shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk") if chosen else None

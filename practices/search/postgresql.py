@@ -120,21 +120,6 @@ class SearchRows:
         return [row[0] for row in _fetch(sql, [*params, self.text, self.text, limit, offset])]
 
 
-def counts_without(totals, unmatched):
-    """{option id: (count, adds)} of `totals` less those of `unmatched`; options left with none are dropped."""
-    counts = {}
-    for option_id, (count, adds) in totals.items():
-        missing_count, missing_adds = unmatched.get(option_id, (0, 0))
-        if count > missing_count:
-            counts[option_id] = (count - missing_count, adds - missing_adds)
-    return counts
-
-
-def fetch_counts(sql, params):
-    """{option id: (count, adds)} of a facet counts query."""
-    return {option_id: (count, adds) for option_id, count, adds in _fetch(sql, params)}
-
-
 def _fetch(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

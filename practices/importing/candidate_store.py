@@ -9,7 +9,6 @@ from django.db import transaction
 
 from ..models import CandidateEvidence, ReferenceCandidate
 from .candidate_groups import NAME_ROLES, Row, group_rows
-from .candidates import phrases_of
 
 PHRASE_LENGTH = CandidateEvidence._meta.get_field("phrase").max_length
 KEY_LENGTH = CandidateEvidence._meta.get_field("key").max_length
@@ -23,8 +22,8 @@ CHUNK = 900
 ROWS_PER_FETCH = 500
 
 
-def replace_evidence(practice_pk, sentences, created=False):
-    """The phrases of a practice's note, replacing what an earlier import found in it (a new practice has none)."""
+def replace_evidence(practice_pk, phrases, created=False):
+    """A note's phrases (`candidates.phrases_of`), replacing what an earlier import found (a new practice has none)."""
     if not created:
         CandidateEvidence.objects.filter(practice_id=practice_pk).delete()
     CandidateEvidence.objects.bulk_create(
@@ -38,7 +37,7 @@ def replace_evidence(practice_pk, sentences, created=False):
             sentence=excerpt(phrase.sentence, phrase.text),
             seconds=phrase.seconds,
         )
-        for phrase in phrases_of(sentences)[:MAX_PHRASES_PER_NOTE]
+        for phrase in phrases[:MAX_PHRASES_PER_NOTE]
     )
 
 

@@ -19,7 +19,7 @@ from ..rendering import render_note
 from . import candidate_store, country_strength, detection
 from .channels import split_key
 from .parser import Problem
-from .sentences import sentences_of, summary_of
+from .workers import derive
 
 # Each kind of mention: its model, the field naming the record, the name of its reference data
 # (`ReferenceData.countries`) and of its keys in the snapshot, and the fields the note gives it.
@@ -47,6 +47,7 @@ class NotePlan:
     practice_links: list
     theme_keys: list  # its own topic's key first, then the link targets'
     channel: str = ""
+    derived: object = None  # workers.Derived made in a worker process, when it was
 
 
 @dataclass
@@ -67,15 +68,15 @@ class LinksToWrite:
     conflicts: dict = dataclasses.field(default_factory=dict)
 
 
-def imported_values(plan, status, reference, themes):
+def imported_values(plan, status, reference, themes, derived):
     """What the note says the practice should be: fields, detected mentions, themes and links."""
     note = plan.note
-    sentences = sentences_of(note.body)
+    sentences = derived.sentences
     return {
         "title": normalise_text(note.title),
-        "summary": normalise_text(summary_of(note.body)),
+        "summary": normalise_text(derived.summary),
         "status": status or Practice.Status.DRAFT,
-        "body_markdown": normalise_text(note.body),
+        "body_markdown": derived.body,
         "source_video": plan.video_id,
         "countries": detected_countries(note.title, sentences, reference.countries.gazetteer),
         "toolkits": detected_toolkits(sentences, reference.toolkits.gazetteer),
@@ -83,7 +84,7 @@ def imported_values(plan, status, reference, themes):
         "theme_keys": plan.theme_keys,
         "topic": plan.theme_keys[0] if plan.theme_keys else "",
         "links": plan.practice_links,
-        "sentences": sentences,  # for the reference candidates; not kept in the snapshot
+        "phrases": derived.phrases,  # for the reference candidates; not kept in the snapshot
     }
 
 
@@ -127,9 +128,12 @@ class NoteWriter:
 
     def write(self, plan):
         """Create or update the practice of `plan.note`; returns its links, for `write_links`."""
-        new = imported_values(plan, self.status, self.reference, self.themes)
-        # Rendered before the practice is read and locked: the lock is held only for the merge.
-        rendered = self._render(new["body_markdown"], plan.video_id, plan.channel)
+        derived = plan.derived
+        if derived is None or not derived.fits(plan.note, plan.video_id):
+            # Rendered before the practice is read and locked: the lock is held only for the merge.
+            derived = derive(plan.note, plan.video_id, self.resolver_for(plan.channel))
+        new = imported_values(plan, self.status, self.reference, self.themes, derived)
+        rendered = derived.html
         created = plan.imported is None
         practice, previous = self._practice(plan, new)
         before = None if created else visible_fields(practice)
@@ -148,7 +152,7 @@ class NoteWriter:
         changed |= self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
         if not created:
             changed |= self._mark_topic(practice, topic)
-        candidate_store.replace_evidence(practice.pk, new["sentences"], created)
+        candidate_store.replace_evidence(practice.pk, new["phrases"], created)
         sealed = created or bool(plan.imported.note_hash)
         before_links, note_values = previous.get("links", []), {name: new[name] for name in conflicts}
         return LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)

@@ -1,0 +1,112 @@
+"""Notes parsed and rendered in worker processes give the same practices as in the importer's own process."""
+
+import shutil
+
+import pytest
+
+from benchmarks.dataset import write_vault
+from practices.importing import import_notes, workers
+from practices.models import CandidateEvidence, CountryMention, Practice, ReferenceCandidate, Theme, Video
+from tests.conftest import FIXTURE_NOTES
+
+pytestmark = pytest.mark.django_db
+
+SEED_NAME = "sharing_and_disseminating_innovative_practices"
+
+
+@pytest.fixture
+def vault(tmp_path, seed):
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    write_vault(folder, 12)
+    shutil.copy(FIXTURE_NOTES / f"{SEED_NAME}.md", folder)
+    # A note that cannot be parsed: reported the same way from a worker.
+    (folder / "broken.md").write_text("---\ntitle: never closed\nText.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """Every ProcessPoolExecutor the run starts, and a pool even for a vault this small."""
+    started = []
+
+    class Counted(workers.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(workers, "MIN_NOTES_FOR_POOL", 0)
+    return started
+
+
+def imported():
+    """What the import wrote, without database ids."""
+    practices = Practice.objects.order_by("note_key")
+    return {
+        "practices": list(practices.values_list("note_key", "slug", "title", "summary", "body_markdown", "body_html")),
+        "themes": sorted(Theme.objects.values_list("slug", "themed_items__content_object__note_key")),
+        "countries": sorted(
+            CountryMention.objects.values_list("practice__note_key", "country__code", "strength", "sentence", "moments")
+        ),
+        "evidence": sorted(
+            CandidateEvidence.objects.values_list("practice__note_key", "phrase", "role", "sentence", "seconds")
+        ),
+        "links": sorted(Practice.links_to.through.objects.values_list("from_practice__slug", "to_practice__slug")),
+        "candidates": sorted(ReferenceCandidate.objects.values_list("key", "note_count", "sentence_count")),
+    }
+
+
+def forget_everything():
+    Practice.objects.all().delete()
+    Theme.objects.all().delete()
+    ReferenceCandidate.objects.all().delete()
+    Video.objects.all().delete()
+
+
+def outcome(result):
+    return sorted(result.created), sorted(result.failed), sorted((p.file, p.kind) for p in result.problems)
+
+
+def test_two_workers_import_what_one_process_imports(vault, settings, pools):
+    settings.IMPORT_WORKERS = 1
+    alone = import_notes([vault])
+    written_alone = imported()
+    assert not pools
+    forget_everything()
+
+    settings.IMPORT_WORKERS = 2
+    pooled = import_notes([vault])
+    assert len(pools) == 1
+    assert imported() == written_alone
+    assert outcome(pooled) == outcome(alone)
+    assert len(alone.created) == 13
+    assert alone.failed == ["broken"]
+    assert any('href="/practices/' in html for *_, html in written_alone["practices"])
+
+
+def test_a_reimport_after_a_pooled_import_writes_nothing(vault, settings, pools):
+    settings.IMPORT_WORKERS = 2
+    import_notes([vault])
+    before = imported()
+    result = import_notes([vault])
+    assert len(result.unchanged) == 13
+    assert not result.created and not result.updated
+    assert imported() == before
+
+
+def test_a_small_vault_is_imported_without_a_pool(vault, settings, monkeypatch):
+    started = []
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", lambda *args, **kwargs: started.append(args))
+    settings.IMPORT_WORKERS = 2
+    result = import_notes([vault])
+    assert len(result.created) == 13
+    assert not started
+
+
+def test_workers_default_to_one_per_cpu(settings, monkeypatch):
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 6)
+    settings.IMPORT_WORKERS = 0
+    assert workers.worker_count() == 6
+    settings.IMPORT_WORKERS = 1
+    assert workers.worker_count() == 1

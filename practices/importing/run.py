@@ -25,14 +25,14 @@ from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
 from . import budget, changes, dates, titles
-from .candidate_store import refresh_candidates
+from .candidate_store import refresh_candidates, replace_evidence
 from .channels import NoteTargets, run_key, split_key
 from .files import collect_files, read_again, read_notes
 from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
 from .workers import Preparer, Task, failure
-from .writer import NotePlan, NoteWriter, conflict_problems, write_links
+from .writer import NotePlan, NoteWriter, conflict_problems, write_first_records, write_links
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
@@ -356,16 +356,40 @@ class Importer:
             context.themes,
             lambda channel: LinkResolver(context.practice_slugs.for_channel(channel)),
         )
+        found, first_records = [], []
         for note in notes.values():
             self.done += 1
             self.progress(self.done, total)
             plan = replace(self.plan(note, hashes[note.key], context), derived=derived.get(note.key))
             written = self.write_note(writer, plan)
             if written is not None:
+                found.append((written.practice_pk, written.phrases, written.created))
+                if written.first_record is not None:
+                    first_records.append(written.first_record)
+                written.phrases = written.first_record = None  # `pending` lasts the run: keep it small
                 self.pending.append(written)
                 self.pending_keys[written.practice_pk] = note.key
                 self.written_hashes[written.practice_pk] = plan.note_hash
                 self.result.problems.extend(conflict_problems(note.file, written.conflicts))
+        self.write_batch_rows(found, first_records, notes)
+
+    def write_batch_rows(self, found, first_records, notes):
+        """The batch's candidate phrases and new practices' first history records, each kind in one insert.
+
+        Written after the notes' own transactions: a run stopped in between leaves those practices
+        without a hash (`seal`), so the next run writes them again.
+        """
+        try:
+            with transaction.atomic():
+                replace_evidence(found)
+                write_first_records(first_records)
+        except Exception as error:  # noqa: BLE001 (reported; the notes are written again next run)
+            files = {key: note.file for key, note in notes.items()}
+            for pk, _, _ in found:
+                self.written_hashes.pop(pk, None)
+                key = self.pending_keys[pk]
+                message = f"candidate phrases and history not written: {error}"
+                self.result.problems.append(Problem(files[key], 0, "batch-failed", message, "error"))
 
     def finish(self):
         """Once every note is written: the links between practices, and what derives from the notes."""

@@ -11,12 +11,14 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from opsi_portal.lib.text import normalise_text, same_text
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note
-from . import candidate_store, country_strength, detection
+from . import country_strength, detection
 from .channels import split_key
 from .parser import Problem
 from .workers import derive
@@ -66,6 +68,10 @@ class LinksToWrite:
     # The fields the curator and the note both changed in this run, with the note's values (the
     # curator's values stayed).
     conflicts: dict = dataclasses.field(default_factory=dict)
+    # Written with the note's batch, then dropped (`BatchRows`): the note's candidate phrases, and
+    # the new practice whose first history record is still to write.
+    phrases: list | None = None
+    first_record: Practice | None = None
 
 
 def imported_values(plan, status, reference, themes, derived):
@@ -152,10 +158,11 @@ class NoteWriter:
         changed |= self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
         if not created:
             changed |= self._mark_topic(practice, topic)
-        candidate_store.replace_evidence(practice.pk, new["phrases"], created)
         sealed = created or bool(plan.imported.note_hash)
         before_links, note_values = previous.get("links", []), {name: new[name] for name in conflicts}
-        return LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)
+        written = LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)
+        written.phrases, written.first_record = new["phrases"], practice if created else None
+        return written
 
     @staticmethod
     def _save(practice, new, conflicts, changed):
@@ -166,7 +173,13 @@ class NoteWriter:
         practice.import_snapshot = snapshot_of(new)
         practice.import_conflicts = open_conflicts(practice, new, conflicts)
         if changed:
-            practice.save()
+            if practice.pk is None:
+                # A new practice's first history record is written with its batch's (`BatchRows`).
+                practice.skip_history_when_saving = True
+                practice.save()
+                del practice.skip_history_when_saving
+            else:
+                practice.save()
             return
         # No history row and no new data version for a write nobody can see.
         kept = ("note_hash", "import_snapshot", "import_conflicts")
@@ -217,6 +230,23 @@ class NoteWriter:
         unmarked = rows.filter(is_topic=True).exclude(tag__slug__in=topic).update(is_topic=False)
         marked = rows.filter(tag__slug__in=topic, is_topic=False).update(is_topic=True)
         return bool(unmarked or marked)
+
+
+def write_first_records(practices):
+    """The first history record ("+") of each new practice, in one insert, as simple-history writes one."""
+    history = Practice.history.model
+    now = timezone.now()
+    rows = []
+    for practice in practices:
+        fields = {field.attname: getattr(practice, field.attname) for field in history.tracked_fields}
+        row = history(history_date=now, history_type="+", history_user=None, history_change_reason=None, **fields)
+        # Its receivers name the import run and the curator who started it (`runs.name_history_row`).
+        signal = {"instance": practice, "history_date": now, "history_user": None, "history_change_reason": None}
+        pre_create_historical_record.send(sender=history, history_instance=row, using=None, **signal)
+        rows.append((row, signal))
+    history.objects.bulk_create([row for row, _ in rows])
+    for row, signal in rows:
+        post_create_historical_record.send(sender=history, history_instance=row, using=None, **signal)
 
 
 def visible_fields(practice):

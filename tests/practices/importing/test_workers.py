@@ -110,3 +110,29 @@ def test_workers_default_to_one_per_cpu(settings, monkeypatch):
     assert workers.worker_count() == 6
     settings.IMPORT_WORKERS = 1
     assert workers.worker_count() == 1
+
+
+def inserts_into(queries, table):
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("INSERT") and f'"{table}"' in q["sql"]]
+
+
+def test_a_batch_writes_its_first_history_records_and_candidate_phrases_together(vault, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.IMPORT_WORKERS = 1
+    with CaptureQueriesContext(connection) as queries:
+        result = import_notes([vault])
+    assert len(result.created) == 13
+    history = Practice.history.model._meta.db_table
+    assert len(inserts_into(queries.captured_queries, history)) == 1
+    # Phrases of 13 notes: one insert on PostgreSQL, a few on SQLite (999 values a statement).
+    assert len(inserts_into(queries.captured_queries, CandidateEvidence._meta.db_table)) <= 3
+    # Each new practice has its one first record, as simple-history writes it on a save.
+    assert sorted(Practice.history.values_list("note_key", "history_type")) == sorted(
+        (key, "+") for key in Practice.objects.values_list("note_key", flat=True)
+    )
+    record = Practice.history.get(note_key=SEED_NAME)
+    practice = Practice.objects.get(note_key=SEED_NAME)
+    assert (record.title, record.body_html, record.slug) == (practice.title, practice.body_html, practice.slug)
+    assert CandidateEvidence.objects.filter(practice=practice).exists()

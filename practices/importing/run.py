@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from opsi_portal.caching import bump_data_version
+from opsi_portal.caching import bump_data_version, data_version_once
 
 from ..models import Practice, Video
 from ..rendering import LinkResolver
@@ -357,21 +357,23 @@ class Importer:
             lambda channel: LinkResolver(context.practice_slugs.for_channel(channel)),
         )
         found, first_records = [], []
-        for note in notes.values():
-            self.done += 1
-            self.progress(self.done, total)
-            plan = replace(self.plan(note, hashes[note.key], context), derived=derived.get(note.key))
-            written = self.write_note(writer, plan)
-            if written is not None:
-                found.append((written.practice_pk, written.phrases, written.created))
-                if written.first_record is not None:
-                    first_records.append(written.first_record)
-                written.phrases = written.first_record = None  # `pending` lasts the run: keep it small
-                self.pending.append(written)
-                self.pending_keys[written.practice_pk] = note.key
-                self.written_hashes[written.practice_pk] = plan.note_hash
-                self.result.problems.extend(conflict_problems(note.file, written.conflicts))
-        self.write_batch_rows(found, first_records, notes)
+        # One new data version per batch: a version per note was one UPDATE of a hot row per commit.
+        with data_version_once():
+            for note in notes.values():
+                self.done += 1
+                self.progress(self.done, total)
+                plan = replace(self.plan(note, hashes[note.key], context), derived=derived.get(note.key))
+                written = self.write_note(writer, plan)
+                if written is not None:
+                    found.append((written.practice_pk, written.phrases, written.created))
+                    if written.first_record is not None:
+                        first_records.append(written.first_record)
+                    written.phrases = written.first_record = None  # `pending` lasts the run: keep it small
+                    self.pending.append(written)
+                    self.pending_keys[written.practice_pk] = note.key
+                    self.written_hashes[written.practice_pk] = plan.note_hash
+                    self.result.problems.extend(conflict_problems(note.file, written.conflicts))
+            self.write_batch_rows(found, first_records, notes)
 
     def write_batch_rows(self, found, first_records, notes):
         """The batch's candidate phrases and new practices' first history records, each kind in one insert.

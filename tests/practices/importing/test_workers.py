@@ -136,3 +136,20 @@ def test_a_batch_writes_its_first_history_records_and_candidate_phrases_together
     practice = Practice.objects.get(note_key=SEED_NAME)
     assert (record.title, record.body_html, record.slug) == (practice.title, practice.body_html, practice.slug)
     assert CandidateEvidence.objects.filter(practice=practice).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_raises_the_data_version_once_not_once_per_note(vault, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opsi_portal.models import DataVersion
+
+    settings.IMPORT_WORKERS = 1
+    with CaptureQueriesContext(connection) as queries:
+        result = import_notes([vault])
+    assert len(result.created) == 13
+    table = DataVersion._meta.db_table
+    raised = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+    # The videos of the index, the batch's 13 notes, the links and search vectors at the end.
+    assert 1 <= len(raised) <= 3

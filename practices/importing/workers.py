@@ -9,6 +9,8 @@ process, so one worker or many give the same practices.
 
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -29,6 +31,8 @@ from .sentences import sentences_of, summary_of
 MIN_NOTES_FOR_POOL = 64
 # Notes sent to a worker at once: fewer round trips, and still every worker busy on a batch of 256.
 CHUNK = 8
+# How often a worker checks that the importer is still there.
+ORPHAN_CHECK_SECONDS = 1
 
 
 def worker_count():
@@ -92,11 +96,20 @@ class _State:
     resolvers = {}
 
 
-def start(practice_slugs, language):
-    """Set up a worker (or the run's own process) for the run's tasks."""
+def start(practice_slugs, language, importer=None):
+    """Set up a worker (or the run's own process, `importer` None) for the run's tasks."""
     if not apps.ready:  # a spawned process starts without Django
         django.setup()
     _State.practice_slugs, _State.language, _State.resolvers = practice_slugs, language, {}
+    if importer is not None:
+        threading.Thread(target=_exit_without, args=(importer,), daemon=True).start()
+
+
+def _exit_without(importer):
+    """End this worker once the importer is gone: killed (SIGKILL), it cannot shut its pool down."""
+    while os.getppid() == importer:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
 
 
 def resolver(channel):
@@ -146,7 +159,10 @@ class Preparer:
         start(self.practice_slugs, language)
         if self.use_pool:
             self.executor = ProcessPoolExecutor(
-                self.workers, mp_context=_context(), initializer=start, initargs=(self.practice_slugs, language)
+                self.workers,
+                mp_context=_context(),
+                initializer=start,
+                initargs=(self.practice_slugs, language, os.getpid()),
             )
         return self
 

@@ -1,13 +1,18 @@
 """Notes parsed and rendered in worker processes give the same practices as in the importer's own process."""
 
+import os
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from benchmarks.dataset import write_vault
 from practices.importing import import_notes, workers
 from practices.models import CandidateEvidence, CountryMention, Practice, ReferenceCandidate, Theme, Video
-from tests.conftest import FIXTURE_NOTES
+from tests.conftest import FIXTURE_NOTES, PROJECT_ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +158,41 @@ def test_a_batch_raises_the_data_version_once_not_once_per_note(vault, settings)
     raised = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
     # The videos of the index, the batch's 13 notes, the links and search vectors at the end.
     assert 1 <= len(raised) <= 3
+
+
+# Starts a pool, prints its workers' ids, then dies the way a killed importer does.
+KILLED_IMPORTER = """
+import os, signal, sys
+import django
+django.setup()
+from practices.importing import workers
+from practices.importing.channels import NoteTargets
+with workers.Preparer(NoteTargets.of([]), 1000, workers=2) as preparer:
+    preparer.executor.submit(os.getpid).result()
+    print(" ".join(str(pid) for pid in preparer.executor._processes), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A worker that ended but is not reaped yet (its parent died too) counts as gone.
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_workers_end_when_the_importer_is_killed():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="opsi_portal.settings", DEBUG="true")
+    command = [sys.executable, "-c", KILLED_IMPORTER]
+    finished = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
+    pids = [int(pid) for pid in finished.stdout.split()]
+    assert len(pids) == 2, finished.stderr[-2000:]
+    deadline = time.monotonic() + 30  # a worker looks for its importer every second
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in pids)

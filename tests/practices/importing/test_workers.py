@@ -143,7 +143,7 @@ def test_a_batch_writes_its_first_history_records_and_candidate_phrases_together
     assert CandidateEvidence.objects.filter(practice=practice).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_batch_raises_the_data_version_once_not_once_per_note(vault, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -67,18 +67,37 @@ THEME_HEADS = _words("""innovation governance design policy services data govern
 participation regulation procurement leadership evaluation infrastructure""")
 COUNTRY_FAVOURITES = _words("PT DK RO EE FI FR DE GB US CA NZ AU NL SE NO IE ES IT CL CO KR JP BR IN")
 CALLOUT_KINDS = ("tip", "note", "important", "example")
+# Words that end a name of a toolkit, organisation or programme ("... toolkit", "ministry of ...").
+# Real notes use them a few times each, not in every sentence: the vocabulary ranks them past the
+# other domain words, so a note has about as many candidate phrases as a real one (about 10 in
+# the sample notes, `practices/importing/candidates.py`) instead of 77.
+KIND_WORDS = frozenset(
+    _words("government service strategy programme network partnership platform toolkit framework observatory")
+    + _words("incubator accelerator lab unit ministry agency")
+)
+KIND_WORDS_RANK = 400
+NAME_KINDS = _words("Toolkit Framework Lab Playbook Network Programme Guide Observatory")
+NAMES = 40  # named tools and organisations the vault's sentences mention now and then
+NAME_SHARE = 0.05  # of sentences
+ACRONYM_SHARE = 0.03
 
 
 class Vocabulary:
     """Weighted words: the field's words first, then made-up words for the long tail of real text."""
 
     def __init__(self, rng, size=6000):
-        words = list(dict.fromkeys(DOMAIN_WORDS))
-        while len(words) < size:
+        words = [word for word in dict.fromkeys(DOMAIN_WORDS) if word not in KIND_WORDS]
+        while len(words) < size - len(KIND_WORDS):
             word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
-            if word not in words:
+            if word not in words and word not in KIND_WORDS:
                 words.append(word)
+        words[KIND_WORDS_RANK:KIND_WORDS_RANK] = sorted(KIND_WORDS)
         self.words = words
+        self.names = [
+            " ".join((rng.choice(words[200:]).capitalize(), rng.choice(DOMAIN_WORDS[:40]).capitalize(), kind))
+            for kind in rng.choices(NAME_KINDS, k=NAMES)
+        ]
+        self.acronyms = ["".join(rng.choice("BCDFGHJKLMNPRSTVWXZ") for _ in range(3)) for _ in range(NAMES)]
         self.cum_weights = list(_cumulative(1 / (rank + 1) ** 1.05 for rank in range(len(words))))
         self.theme_names = _theme_names(rng)
         self.theme_weights = list(_cumulative(1 / (rank + 1) ** 0.8 for rank in range(len(self.theme_names))))
@@ -147,6 +166,10 @@ class NoteWriter:
         if rng.random() < 0.3:  # a wiki link in about a third of the sentences, as in the notes
             at = rng.randrange(len(words))
             words[at] = f"[[{rng.choice(self.link_targets)} | {words[at]}]]"
+        if rng.random() < NAME_SHARE:
+            words[rng.randrange(len(words))] += f" with the {rng.choice(self.vocabulary.names)}"
+        if rng.random() < ACRONYM_SHARE:
+            words[rng.randrange(len(words))] += f" of {rng.choice(self.vocabulary.acronyms)}"
         text = " ".join(words)
         return text[0].upper() + text[1:] + "."
 

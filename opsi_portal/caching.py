@@ -15,6 +15,7 @@ connection, which already sees its rows, reads a version of its own.
 import hashlib
 import time
 import uuid
+from contextlib import contextmanager
 from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
@@ -84,11 +85,33 @@ def bump_data_version():
     """Make every cached count and every ETag stale; call after any write to content.
 
     Outside a transaction the stored version is raised at once; inside one, when it commits (once
-    per transaction, however many writes).
+    per transaction, however many writes); inside `data_version_once`, when that block ends.
     """
+    if getattr(_local, "deferred", None) is not None:
+        _local.deferred = True
+        return
     _local.uncommitted = uuid.uuid4().hex
     if not _store_scheduled():
         transaction.on_commit(_store_new_version)
+
+
+@contextmanager
+def data_version_once():
+    """Writes inside the block raise the data version once, when it ends, not once per transaction.
+
+    For a run of many small transactions (an import writes each note in its own): pages cached
+    meanwhile may miss the block's writes until it ends, so a block should take seconds, not minutes.
+    """
+    if getattr(_local, "deferred", None) is not None:  # already inside one: the outer block raises it
+        yield
+        return
+    _local.deferred = False
+    try:
+        yield
+    finally:
+        wrote, _local.deferred = _local.deferred, None
+        if wrote:
+            bump_data_version()
 
 
 def _start_request(**kwargs):

@@ -373,6 +373,9 @@ IMPORT_UPLOAD_ROOT = Path(env_str("IMPORT_UPLOAD_ROOT") or BASE_DIR / "var" / "u
 IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 50_000_000)  # uploaded and unpacked, each
 IMPORT_UPLOAD_MAX_FILES = env_int("IMPORT_UPLOAD_MAX_FILES", 5000)  # files in a .zip
 IMPORT_UPLOAD_MAX_RATIO = env_int("IMPORT_UPLOAD_MAX_RATIO", 100)  # unpacked bytes per zipped byte
+# Processes an import parses and renders notes in (`practices/importing/workers.py`); 0 = one per CPU,
+# 1 = none besides the importer's own.
+IMPORT_WORKERS = env_int("IMPORT_WORKERS", 0)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 """Reference candidates in the database: each note's phrases replaced as it is written, candidates regrouped after.
 
-`replace_evidence` runs inside a note's transaction; `refresh_candidates` once a run has written
-something. A candidate keeps its row (and a curator's decision) while any of the names it went by
+`replace_evidence` runs once a batch of notes is written; `refresh_candidates` once a run has
+written something. A candidate keeps its row (and a curator's decision) while any of the names it went by
 is still found: a rejected candidate is never proposed again, an accepted one keeps its record.
 """
 
@@ -9,7 +9,6 @@ from django.db import transaction
 
 from ..models import CandidateEvidence, ReferenceCandidate
 from .candidate_groups import NAME_ROLES, Row, group_rows
-from .candidates import phrases_of
 
 PHRASE_LENGTH = CandidateEvidence._meta.get_field("phrase").max_length
 KEY_LENGTH = CandidateEvidence._meta.get_field("key").max_length
@@ -23,11 +22,15 @@ CHUNK = 900
 ROWS_PER_FETCH = 500
 
 
-def replace_evidence(practice_pk, sentences, created=False):
-    """The phrases of a practice's note, replacing what an earlier import found in it (a new practice has none)."""
-    if not created:
-        CandidateEvidence.objects.filter(practice_id=practice_pk).delete()
-    CandidateEvidence.objects.bulk_create(
+def replace_evidence(found):
+    """Notes' phrases (`candidates.phrases_of`), replacing what earlier imports found in their practices.
+
+    `found` holds (practice id, phrases, whether the practice is new: it has none to delete).
+    """
+    stale = [pk for pk, _, created in found if not created]
+    for start in range(0, len(stale), CHUNK):
+        CandidateEvidence.objects.filter(practice_id__in=stale[start : start + CHUNK]).delete()
+    rows = (
         CandidateEvidence(
             practice_id=practice_pk,
             phrase=phrase.text[:PHRASE_LENGTH],
@@ -38,8 +41,10 @@ def replace_evidence(practice_pk, sentences, created=False):
             sentence=excerpt(phrase.sentence, phrase.text),
             seconds=phrase.seconds,
         )
-        for phrase in phrases_of(sentences)[:MAX_PHRASES_PER_NOTE]
+        for practice_pk, phrases, _ in found
+        for phrase in phrases[:MAX_PHRASES_PER_NOTE]
     )
+    CandidateEvidence.objects.bulk_create(rows, batch_size=CHUNK)
 
 
 def excerpt(sentence, phrase):

@@ -19,19 +19,20 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from opsi_portal.caching import bump_data_version
+from opsi_portal.caching import bump_data_version, data_version_once
 
 from ..models import Practice, Video
 from ..rendering import LinkResolver
 from ..search import deferred_search_refresh, refresh_search_vector
 from . import budget, changes, dates, titles
-from .candidate_store import refresh_candidates
+from .candidate_store import refresh_candidates, replace_evidence
 from .channels import NoteTargets, run_key, split_key
 from .files import collect_files, read_again, read_notes
 from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
-from .writer import NotePlan, NoteWriter, conflict_problems, write_links
+from .workers import Preparer, Task, failure
+from .writer import NotePlan, NoteWriter, conflict_problems, write_first_records, write_links
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
@@ -168,13 +169,15 @@ class Importer:
         hashes = self.hashes(vault, topic_keys, context)
         unchanged = set(self.result.unchanged)
         changed = [key for key in topic_keys if key not in unchanged]
-        for batch in batches(changed, vault):
-            notes = self.parse_changed(vault, batch, videos, len(changed) < len(topic_keys))
-            if self.dry_run:
-                for note in notes.values():
-                    (self.result.updated if note.key in context.imported else self.result.created).append(note.key)
-            else:
-                self.write(notes, hashes, context, len(changed))
+        with Preparer(None if self.dry_run else context.practice_slugs, len(changed)) as preparer:
+            task_batches = (self.tasks(vault, batch, context) for batch in batches(changed, vault))
+            for tasks, outcomes in preparer.outcomes(task_batches):
+                notes, derived = self.parse_changed(vault, tasks, outcomes, videos, len(changed) < len(topic_keys))
+                if self.dry_run:
+                    for note in notes.values():
+                        (self.result.updated if note.key in context.imported else self.result.created).append(note.key)
+                else:
+                    self.write(notes, hashes, context, len(changed), derived)
         if not self.dry_run:
             self.finish()
         return self.result
@@ -293,10 +296,25 @@ class Importer:
                 self.result.unchanged.append(key)
         return hashes
 
-    def parse_changed(self, vault, keys, videos, some_unchanged):
-        """One batch of changed notes, read again, parsed, rescaled and with their titles repaired."""
-        texts = dict(vault.texts(keys, self.result))
-        notes = self.parse_texts(vault, texts)
+    def tasks(self, vault, keys, context):
+        """One batch of changed notes, read again, as tasks to parse and render."""
+        return [
+            Task(key, text, vault.file(key), context.videos.get(key, ""), split_key(key)[0])
+            for key, text in vault.texts(keys, self.result)
+        ]
+
+    def parse_changed(self, vault, tasks, outcomes, videos, some_unchanged):
+        """One batch of changed notes as parsed, rescaled and with their titles repaired; and what derives from them.
+
+        Returns the notes and, by key, the `workers.Derived` of each note whose parse gave one.
+        """
+        texts = {task.key: task.text for task in tasks}
+        notes, derived = {}, {}
+        for outcome in outcomes:
+            if outcome.problem is not None:
+                self.result.fail(outcome.key, outcome.problem)
+            else:
+                notes[outcome.key], derived[outcome.key] = outcome.note, outcome.derived
         changed_videos = {note.video_id for note in notes.values() if note.video_id}
         if some_unchanged:
             self.read_unchanged_ends(vault, changed_videos)
@@ -306,7 +324,7 @@ class Importer:
         for note in notes.values():
             self.result.problems.extend(note.problems)
             self.check_video(note, videos)
-        return notes
+        return notes, derived
 
     def read_unchanged_ends(self, vault, videos):
         """Where the unchanged notes of `videos` end (for `changes.rescale_outliers`), read once per video."""
@@ -330,7 +348,7 @@ class Importer:
             message = f"videoId {note.video_id} but the index lists the note under {listed}; videoId is used"
             self.result.problems.append(Problem(note.file, 2, "video-conflict", message))
 
-    def write(self, notes, hashes, context, total):
+    def write(self, notes, hashes, context, total, derived):
         """Write one batch of parsed notes, each in its own transaction; their links wait for `finish`."""
         writer = NoteWriter(
             self.reference,
@@ -338,16 +356,42 @@ class Importer:
             context.themes,
             lambda channel: LinkResolver(context.practice_slugs.for_channel(channel)),
         )
-        for note in notes.values():
-            self.done += 1
-            self.progress(self.done, total)
-            plan = self.plan(note, hashes[note.key], context)
-            written = self.write_note(writer, plan)
-            if written is not None:
-                self.pending.append(written)
-                self.pending_keys[written.practice_pk] = note.key
-                self.written_hashes[written.practice_pk] = plan.note_hash
-                self.result.problems.extend(conflict_problems(note.file, written.conflicts))
+        found, first_records = [], []
+        # One new data version per batch: a version per note was one UPDATE of a hot row per commit.
+        with data_version_once():
+            for note in notes.values():
+                self.done += 1
+                self.progress(self.done, total)
+                plan = replace(self.plan(note, hashes[note.key], context), derived=derived.get(note.key))
+                written = self.write_note(writer, plan)
+                if written is not None:
+                    found.append((written.practice_pk, written.phrases, written.created))
+                    if written.first_record is not None:
+                        first_records.append(written.first_record)
+                    written.phrases = written.first_record = None  # `pending` lasts the run: keep it small
+                    self.pending.append(written)
+                    self.pending_keys[written.practice_pk] = note.key
+                    self.written_hashes[written.practice_pk] = plan.note_hash
+                    self.result.problems.extend(conflict_problems(note.file, written.conflicts))
+            self.write_batch_rows(found, first_records, notes)
+
+    def write_batch_rows(self, found, first_records, notes):
+        """The batch's candidate phrases and new practices' first history records, each kind in one insert.
+
+        Written after the notes' own transactions: a run stopped in between leaves those practices
+        without a hash (`seal`), so the next run writes them again.
+        """
+        try:
+            with transaction.atomic():
+                replace_evidence(found)
+                write_first_records(first_records)
+        except Exception as error:  # noqa: BLE001 (reported; the notes are written again next run)
+            files = {key: note.file for key, note in notes.items()}
+            for pk, _, _ in found:
+                self.written_hashes.pop(pk, None)
+                key = self.pending_keys[pk]
+                message = f"candidate phrases and history not written: {error}"
+                self.result.problems.append(Problem(files[key], 0, "batch-failed", message, "error"))
 
     def finish(self):
         """Once every note is written: the links between practices, and what derives from the notes."""
@@ -452,15 +496,6 @@ def save_videos(titles, channels):
     Video.objects.bulk_create([v for v in existing.values() if v.pk is None], ignore_conflicts=True)
     Video.objects.bulk_update(changed, ["title", "channel"])
     return dict(Video.objects.filter(youtube_id__in=list(titles)).values_list("youtube_id", "id"))
-
-
-def failure(error):
-    """What to tell the curator about an error that stopped one note."""
-    if isinstance(error, MemoryError):
-        return "not imported: it needs more memory than a note may take"
-    if isinstance(error, RecursionError):
-        return "not imported: it is nested too deeply"
-    return f"not imported: {error}"
 
 
 @contextmanager

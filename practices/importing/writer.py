@@ -11,15 +11,17 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from opsi_portal.lib.text import normalise_text, same_text
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note
-from . import candidate_store, country_strength, detection
+from . import country_strength, detection
 from .channels import split_key
 from .parser import Problem
-from .sentences import sentences_of, summary_of
+from .workers import derive
 
 # Each kind of mention: its model, the field naming the record, the name of its reference data
 # (`ReferenceData.countries`) and of its keys in the snapshot, and the fields the note gives it.
@@ -47,6 +49,7 @@ class NotePlan:
     practice_links: list
     theme_keys: list  # its own topic's key first, then the link targets'
     channel: str = ""
+    derived: object = None  # workers.Derived made in a worker process, when it was
 
 
 @dataclass
@@ -65,17 +68,21 @@ class LinksToWrite:
     # The fields the curator and the note both changed in this run, with the note's values (the
     # curator's values stayed).
     conflicts: dict = dataclasses.field(default_factory=dict)
+    # Written with the note's batch, then dropped (`BatchRows`): the note's candidate phrases, and
+    # the new practice whose first history record is still to write.
+    phrases: list | None = None
+    first_record: Practice | None = None
 
 
-def imported_values(plan, status, reference, themes):
+def imported_values(plan, status, reference, themes, derived):
     """What the note says the practice should be: fields, detected mentions, themes and links."""
     note = plan.note
-    sentences = sentences_of(note.body)
+    sentences = derived.sentences
     return {
         "title": normalise_text(note.title),
-        "summary": normalise_text(summary_of(note.body)),
+        "summary": normalise_text(derived.summary),
         "status": status or Practice.Status.DRAFT,
-        "body_markdown": normalise_text(note.body),
+        "body_markdown": derived.body,
         "source_video": plan.video_id,
         "countries": detected_countries(note.title, sentences, reference.countries.gazetteer),
         "toolkits": detected_toolkits(sentences, reference.toolkits.gazetteer),
@@ -83,7 +90,7 @@ def imported_values(plan, status, reference, themes):
         "theme_keys": plan.theme_keys,
         "topic": plan.theme_keys[0] if plan.theme_keys else "",
         "links": plan.practice_links,
-        "sentences": sentences,  # for the reference candidates; not kept in the snapshot
+        "phrases": derived.phrases,  # for the reference candidates; not kept in the snapshot
     }
 
 
@@ -127,9 +134,12 @@ class NoteWriter:
 
     def write(self, plan):
         """Create or update the practice of `plan.note`; returns its links, for `write_links`."""
-        new = imported_values(plan, self.status, self.reference, self.themes)
-        # Rendered before the practice is read and locked: the lock is held only for the merge.
-        rendered = self._render(new["body_markdown"], plan.video_id, plan.channel)
+        derived = plan.derived
+        if derived is None or not derived.fits(plan.note, plan.video_id):
+            # Rendered before the practice is read and locked: the lock is held only for the merge.
+            derived = derive(plan.note, plan.video_id, self.resolver_for(plan.channel))
+        new = imported_values(plan, self.status, self.reference, self.themes, derived)
+        rendered = derived.html
         created = plan.imported is None
         practice, previous = self._practice(plan, new)
         before = None if created else visible_fields(practice)
@@ -148,10 +158,11 @@ class NoteWriter:
         changed |= self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
         if not created:
             changed |= self._mark_topic(practice, topic)
-        candidate_store.replace_evidence(practice.pk, new["sentences"], created)
         sealed = created or bool(plan.imported.note_hash)
         before_links, note_values = previous.get("links", []), {name: new[name] for name in conflicts}
-        return LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)
+        written = LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)
+        written.phrases, written.first_record = new["phrases"], practice if created else None
+        return written
 
     @staticmethod
     def _save(practice, new, conflicts, changed):
@@ -162,7 +173,13 @@ class NoteWriter:
         practice.import_snapshot = snapshot_of(new)
         practice.import_conflicts = open_conflicts(practice, new, conflicts)
         if changed:
-            practice.save()
+            if practice.pk is None:
+                # A new practice's first history record is written with its batch's (`BatchRows`).
+                practice.skip_history_when_saving = True
+                practice.save()
+                del practice.skip_history_when_saving
+            else:
+                practice.save()
             return
         # No history row and no new data version for a write nobody can see.
         kept = ("note_hash", "import_snapshot", "import_conflicts")
@@ -213,6 +230,23 @@ class NoteWriter:
         unmarked = rows.filter(is_topic=True).exclude(tag__slug__in=topic).update(is_topic=False)
         marked = rows.filter(tag__slug__in=topic, is_topic=False).update(is_topic=True)
         return bool(unmarked or marked)
+
+
+def write_first_records(practices):
+    """The first history record ("+") of each new practice, in one insert, as simple-history writes one."""
+    history = Practice.history.model
+    now = timezone.now()
+    rows = []
+    for practice in practices:
+        fields = {field.attname: getattr(practice, field.attname) for field in history.tracked_fields}
+        row = history(history_date=now, history_type="+", history_user=None, history_change_reason=None, **fields)
+        # Its receivers name the import run and the curator who started it (`runs.name_history_row`).
+        signal = {"instance": practice, "history_date": now, "history_user": None, "history_change_reason": None}
+        pre_create_historical_record.send(sender=history, history_instance=row, using=None, **signal)
+        rows.append((row, signal))
+    history.objects.bulk_create([row for row, _ in rows])
+    for row, signal in rows:
+        post_create_historical_record.send(sender=history, history_instance=row, using=None, **signal)
 
 
 def visible_fields(practice):

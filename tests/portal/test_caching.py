@@ -164,3 +164,22 @@ def test_the_port_the_server_listens_on_is_cached(client):
     factories.practice(title="First")
     client.get("/practices/", HTTP_HOST="localhost:8000", SERVER_PORT="8000")
     assert len(page_keys()) == 1
+
+
+def test_writes_inside_data_version_once_raise_the_version_once_when_it_ends(django_capture_on_commit_callbacks):
+    before = caching.stored_data_version()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        with caching.data_version_once():
+            for title in ("One", "Two", "Three"):
+                factories.practice(title=title)
+        assert caching.stored_data_version() == before  # not yet: the block's commit comes next
+    assert caching.stored_data_version() > before
+    table = DataVersion._meta.db_table
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and table in q["sql"]]) == 1
+
+
+def test_a_data_version_once_block_without_writes_keeps_the_version():
+    before = caching.stored_data_version()
+    with caching.data_version_once():
+        pass
+    assert caching.stored_data_version() == before

@@ -116,18 +116,18 @@ def test_yaml_aliases_are_refused_and_the_note_beside_it_imports(tmp_path):
 
 @pytest.mark.parametrize("error", [MemoryError(), RecursionError("maximum recursion depth exceeded")])
 def test_an_error_in_one_notes_parse_is_reported_for_it_and_the_run_goes_on(tmp_path, monkeypatch, error):
-    from practices.importing import run
+    from practices.importing import workers
 
     (tmp_path / "bad.md").write_text(note(title="Bad"))
     (tmp_path / "good.md").write_text(note(title="Good"))
-    original = run.parse_note
+    original = workers.parse_note
 
     def parse(key, *args, **kwargs):
         if key == "bad":
             raise error
         return original(key, *args, **kwargs)
 
-    monkeypatch.setattr(run, "parse_note", parse)
+    monkeypatch.setattr(workers, "parse_note", parse)
     errors, failed = run_import(tmp_path)
     assert failed
     assert "bad.md:0: parse-failed: not imported" in errors
@@ -135,11 +135,11 @@ def test_an_error_in_one_notes_parse_is_reported_for_it_and_the_run_goes_on(tmp_
 
 
 def test_a_note_past_its_time_budget_is_reported_and_the_run_goes_on(tmp_path, monkeypatch):
-    from practices.importing import budget, writer
+    from practices.importing import budget, workers
 
     (tmp_path / "slow.md").write_text(note(title="Slow"))
     (tmp_path / "good.md").write_text(note(title="Good"))
-    original = writer.render_note
+    original = workers.render_note
 
     def render(source, *args, **kwargs):
         while "Slow" in source or "slow" in str(kwargs):  # a renderer that never ends on this note
@@ -147,7 +147,7 @@ def test_a_note_past_its_time_budget_is_reported_and_the_run_goes_on(tmp_path, m
         return original(source, *args, **kwargs)
 
     (tmp_path / "slow.md").write_text(note(title="Slow", body="Slow forever."))
-    monkeypatch.setattr(writer, "render_note", render)
+    monkeypatch.setattr(workers, "render_note", render)
     monkeypatch.setattr(budget, "NOTE_SECONDS", 0.3)
     errors, failed = run_import(tmp_path)
     assert failed
@@ -156,19 +156,19 @@ def test_a_note_past_its_time_budget_is_reported_and_the_run_goes_on(tmp_path, m
 
 
 def test_a_curator_save_during_a_reimport_is_not_lost(tmp_path, monkeypatch):
-    from practices.importing import writer
+    from practices.importing import workers
 
     (tmp_path / "a.md").write_text(note(title="Imported title"))
     run_import(tmp_path)
     (tmp_path / "a.md").write_text(note(title="Imported title", body="Denmark leads, and more [00:00:20]."))
-    original = writer.render_note
+    original = workers.render_note
 
     def render_while_a_curator_saves(*args, **kwargs):
         # The curator's save lands while the importer works on the note (another process, committed).
         Practice.objects.filter(note_key="a").update(title="Curator's title", summary="Curator's summary")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(writer, "render_note", render_while_a_curator_saves)
+    monkeypatch.setattr(workers, "render_note", render_while_a_curator_saves)
     run_import(tmp_path)
     practice = Practice.objects.get(note_key="a")
     assert (practice.title, practice.summary) == ("Curator's title", "Curator's summary")

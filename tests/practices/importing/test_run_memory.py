@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.dataset import write_vault
-from practices.importing import changes, import_notes, run
+from practices.importing import changes, import_notes, run, workers
 from practices.importing.candidate_store import refresh_candidates
 from practices.models import CandidateEvidence, Practice, ReferenceCandidate
 from tests import factories
@@ -39,7 +39,7 @@ def vault(folder, count):
 def count_parses(monkeypatch):
     """A list that grows by the note key each time the run parses a note."""
     parsed = []
-    for module in (run, changes):
+    for module in (run, changes, workers):
         original = module.parse_note
 
         def counting(key, *args, _original=original, **kwargs):
@@ -66,14 +66,18 @@ def test_a_large_vault_is_measured_alone():
     node = f"{Path(__file__).relative_to(PROJECT_ROOT)}::test_a_dry_run_of_four_times_the_notes_holds_about_as_much"
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", node]
     finished = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)  # noqa: S603
-    assert finished.returncode == 0 and "1 passed" in finished.stdout, finished.stdout[-3000:]
+    assert finished.returncode == 0 and "2 passed" in finished.stdout, finished.stdout[-3000:]
 
 
 @pytest.mark.skipif(not os.environ.get(ALONE), reason="measured alone by test_a_large_vault_is_measured_alone")
-def test_a_dry_run_of_four_times_the_notes_holds_about_as_much(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers_count", [1, 2])
+def test_a_dry_run_of_four_times_the_notes_holds_about_as_much(tmp_path, monkeypatch, settings, workers_count):
     # Notes are read again and parsed a batch at a time: what a run holds grows with a batch, not
-    # with the vault. The notes are the benchmark's real-shaped ones (11 KB on average).
+    # with the vault. The notes are the benchmark's real-shaped ones (11 KB on average). With worker
+    # processes, the batch after the one being written is in the pool meanwhile.
     monkeypatch.setattr(run, "BATCH_NOTES", 20)
+    monkeypatch.setattr(workers, "MIN_NOTES_FOR_POOL", 0)
+    settings.IMPORT_WORKERS = workers_count
     small, large = tmp_path / "small", tmp_path / "large"
     small.mkdir()
     large.mkdir()

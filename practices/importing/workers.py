@@ -1,0 +1,193 @@
+"""Parsing and rendering changed notes in worker processes, while the run writes the batch before.
+
+`IMPORT_WORKERS` processes (1: none, all in the run's own process) each take a note's text and give
+back plain data (`Outcome`): the parsed note, and what the writer derives from its body (rendered
+HTML, sentences, summary, candidate phrases). Batches go to the pool one ahead of the batch being
+written, so the run holds at most two batches of notes. Without a pool the same function runs in
+process, so one worker or many give the same practices.
+"""
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.utils import translation
+
+from opsi_portal.lib.text import normalise_text
+
+from ..rendering import LinkResolver, render_note
+from . import budget
+from .candidates import phrases_of
+from .parser import NoteError, Problem, parse_note
+from .sentences import sentences_of, summary_of
+
+# Below this many changed notes, starting processes costs more than it saves.
+MIN_NOTES_FOR_POOL = 64
+# Notes sent to a worker at once: fewer round trips, and still every worker busy on a batch of 256.
+CHUNK = 8
+# How often a worker checks that the importer is still there.
+ORPHAN_CHECK_SECONDS = 1
+
+
+def worker_count():
+    """The processes the run parses and renders in: `IMPORT_WORKERS`, by default one per CPU."""
+    configured = getattr(settings, "IMPORT_WORKERS", 0)
+    return max(1, configured or os.cpu_count() or 1)
+
+
+@dataclass(slots=True)
+class Task:
+    """A changed note to parse and render: its key and text, and what rendering needs of the run."""
+
+    key: str
+    text: str
+    file: str
+    video_id: str  # the index's video for the note, used when its front matter names none
+    channel: str
+
+
+@dataclass(slots=True)
+class Derived:
+    """What the writer needs of a note's body, made from `source`; stale once the body changes."""
+
+    source: str  # the note's body these were made from
+    body: str  # normalised, as stored
+    video_id: str
+    html: str
+    sentences: list
+    summary: str
+    phrases: list
+
+    def fits(self, note, video_id):
+        """True when made from this note's body for this video (a rescaled note is parsed again)."""
+        return self.video_id == video_id and self.source == note.body
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A task's result: the parsed note and what derives from it, or the problem that stopped it."""
+
+    key: str
+    note: object = None
+    derived: Derived | None = None
+    problem: Problem | None = None
+
+
+def failure(error):
+    """What to tell the curator about an error that stopped one note."""
+    if isinstance(error, MemoryError):
+        return "not imported: it needs more memory than a note may take"
+    if isinstance(error, RecursionError):
+        return "not imported: it is nested too deeply"
+    return f"not imported: {error}"
+
+
+class _State:
+    """What every task of a run renders against: link targets as practice slugs, and the language."""
+
+    practice_slugs = None  # channels.NoteTargets; None in a dry run, which renders nothing
+    language = None
+    resolvers = {}
+
+
+def start(practice_slugs, language, importer=None):
+    """Set up a worker (or the run's own process, `importer` None) for the run's tasks."""
+    if not apps.ready:  # a spawned process starts without Django
+        django.setup()
+    _State.practice_slugs, _State.language, _State.resolvers = practice_slugs, language, {}
+    if importer is not None:
+        threading.Thread(target=_exit_without, args=(importer,), daemon=True).start()
+
+
+def _exit_without(importer):
+    """End this worker once the importer is gone: killed (SIGKILL), it cannot shut its pool down."""
+    while os.getppid() == importer:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
+
+
+def resolver(channel):
+    if channel not in _State.resolvers:
+        _State.resolvers[channel] = LinkResolver(_State.practice_slugs.for_channel(channel))
+    return _State.resolvers[channel]
+
+
+def prepare(task):
+    """Parse one note and derive what the writer needs of its body; errors come back as problems."""
+    with translation.override(_State.language):
+        try:
+            with budget.time_budget():
+                note = parse_note(task.key, task.text, file=task.file)
+        except NoteError as error:
+            return Outcome(task.key, problem=error.problem)
+        except Exception as error:  # noqa: BLE001 (too slow, too deep, out of memory: this note only)
+            return Outcome(task.key, problem=Problem(task.file, 0, "parse-failed", failure(error), "error"))
+        if _State.practice_slugs is None:
+            return Outcome(task.key, note)
+        try:
+            with budget.time_budget():
+                return Outcome(task.key, note, derive(note, note.video_id or task.video_id, resolver(task.channel)))
+        except Exception:  # noqa: BLE001 (the writer derives it again and reports what stops it)
+            return Outcome(task.key, note)
+
+
+def derive(note, video_id, resolve):
+    """The note's stored body, rendered HTML, sentences, summary and candidate phrases."""
+    body = normalise_text(note.body)
+    html = render_note(body, video_id=video_id or None, resolve=resolve)
+    sentences = sentences_of(note.body)
+    return Derived(note.body, body, video_id, html, sentences, summary_of(note.body), phrases_of(sentences))
+
+
+class Preparer:
+    """Prepares batches of tasks, in a pool of processes when there are enough notes for it."""
+
+    def __init__(self, practice_slugs, notes, workers=None):
+        self.workers = workers or worker_count()
+        self.practice_slugs = practice_slugs
+        self.use_pool = self.workers > 1 and notes >= MIN_NOTES_FOR_POOL
+        self.executor = None
+
+    def __enter__(self):
+        language = translation.get_language()
+        start(self.practice_slugs, language)
+        if self.use_pool:
+            self.executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=_context(),
+                initializer=start,
+                initargs=(self.practice_slugs, language, os.getpid()),
+            )
+        return self
+
+    def __exit__(self, *exc):
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+        start(None, None)
+
+    def outcomes(self, task_batches):
+        """(tasks, outcomes) of each batch in order; with a pool, the next batch is prepared meanwhile."""
+        if self.executor is None:
+            for tasks in task_batches:
+                yield tasks, [prepare(task) for task in tasks]
+            return
+        ahead = None
+        for tasks in task_batches:
+            submitted = tasks, self.executor.map(prepare, tasks, chunksize=CHUNK)
+            if ahead is not None:
+                yield ahead[0], list(ahead[1])
+            ahead = submitted
+        if ahead is not None:
+            yield ahead[0], list(ahead[1])
+
+
+def _context():
+    """Fork where the platform has it (workers start at once, Django already set up), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")

@@ -374,8 +374,9 @@ IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 50_000_000)  # uplo
 IMPORT_UPLOAD_MAX_FILES = env_int("IMPORT_UPLOAD_MAX_FILES", 5000)  # files in a .zip
 IMPORT_UPLOAD_MAX_RATIO = env_int("IMPORT_UPLOAD_MAX_RATIO", 100)  # unpacked bytes per zipped byte
 # Processes an import parses and renders notes in (`practices/importing/workers.py`); 0 = one per CPU,
-# 1 = none besides the importer's own.
-IMPORT_WORKERS = env_int("IMPORT_WORKERS", 0)
+# 1 (the default) = none besides the importer's own: on a busy 2-core machine a pool took 72 s where
+# one process took 53, so set it where an import has idle cores to itself.
+IMPORT_WORKERS = env_int("IMPORT_WORKERS", 1)
 
 LOGGING = {
     "version": 1,

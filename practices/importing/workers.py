@@ -36,8 +36,8 @@ ORPHAN_CHECK_SECONDS = 1
 
 
 def worker_count():
-    """The processes the run parses and renders in: `IMPORT_WORKERS`, by default one per CPU."""
-    configured = getattr(settings, "IMPORT_WORKERS", 0)
+    """The processes the run parses and renders in: `IMPORT_WORKERS` (0: one per CPU; 1, the default: none)."""
+    configured = getattr(settings, "IMPORT_WORKERS", 1)
     return max(1, configured or os.cpu_count() or 1)
 
 
@@ -102,12 +102,12 @@ def start(practice_slugs, language, importer=None):
         django.setup()
     _State.practice_slugs, _State.language, _State.resolvers = practice_slugs, language, {}
     if importer is not None:
-        threading.Thread(target=_exit_without, args=(importer,), daemon=True).start()
+        threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
 
 
-def _exit_without(importer):
-    """End this worker once the importer is gone: killed (SIGKILL), it cannot shut its pool down."""
-    while os.getppid() == importer:
+def _exit_when_orphaned(parent):
+    """End this worker once its parent, the importer, is gone: killed (SIGKILL), it cannot shut its pool down."""
+    while os.getppid() == parent:
         time.sleep(ORPHAN_CHECK_SECONDS)
     os._exit(1)
 
@@ -188,6 +188,10 @@ class Preparer:
 
 
 def _context():
-    """Fork where the platform has it (workers start at once, Django already set up), else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    """Workers are spawned, never forked from the importer, and set Django up in `start`.
+
+    An import may run in a threaded process (a task run in the web server's request, `runserver`),
+    and a fork copies only the forking thread, with the locks the others held at that moment. A
+    fork server was tried: killed with the importer, it left its workers running.
+    """
+    return multiprocessing.get_context("spawn")

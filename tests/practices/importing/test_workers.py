@@ -109,12 +109,19 @@ def test_a_small_vault_is_imported_without_a_pool(vault, settings, monkeypatch):
     assert not started
 
 
-def test_workers_default_to_one_per_cpu(settings, monkeypatch):
+def test_workers_are_none_by_default_and_one_per_cpu_on_request(settings, monkeypatch):
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 6)
+    del settings.IMPORT_WORKERS
+    assert workers.worker_count() == 1
     settings.IMPORT_WORKERS = 0
     assert workers.worker_count() == 6
     settings.IMPORT_WORKERS = 1
     assert workers.worker_count() == 1
+
+
+def test_workers_never_start_as_a_fork_of_the_importer():
+    # The importer may be a threaded web process; a fork would copy locks other threads hold.
+    assert workers._context().get_start_method() == "spawn"
 
 
 def inserts_into(queries, table):
@@ -162,13 +169,15 @@ def test_a_batch_raises_the_data_version_once_not_once_per_note(vault, settings)
 
 # Starts a pool, prints its workers' ids, then dies the way a killed importer does.
 KILLED_IMPORTER = """
-import os, signal, sys
+import os, signal, sys, time
 import django
 django.setup()
 from practices.importing import workers
 from practices.importing.channels import NoteTargets
 with workers.Preparer(NoteTargets.of([]), 1000, workers=2) as preparer:
-    preparer.executor.submit(os.getpid).result()
+    # Spawned workers start as work comes: two tasks at once start both.
+    for done in [preparer.executor.submit(time.sleep, 1) for _ in range(2)]:
+        done.result()
     print(" ".join(str(pid) for pid in preparer.executor._processes), flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 """

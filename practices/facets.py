@@ -41,6 +41,9 @@ def options_with_counts(name, practices, shown=None, chosen_ids=(), include_ment
     Each has `count` (practices with it) and `adds` (those of them not in `shown`, the list with
     the chosen options; all of them when `shown` is None). One query: the counts joined to the options.
     """
+    if practices.query.is_empty():
+        # A search with no word to look for (`"`, `*`, `or`) matches nothing: no SQL can say so.
+        return []
     if connection.vendor == "postgresql":
         column = ALL_COUNTRIES_COLUMN if name == "country" and include_mentions else LINKS[name].ids_column
         counts_sql, params = _counts_from_arrays(practices, column, chosen_ids)
@@ -60,6 +63,8 @@ def options_from(name, counts):
 
 def link_counts(name, practices, include_mentions=False):
     """SQLite: {option id: (count, count)} of facet `name` over `practices`, from its link table."""
+    if practices.query.is_empty():
+        return {}
     return fetch_counts(*_counts_from_links(name, practices, None, include_mentions))
 
 

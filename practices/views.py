@@ -31,7 +31,7 @@ from .models import (
     ToolkitMention,
 )
 from .search import snippets, suggest
-from .search.postgresql import RankedPage
+from .search.ranked_page import RankedPage
 
 # How many options each facet shows before pointing to its index page.
 FACET_LIMITS = {"country": 30, "theme": 12, "toolkit": 20}

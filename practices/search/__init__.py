@@ -4,6 +4,9 @@ One module per job: `index` keeps the stored search data fresh (`refresh_search_
 `deferred_search_refresh`, `rebuild_search_index`), `query` parses the search box's language,
 `ranking` finds and orders the matches, `snippets` marks them for the rows of a page and finds the
 moment to watch, `suggestions` offers "did you mean", `checks` says at start-up when SQLite lacks FTS5.
+The public list's search reads narrow rows instead of the practices: `postgresql` (its search table:
+count, facets, ranked ids) and `sqlite` (ranked ids beside the FTS5 scores), and `ranked_page`
+loads the page those ids name.
 """
 
 from .index import deferred_search_refresh, rebuild_search_index, refresh_search_vector

@@ -124,30 +124,3 @@ def _fetch(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-class RankedPage:
-    """A search's matches as the paginator slices them: each slice ranks only the ids it shows.
-
-    `fetch(ids)` loads those practices (with what their cards need); they come back in rank order.
-    """
-
-    def __init__(self, rows, count, fetch):
-        self.rows, self.total, self.fetch = rows, count, fetch
-
-    def __len__(self):
-        return self.total
-
-    def count(self):
-        return self.total
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice) or index.step is not None:
-            raise TypeError("a RankedPage is read by slices")
-        start = index.start or 0
-        stop = self.total if index.stop is None else index.stop
-        if stop <= start:
-            return []
-        ids = self.rows.ranked_ids(start, stop - start)
-        practices = {practice.pk: practice for practice in self.fetch(ids)}
-        return [practices[pk] for pk in ids if pk in practices]

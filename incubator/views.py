@@ -24,11 +24,6 @@ PHASE_ORDER = Case(
 )
 
 
-def published_practices():
-    """Every public practice, from the model behind `Country.practices` (the practices app's)."""
-    return Country._meta.get_field("practices").related_model.objects.published()
-
-
 def published_practice_ids():
     """The ids of every public practice, as a subquery for counts (the cheapest way each database has)."""
     return Country._meta.get_field("practices").related_model.objects.published_ids()

@@ -1,15 +1,12 @@
 """Finding and ranking: what a user typing words into the list's search box gets, on both databases."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from practices.models import Practice
 from practices.search import refresh_search_vector, search
 from tests import factories
-from tests.practices.search import found, on_postgresql
+from tests.practices.search import found, old_title_among_newer_text_matches, on_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -117,21 +114,8 @@ def test_a_search_with_a_filter_lists_only_the_practices_of_both(client):
 
 
 def test_an_old_title_match_ranks_first_among_many_newer_text_matches():
-    now = timezone.now()
-    old = factories.practice(title="Regulatory sandboxes", body_markdown="How a sandbox works.")
-    Practice.objects.filter(pk=old.pk).update(published_at=now - timedelta(days=3650))
-    newer = Practice.objects.bulk_create(
-        Practice(
-            title=f"Practice {n}",
-            slug=f"newer-{n}",
-            status=Practice.Status.PUBLISHED,
-            published_at=now - timedelta(minutes=n),
-            summary="Plain words.",
-            body_html=f"<p>Note {n} mentions regulatory sandboxes in passing, and regulatory sandboxes again.</p>",
-        )
-        for n in range(1200)
-    )
-    refresh_search_vector([p.pk for p in newer])
+    body = "<p>Note {n} mentions regulatory sandboxes in passing, and regulatory sandboxes again.</p>"
+    old_title_among_newer_text_matches(1200, body)
     results = search(Practice.objects.published(), "regulatory sandboxes")
     assert results.count() == 1201
     assert results[0].title == "Regulatory sandboxes"

@@ -16,26 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices.models import Practice
-from practices.search import refresh_search_vector, search
+from practices.search import search
 from tests import factories
 from tests.admin_forms import change_form
-from tests.practices.search import on_postgresql
+from tests.practices.search import LIST, listed, old_title_among_newer_text_matches, on_postgresql
 
 pytestmark = pytest.mark.django_db
-
-LIST = reverse("practices:practice_list")
-
-
-def listed(client, **params):
-    """Titles of every page of the list with `params`, in order, and the count the page shows."""
-    titles, page = [], 1
-    while True:
-        cache.clear()
-        response = client.get(LIST, {**params, "page": page})
-        titles += [practice.title for practice in response.context["page"].object_list]
-        if not response.context["page"].has_next():
-            return titles, response.context["page"].paginator.count
-        page += 1
 
 
 def search_row(pk):
@@ -80,21 +66,7 @@ def test_the_list_ranks_and_counts_like_search_across_pages(client, query):
 
 
 def test_an_old_title_match_ranks_first_on_the_list_among_many_newer_text_matches(client):
-    now = timezone.now()
-    old = factories.practice(title="Regulatory sandboxes", body_markdown="How a sandbox works.")
-    Practice.objects.filter(pk=old.pk).update(published_at=now - timedelta(days=3650))
-    newer = Practice.objects.bulk_create(
-        Practice(
-            title=f"Practice {n}",
-            slug=f"newer-{n}",
-            status=Practice.Status.PUBLISHED,
-            published_at=now - timedelta(minutes=n),
-            summary="Plain words.",
-            body_html=f"<p>Note {n} mentions regulatory sandboxes in passing.</p>",
-        )
-        for n in range(1100)
-    )
-    refresh_search_vector([p.pk for p in newer])
+    old_title_among_newer_text_matches(1100, "<p>Note {n} mentions regulatory sandboxes in passing.</p>")
     response = client.get(LIST, {"q": "regulatory sandboxes"})
     page = response.context["page"]
     assert page.paginator.count == 1101

@@ -8,10 +8,8 @@ and the filters `ranking.search` gives.
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -20,11 +18,9 @@ from practices.search import rebuild_search_index
 from practices.search.sqlite import TABLE, SqliteSearchRows
 from practices.views import filtered_practices
 from tests import factories
-from tests.practices.search import found
+from tests.practices.search import LIST, found, listed
 
 pytestmark = pytest.mark.django_db
-
-LIST = reverse("practices:practice_list")
 
 
 @pytest.fixture(autouse=True)
@@ -115,16 +111,9 @@ def test_the_ranked_page_has_the_order_and_filters_of_search(client, params):
     assert isinstance(filterset.ranked_rows, SqliteSearchRows)
     expected = list(filterset.qs.values_list("title", flat=True))
     assert expected, "the case must find something"
-    titles, page = [], 1
-    while True:
-        cache.clear()
-        response = client.get(LIST, {**params, "page": page})
-        titles += [practice.title for practice in response.context["page"].object_list]
-        if not response.context["page"].has_next():
-            break
-        page += 1
+    titles, count = listed(client, **params)
     assert titles == expected
-    assert response.context["page"].paginator.count == len(expected)
+    assert count == len(expected)
 
 
 def test_the_ranked_page_reads_no_practice_row():

@@ -13,6 +13,7 @@ connection, which already sees its rows, reads a version of its own.
 """
 
 import hashlib
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -136,6 +137,43 @@ def cached(name, compute, params=(), timeout=COUNTS_TIMEOUT):
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+# Per process, records pages have asked for by id under the current data version:
+# {(model, language): (version, {id: record})}.
+_held_records = {}
+_held_records_lock = threading.Lock()
+
+
+def held_records(model, ids):
+    """{id: record} of `model` holding at least `ids`, loading only those not held under this data version.
+
+    For named records many pages show (a facet's options, a card's themes and countries): a page
+    then builds no model instances for them. Each has `held_name`, its name in the active language
+    (django-modeltranslation reads names per language, so each language holds records of its own).
+    Held records are shared by every thread of the process, so nothing may change them; what a
+    page adds belongs on an object of its own.
+    """
+    version, key = data_version(), (model, get_language())
+    with _held_records_lock:
+        held_version, held = _held_records.get(key, (None, None))
+        if held_version != version:
+            held = {}
+            _held_records[key] = (version, held)
+    missing = [record_id for record_id in ids if record_id not in held]
+    if missing:
+        loaded = model.objects.in_bulk(missing)
+        for record in loaded.values():
+            record.held_name = str(record.name)
+        # Another thread may load the same records meanwhile: both store equal records.
+        held.update(loaded)
+    return held
+
+
+def forget_held_records():
+    """Drop every held record (tests change data without always raising the data version)."""
+    with _held_records_lock:
+        _held_records.clear()
 
 
 def _bump_on_content_change(sender, **kwargs):

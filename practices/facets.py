@@ -13,6 +13,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 
+from opsi_portal.caching import held_records
+
 from .models import CountryMention, Practice, Strength, ThemedPractice, ToolkitMention
 
 
@@ -49,16 +51,45 @@ def options_with_counts(name, practices, shown=None, chosen_ids=(), include_ment
         counts_sql, params = _counts_from_arrays(practices, column, chosen_ids)
     else:
         counts_sql, params = _counts_from_links(name, practices, shown, include_mentions)
-    return options_from_counts(name, counts_sql, params)
+    return options_from(name, fetch_counts(counts_sql, params))
+
+
+class FacetOption:
+    """An option of a facet as one page counts it: the option's record and the page's figures.
+
+    The record is shared by every page of the process (`held_records`) and never changed; what
+    differs per page (`count`, `adds`, `in_list`, the `label`) is set here. Anything else (`slug`,
+    `name`, `code`, `get_absolute_url`) is the record's.
+    """
+
+    def __init__(self, record, count, adds, in_list=None):
+        self.record, self.pk = record, record.pk
+        self.count, self.adds, self.in_list = count, adds, in_list
+
+    def __getattr__(self, name):
+        return getattr(self.record, name)
+
+    def numbers(self):
+        """What a cached facet keeps of the option: its id and figures, not the record."""
+        return (self.pk, self.count, self.adds, self.in_list)
+
+
+def option_model(name):
+    return LINKS[name].model._meta.get_field(LINKS[name].option).related_model
 
 
 def options_from(name, counts):
-    """The options of facet `name` with `counts`, {option id: (count, adds)}, most practices first."""
-    if not counts:
-        return []
-    values = ", ".join(["(%s, %s, %s)"] * len(counts))
-    params = [value for option_id, (count, adds) in counts.items() for value in (option_id, count, adds)]
-    return options_from_counts(name, f"VALUES {values}", params)
+    """The options of facet `name` with `counts`, {option id: (count, adds)}, most practices first, then by name."""
+    records = held_records(option_model(name), counts)
+    options = [FacetOption(records[pk], *figures) for pk, figures in counts.items() if pk in records]
+    # Names in the active language, in code point order like both databases' collations here.
+    return sorted(options, key=lambda option: (-option.count, option.record.held_name))
+
+
+def options_from_numbers(name, numbers):
+    """FacetOptions of facet `name` from their `numbers()`, in the same order (a cached facet's)."""
+    records = held_records(option_model(name), [pk for pk, *_ in numbers])
+    return [FacetOption(records[pk], *figures) for pk, *figures in numbers if pk in records]
 
 
 def link_counts(name, practices, include_mentions=False):
@@ -83,23 +114,6 @@ def fetch_counts(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {option_id: (count, adds) for option_id, count, adds in cursor.fetchall()}
-
-
-def options_from_counts(name, counts_sql, params):
-    """The options of facet `name` named by `counts_sql` (option id, count, adds), most practices first."""
-    model = LINKS[name].model._meta.get_field(LINKS[name].option).related_model
-    rows = list(
-        model.objects.raw(
-            f"WITH counts(option_id, practice_count, adds) AS ({counts_sql})"  # noqa: S608  (constant names only)
-            f" SELECT options.*, counts.practice_count, counts.adds FROM {model._meta.db_table} AS options"
-            " JOIN counts ON counts.option_id = options.id",
-            params,
-        )
-    )
-    for row in rows:
-        row.count = row.practice_count
-    # Names in the active language, in code point order like both databases' collations here.
-    return sorted(rows, key=lambda row: (-row.count, str(row.name)))
 
 
 def _counts_from_arrays(practices, column, chosen_ids):

@@ -16,11 +16,12 @@ from opsi_portal.caching import cached
 from .facets import (
     ALL_COUNTRIES_COLUMN,
     LINKS,
+    FacetOption,
     counts_without,
     fetch_counts,
     link_counts,
     options_from,
-    options_from_counts,
+    options_from_numbers,
     options_with_counts,
 )
 from .models import CountryMention, Practice, SearchRow, Theme, ThemedPractice, ToolkitMention
@@ -182,7 +183,7 @@ class PracticeFilter(django_filters.FilterSet):
         # From three quarters on, the non-matches cost less to read than the matches to count.
         dense = column not in rows.filters and 4 * self.match_count > 3 * self.scope_count
         if not dense:
-            return options_from_counts(name, *rows.facet_counts_sql(column, chosen_ids, without=column))
+            return options_from(name, fetch_counts(*rows.facet_counts_sql(column, chosen_ids, without=column)))
         key = (name, self.includes_mentions, sorted(rows.filters.items()), chosen_ids)
         totals = cached(
             "facet-totals", lambda: fetch_counts(*rows.facet_counts_sql(column, chosen_ids, text=False)), key
@@ -351,16 +352,32 @@ class PracticeFilter(django_filters.FilterSet):
         # Chosen options first, so the limit never drops one; each part keeps the counts' order.
         picked = [row for row in rows if row.pk in chosen]
         rest = [row for row in rows if row.pk not in chosen]
-        missing = [record for pk, record in chosen.items() if pk not in {row.pk for row in picked}]
-        for record in missing:
-            record.count = record.adds = 0
+        counted = {row.pk for row in picked}
+        missing = [FacetOption(record, 0, 0, 0) for pk, record in chosen.items() if pk not in counted]
         for row in picked + rest:
             # How many of the practices the list shows now have this option (the map shades by it).
             row.in_list = row.count - row.adds if chosen else row.count
         more = limit is not None and len(rest) > limit
-        for record in missing:
-            record.in_list = 0
         return {"name": name, "chosen": picked + missing, "options": rest[:limit], "more": more}
+
+
+def facet_numbers(facet):
+    """`facet` as a cache keeps it: option ids and figures, no records (`facet_from_numbers` undoes it)."""
+    return {
+        **facet,
+        "chosen": [option.numbers() for option in facet["chosen"]],
+        "options": [option.numbers() for option in facet["options"]],
+    }
+
+
+def facet_from_numbers(numbers):
+    """The facet `facet_numbers` kept, its options' records fetched (by this process once per data version)."""
+    name = numbers["name"]
+    return {
+        **numbers,
+        "chosen": options_from_numbers(name, numbers["chosen"]),
+        "options": options_from_numbers(name, numbers["options"]),
+    }
 
 
 def labelled(facet):

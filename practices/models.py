@@ -265,6 +265,18 @@ class Practice(EnglishOriginal, models.Model):
     def get_absolute_url(self):
         return slug_address("practices:practice_detail", self.slug)
 
+    # What a card shows: set together for a page of cards by `practices.views.with_card_facts`, else
+    # read from what the page prefetched (`themes`, and `about_mentions` from `card_countries`).
+    @property
+    def card_themes(self):
+        facts = self.__dict__.get("card_facts")
+        return facts[0] if facts else list(self.themes.all())
+
+    @property
+    def card_countries(self):
+        facts = self.__dict__.get("card_facts")
+        return facts[1] if facts else [mention.country for mention in self.about_mentions]
+
     @property
     def video_date(self):
         """The date of the video the practice comes from, when the vault gave one (else None)."""

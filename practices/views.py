@@ -11,12 +11,12 @@ from django.views.decorators.http import condition
 from incubator.forms import country_slugs_for_codes
 from incubator.models import Country, Participation, Programme, Toolkit
 from incubator.world_map import world_map
-from opsi_portal.caching import cache_public_page, cached, content_etag
+from opsi_portal.caching import cache_public_page, cached, content_etag, held_records
 from opsi_portal.lib.collation import alphabetical_key
 from opsi_portal.pagination import paginate
 
 from . import citations, linked_data, search
-from .filters import PracticeFilter, labelled
+from .filters import PracticeFilter, facet_from_numbers, facet_numbers, labelled
 from .glance import glance_of, lede_of
 from .importing.parser import normalise_target
 from .maps import list_map
@@ -26,6 +26,7 @@ from .models import (
     Practice,
     Strength,
     Theme,
+    ThemedPractice,
     ThemeRedirect,
     ThemeSpelling,
     ToolkitMention,
@@ -55,6 +56,33 @@ def card_countries(lookup="countrymention_set"):
 def with_card_data(practices):
     """What a practice card shows, fetched in a constant number of queries."""
     return practices.defer(*CARD_DEFERRED).select_related("source_video").prefetch_related("themes", card_countries())
+
+
+def with_card_facts(practices):
+    """`practices`, a page of cards, with the themes and countries each card shows (`Practice.card_themes`).
+
+    Two queries of ids; the themes and countries are records the process holds until the data
+    changes (`held_records`), so a page of cards builds none (the prefetches of `with_card_data`
+    build each card's, and django-taggit's builds a query per card besides).
+    """
+    ids = [practice.pk for practice in practices]
+    theme_ids = ThemedPractice.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag_id")
+    country_ids = CountryMention.objects.about().filter(practice_id__in=ids).values_list("practice_id", "country_id")
+    themes_of, countries_of = grouped_records(Theme, theme_ids), grouped_records(Country, country_ids)
+    for practice in practices:
+        practice.card_facts = (themes_of.get(practice.pk, []), countries_of.get(practice.pk, []))
+    return practices
+
+
+def grouped_records(model, pairs):
+    """{owner id: [record of `model`, by name]} of (owner id, record id) `pairs`."""
+    pairs = list(pairs.order_by())
+    records = held_records(model, {record_id for _, record_id in pairs})
+    grouped = {}
+    for owner_id, record_id in pairs:
+        grouped.setdefault(owner_id, []).append(records[record_id])
+    # Names in the active language, in code point order like both databases' collations here.
+    return {owner_id: sorted(group, key=lambda record: record.held_name) for owner_id, group in grouped.items()}
 
 
 def related_practices(practice, themes, prefetch=True):
@@ -167,11 +195,12 @@ def facet_counts(filterset):
     The country facet comes with all its options: the map shows them all; `trimmed` cuts it for the form.
     """
     limits = {**FACET_LIMITS, "country": None}
-    return cached(
+    numbers = cached(
         "facets",
-        lambda: [filterset.facet(name, limit) for name, limit in limits.items()],
+        lambda: [facet_numbers(filterset.facet(name, limit)) for name, limit in limits.items()],
         params=filterset.cache_params(),
     )
+    return [facet_from_numbers(facet) for facet in numbers]
 
 
 def trimmed(facet):
@@ -191,8 +220,9 @@ def cards(filterset, query):
 
 
 def cards_of(practices, query):
-    practices = with_card_data(practices)
-    return search.with_snippet_data(practices.select_related("source_video"), query) if query else practices
+    # The list's page gets its cards' themes and countries from `with_card_facts`.
+    practices = practices.defer(*CARD_DEFERRED).select_related("source_video")
+    return search.with_snippet_data(practices, query) if query else practices
 
 
 def address_with_country_slugs(request):
@@ -237,7 +267,7 @@ def list_page(request):
             data = request.GET.copy()
             data["q"] = suggestion
             filterset, errors, query, page = searched_page(request, data)
-    practices = list(page.object_list)
+    practices = with_card_facts(list(page.object_list))
     if query:
         found = snippets(practices, query)
         for practice in practices:

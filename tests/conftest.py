@@ -34,13 +34,16 @@ def fresh_cache():
     """Every test starts with an empty cache and free throttling slots: nothing leaks between tests."""
     from django.core.cache import cache
 
+    from opsi_portal.caching import forget_held_records
     from opsi_portal.throttling import heavy_slots
 
     cache.clear()
     heavy_slots.cache_clear()
+    forget_held_records()
     yield
     cache.clear()
     heavy_slots.cache_clear()
+    forget_held_records()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from practices.models import CountryMention, Practice, Strength, ThemedPractice
 from practices.search import refresh_search_vector
@@ -69,6 +70,22 @@ def test_counts_follow_a_theme_merge_and_a_deleted_link(client, library):
     assert facet(client, "theme") == {"budgets": (4, 4)}
     ThemedPractice.objects.get(content_object=library["tax"]).delete()
     assert facet(client, "theme") == {"budgets": (3, 3)}
+
+
+def test_options_show_a_renamed_theme_in_each_language(client, library):
+    """Each process holds the options' records until the data changes: a rename shows at once."""
+    assert facet(client, "theme")["labs"] == (2, 2)
+    labs = library["dk"].themes.get(slug="labs")
+    labs.name, labs.name_fr = "Policy labs", "Laboratoires"
+    labs.save()
+    labels = {}
+    for language in ("en", "fr"):
+        cache.clear()
+        with translation.override(language):
+            response = client.get(reverse("practices:practice_list"))
+        found = next(f for f in response.context["facets"] if f["name"] == "theme")
+        labels[language] = {o.slug: o.label for o in found["options"]}["labs"]
+    assert labels == {"en": "Policy labs", "fr": "Laboratoires"}
 
 
 def test_counts_follow_a_deleted_practice(client, library):

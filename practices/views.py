@@ -207,6 +207,8 @@ def trimmed(facet):
     """The facet as the form shows it: the chosen options and the FACET_LIMITS first others."""
     limit = FACET_LIMITS[facet["name"]]
     shown = {**facet, "options": facet["options"][:limit], "more": facet["more"] or len(facet["options"]) > limit}
+    # Said, not left out: for a missing key Django lists the dict's attributes, once per option.
+    shown["with_words"] = False
     return labelled(shown)
 
 

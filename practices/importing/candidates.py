@@ -19,6 +19,7 @@ proportion to its length. What is found:
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 # Letters and digits, joined by single hyphens, apostrophes, dots or ampersands ("Step-by-Step",
 # "OPSI's", "U.S", "R&D"). Each repetition needs a separator, so matching never backtracks.
@@ -45,6 +46,9 @@ KIND_WORDS = {
     "partnership": "partnership network alliance consortium coalition campus hub",
 }
 KIND_OF_WORD = {word: kind for kind, words in KIND_WORDS.items() for word in words.split()}
+# Any kind word in a casefolded sentence. Names, anaphors and lowercase phrases all need one, so a
+# sentence without (most of them) skips those rules' walk over its words.
+KIND_WORD_RE = re.compile(r"\b(?:{})\b".format("|".join(sorted(KIND_OF_WORD, key=len, reverse=True))))
 # Kind words that, after "the", stand for a name given earlier in the note ("the Navigator").
 ANAPHORS = set(KIND_OF_WORD) - {"government", "service", "order", "act", "index", "model", "unit"}
 # A kind word that only says "this is a programme/partnership": "Innovation Incubator Program" and
@@ -242,13 +246,15 @@ class SentencePhrases:
 
     def __init__(self, sentence):
         self.sentence = sentence
-        matches = list(WORD_RE.finditer(sentence.text))
-        self.words = [match.group(0) for match in matches]
-        # Whether only spaces part each word from the one before: punctuation ends a name.
-        self.joined = [False] + [
-            not sentence.text[a.end() : b.start()].strip() for a, b in zip(matches, matches[1:], strict=False)
-        ]
+        self.matches = list(WORD_RE.finditer(sentence.text))
+        self.words = [match.group(0) for match in self.matches]
         self.found = []
+
+    @cached_property
+    def joined(self):
+        """Whether only spaces part each word from the one before: punctuation ends a name."""
+        text, matches = self.sentence.text, self.matches
+        return [False] + [not text[a.end() : b.start()].strip() for a, b in zip(matches, matches[1:], strict=False)]
 
     def add(self, text, role, kind, defines=""):
         text = POSSESSIVE_RE.sub("", text)
@@ -258,6 +264,16 @@ class SentencePhrases:
             self.found.append(Phrase(text, key, role, kind, s.text, s.seconds, s.heading, defines))
 
     def collect(self):
+        has_kind_word = KIND_WORD_RE.search(self.sentence.text.casefold()) is not None
+        named = self._names() if has_kind_word else set()
+        self._definitions()
+        self._acronyms(named)
+        if has_kind_word:
+            self._lowercase()
+        return self.found
+
+    def _names(self):
+        """Adds the names (and anaphors) of the sentence's runs; returns the indexes of the names' words."""
         named = set()
         for run in _runs(self.words, self.joined):
             name, kind = _trim(self.words, run)
@@ -268,10 +284,7 @@ class SentencePhrases:
                 continue
             named.update(range(name.start, name.end))
             self.add(" ".join(self.words[name.start : name.end]), "name", kind)
-        self._definitions()
-        self._acronyms(named)
-        self._lowercase()
-        return self.found
+        return named
 
     def _anaphor(self, name, kind):
         # "The Navigator", "the Framework": a name already given in the note, said again shortly.
@@ -296,13 +309,16 @@ class SentencePhrases:
     def _acronyms(self, named):
         defined = {p.text for p in self.found if p.role == "acronym"}
         for index, word in enumerate(self.words):
-            if index not in named and _is_acronym(word) and _bare(word) not in defined:
+            # Most words start in lowercase, which no acronym does: the cheapest test first.
+            if word[:1].islower() or index in named:
+                continue
+            if _is_acronym(word) and _bare(word) not in defined:
                 self.add(_bare(word), "acronym", "")
 
     def _lowercase(self):
         # "the data carbon ladder": up to three lowercase words before a lowercase kind word.
         for index, word in enumerate(self.words):
-            if not _kind(word) or not word.islower() or word.endswith("s") and _bare(word) not in KIND_OF_WORD:
+            if not word.islower() or not _kind(word) or word.endswith("s") and _bare(word) not in KIND_OF_WORD:
                 continue
             start = index
             while start > 0 and index - start < MAX_LOWERCASE_WORDS:

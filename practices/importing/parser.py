@@ -31,18 +31,22 @@ MAX_VIDEO_HOURS = 12
 WIKI_LINK_RE = re.compile(r"\[\[([^\[\]\n|]*)(?:\|([^\[\]\n]*))?\]\]")
 # Some machine-written notes wrap the anchor in a Markdown link that is never closed,
 # `[00:51:56](<a class="yt-timestamp" ...>[00:51:56]</a>`: the wrapper is part of the one timestamp.
+# `[^<>]` and the bounded inner text keep it linear on a note full of unclosed anchors. It starts
+# with `<a`, so the engine skips from `<` to `<`; the wrapper is looked for behind each anchor found
+# (`anchor_timestamps`): an optional group in front made the engine try it at every character.
 ANCHOR_TIMESTAMP_RE = re.compile(
-    # `[^<>]` and the bounded inner text keep it linear on a note full of unclosed anchors.
-    r"(?P<wrapper>\[[\d:\s]*\]\(\s*)?"
-    r"<a\b[^<>]*\bclass=[\"'][^\"'<>]*\byt-timestamp\b[^\"'<>]*[\"'][^<>]*>(?P<inner>.{0,200}?)</a\s*>"
-    r"(?(wrapper)\s*\)?)",
+    r"<a\b[^<>]*\bclass=[\"'][^\"'<>]*\byt-timestamp\b[^\"'<>]*[\"'][^<>]*>(?P<inner>.{0,200}?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )
+ANCHOR_WRAPPER_RE = re.compile(r"\[[\d:\s]*\]\(\s*\Z")
+ANCHOR_WRAPPER_CLOSE_RE = re.compile(r"\s*\)?")
 DATA_T_RE = re.compile(r"\bdata-t=[\"']([^\"']*)[\"']", re.IGNORECASE)
 # A bare timestamp needs a bracket on at least one side, so "at 10:30" in prose is left alone.
 BARE_TIMESTAMP_RE = re.compile(
     r"\[\s*(?P<a>\d{1,3}(?::\d{1,3}){1,3})\s*\]+(?!\()|(?<![\w:\[])(?P<b>\d{1,2}:\d{1,2}:\d{1,2})\]+(?!\()"
 )
+# What any bare timestamp holds; most bodies have none left once their anchors are read.
+TIME_DIGITS_RE = re.compile(r"\d:\d")
 CANONICAL_TIMESTAMP_RE = re.compile(r"\[(\d{2,}):(\d{2}):(\d{2})\](?!\()")
 # Matched against a stripped line: leading and trailing `\s*` around an optional <br> would backtrack
 # quadratically on a long run of spaces.
@@ -272,14 +276,17 @@ def read_timestamps(file, body, first_line):
     found = []
     anchor_lines = LineNumbers(body, first_line)
 
-    def anchor(match):
+    pieces, position = [], 0
+    for start, end, match in anchor_timestamps(body):
         data_t = DATA_T_RE.search(match.group(0))
         inner = re.sub(r"<[^>]*>", "", match.group("inner"))
         source = data_t.group(1) if data_t else inner
-        found.append((source, inner.strip(), anchor_lines.of(match.start())))
-        return f"\x00TS{len(found) - 1}\x00"
-
-    body = ANCHOR_TIMESTAMP_RE.sub(anchor, body)
+        found.append((source, inner.strip(), anchor_lines.of(start)))
+        pieces += [body[position:start], f"\x00TS{len(found) - 1}\x00"]
+        position = end
+    body = "".join(pieces) + body[position:]
+    if not TIME_DIGITS_RE.search(body):
+        return body, found, problems
     bare_lines = LineNumbers(body, first_line)
 
     def bare(match):
@@ -292,6 +299,22 @@ def read_timestamps(file, body, first_line):
 
     body = BARE_TIMESTAMP_RE.sub(bare, body)
     return body, found, problems
+
+
+def anchor_timestamps(body):
+    """(start, end, match) of each timestamp anchor, in order, with the Markdown link some notes wrap it in.
+
+    `[00:51:56](<a class="yt-timestamp" ...>[00:51:56]</a>)`: the wrapper, written just before the
+    anchor (never inside the previous one), and its closing bracket belong to the one timestamp.
+    """
+    previous_end = 0
+    for match in ANCHOR_TIMESTAMP_RE.finditer(body):
+        start, end = match.start(), match.end()
+        wrapper = ANCHOR_WRAPPER_RE.search(body, previous_end, start)
+        if wrapper:
+            start, end = wrapper.start(), ANCHOR_WRAPPER_CLOSE_RE.match(body, end).end()
+        yield start, end, match
+        previous_end = end
 
 
 def detect_misscaling(values):

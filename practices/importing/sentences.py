@@ -37,31 +37,57 @@ def without_comments(text):
 
 
 def plain_text(markdown_text):
-    """Markdown of a note as plain text: links as their words, timestamps, tags and markup removed."""
-    text = EMBED_RE.sub("", markdown_text)
-    text = link_words(text)
-    text = without_comments(text)
-    text = TIMESTAMP_LEFTOVER_RE.sub("", text)
-    text = IMAGE_RE.sub(r"\1", text)
-    text = MARKDOWN_LINK_RE.sub(r"\1", text)
-    text = REFERENCE_LINK_RE.sub(r"\1", text)
-    text = FOOTNOTE_RE.sub("", text)
-    text = TAG_RE.sub(" ", text)
-    text = CALLOUT_MARKER_RE.sub("", text)
-    text = EMPHASIS_RE.sub("", text)
+    """Markdown of a note as plain text: links as their words, timestamps, tags and markup removed.
+
+    Each pattern runs only on text that holds what it cannot match without: most sentences hold few
+    of those, and looking for a string costs far less than a pattern's scan.
+    """
+    return html.unescape(_without_markup(_without_links(markdown_text)))
+
+
+def _without_links(text):
+    """Embeds, wiki and Markdown links (as their words), comments, timestamps and footnotes undone."""
+    if "![[" in text:
+        text = EMBED_RE.sub("", text)
+    if "[[" in text:
+        text = link_words(text)
+    if "<!--" in text:
+        text = without_comments(text)
+    if "[" in text:
+        text = TIMESTAMP_LEFTOVER_RE.sub("", text)
+    if "![" in text:
+        text = IMAGE_RE.sub(r"\1", text)
+    if "](" in text:
+        text = MARKDOWN_LINK_RE.sub(r"\1", text)
+    if "][" in text:
+        text = REFERENCE_LINK_RE.sub(r"\1", text)
+    if "[^" in text:
+        text = FOOTNOTE_RE.sub("", text)
+    return text
+
+
+def _without_markup(text):
+    """Tags, callout markers, emphasis, line markers and brackets left empty removed."""
+    if "<" in text:
+        text = TAG_RE.sub(" ", text)
+    if "[!" in text:
+        text = CALLOUT_MARKER_RE.sub("", text)
+    if any(mark in text for mark in ("*", "__", "`", "~~", "==")):
+        text = EMPHASIS_RE.sub("", text)
     text = LINE_MARKER_RE.sub("", text)
-    text = STRAY_BRACKETS_RE.sub("", text)
-    return html.unescape(text)
+    if "[" in text or "]" in text or "(" in text:
+        text = STRAY_BRACKETS_RE.sub("", text)
+    return text
 
 
 def tidy(text):
     """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs."""
-    text = " ".join(text.split())
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    text = SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", " ".join(text.split()))
     # One pass over each run of commas: a lookahead after the run re-scanned it from every comma.
-    return COMMA_RUN_RE.sub(_comma_run, text)
+    return COMMA_RUN_RE.sub(_comma_run, text) if "," in text else text
 
 
+SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?])")
 COMMA_RUN_RE = re.compile(r"(?:,\s*)+")
 
 

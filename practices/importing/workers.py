@@ -2,8 +2,8 @@
 
 `IMPORT_WORKERS` processes (1: none, all in the run's own process) each take a note's text and give
 back plain data (`Outcome`): the parsed note, and what the writer derives from its body (rendered
-HTML, sentences, summary, candidate phrases). Batches go to the pool one ahead of the batch being
-written, so the run holds at most two batches of notes. Without a pool the same function runs in
+HTML, sentences, summary, candidate phrases). Batches go to the pool two ahead of the batch being
+written (`BATCHES_AHEAD`), so the run holds at most three batches of notes. Without a pool the same function runs in
 process, so one worker or many give the same practices.
 """
 
@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -31,6 +32,9 @@ from .sentences import sentences_of, summary_of
 MIN_NOTES_FOR_POOL = 64
 # Notes sent to a worker at once: fewer round trips, and still every worker busy on a batch of 256.
 CHUNK = 8
+# Batches prepared ahead of the one being written: with two, the workers still have one queued when
+# they finish a batch before the writer does, and the writer rarely waits for them.
+BATCHES_AHEAD = 2
 # How often a worker checks that the importer is still there.
 ORPHAN_CHECK_SECONDS = 1
 
@@ -177,14 +181,15 @@ class Preparer:
             for tasks in task_batches:
                 yield tasks, [prepare(task) for task in tasks]
             return
-        ahead = None
+        ahead = deque()
         for tasks in task_batches:
-            submitted = tasks, self.executor.map(prepare, tasks, chunksize=CHUNK)
-            if ahead is not None:
-                yield ahead[0], list(ahead[1])
-            ahead = submitted
-        if ahead is not None:
-            yield ahead[0], list(ahead[1])
+            ahead.append((tasks, self.executor.map(prepare, tasks, chunksize=CHUNK)))
+            if len(ahead) > BATCHES_AHEAD:
+                tasks_written, outcomes = ahead.popleft()
+                yield tasks_written, list(outcomes)
+        while ahead:
+            tasks_written, outcomes = ahead.popleft()
+            yield tasks_written, list(outcomes)
 
 
 def _context():

@@ -266,7 +266,8 @@ class Practice(EnglishOriginal, models.Model):
         return slug_address("practices:practice_detail", self.slug)
 
     # What a card shows: set together for a page of cards by `practices.views.with_card_facts`, else
-    # read from what the page prefetched (`themes`, and `about_mentions` from `card_countries`).
+    # read from what the page prefetched (`themes`, and `about_mentions` from `card_countries`), else
+    # queried for this card alone.
     @property
     def card_themes(self):
         facts = self.__dict__.get("card_facts")
@@ -275,7 +276,12 @@ class Practice(EnglishOriginal, models.Model):
     @property
     def card_countries(self):
         facts = self.__dict__.get("card_facts")
-        return facts[1] if facts else [mention.country for mention in self.about_mentions]
+        if facts:
+            return facts[1]
+        mentions = getattr(self, "about_mentions", None)
+        if mentions is None:
+            mentions = self.countrymention_set.about().select_related("country")
+        return [mention.country for mention in mentions]
 
     @property
     def video_date(self):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from practices.importing.parser import NoteError, decode_note, normalise_target, note_key_for, parse_note
+from practices.importing.parser import NoteError, decode_note, normalise_target, note_key_for, parse_note, read_timestamps
 
 GOOD = """---
 title: Sharing Practices
@@ -281,3 +281,16 @@ def test_a_topic_note_with_a_video_id_is_not_an_index():
 
 
 # Summary and sentences
+
+
+def test_an_anchor_wrapped_in_an_open_markdown_link_is_one_timestamp_with_its_wrapper():
+    anchor = '<a class="yt-timestamp" data-t="00:51:56">[00:51:56]</a>'
+    body = f"Said [00:51:56]( {anchor} ) then\n[9:9]]{anchor}, and [1:2] [x]({anchor}"
+    rewritten, found, problems = read_timestamps("note.md", body, 3)
+    # The wrapper and its closing bracket go with the first anchor; "[x](" is no wrapper; the
+    # second anchor directly follows a bare timestamp, which stays a timestamp of its own.
+    assert rewritten == "Said \x00TS0\x00 then\n\x00TS3\x00\x00TS1\x00, and \x00TS4\x00 [x](\x00TS2\x00"
+    assert [(source, line) for source, _, line in found] == [
+        ("00:51:56", 3), ("00:51:56", 4), ("00:51:56", 4), ("9:9", 4), ("1:2", 4)
+    ]
+    assert [problem.kind for problem in problems] == ["timestamp-bracket"]

@@ -2,7 +2,14 @@
 
 import pytest
 
-from practices.importing.parser import NoteError, decode_note, normalise_target, note_key_for, parse_note, read_timestamps
+from practices.importing.parser import (
+    NoteError,
+    decode_note,
+    normalise_target,
+    note_key_for,
+    parse_note,
+    read_timestamps,
+)
 
 GOOD = """---
 title: Sharing Practices
@@ -291,6 +298,10 @@ def test_an_anchor_wrapped_in_an_open_markdown_link_is_one_timestamp_with_its_wr
     # second anchor directly follows a bare timestamp, which stays a timestamp of its own.
     assert rewritten == "Said \x00TS0\x00 then\n\x00TS3\x00\x00TS1\x00, and \x00TS4\x00 [x](\x00TS2\x00"
     assert [(source, line) for source, _, line in found] == [
-        ("00:51:56", 3), ("00:51:56", 4), ("00:51:56", 4), ("9:9", 4), ("1:2", 4)
+        ("00:51:56", 3),
+        ("00:51:56", 4),
+        ("00:51:56", 4),
+        ("9:9", 4),
+        ("1:2", 4),
     ]
     assert [problem.kind for problem in problems] == ["timestamp-bracket"]

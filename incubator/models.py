@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -100,6 +101,10 @@ class Country(models.Model):
 
     def get_absolute_url(self):
         return slug_address("incubator:country_detail", self.slug)
+
+    def link_html(self):
+        """A link to the country named in the page's language, as cards show it."""
+        return format_html('<a href="{}">{}</a>', self.get_absolute_url(), self.display_name)
 
     @property
     def display_name(self):

@@ -150,7 +150,8 @@ def held_records(model, ids):
 
     For named records many pages show (a facet's options, a card's themes and countries): a page
     then builds no model instances for them. Each has `held_name`, its name in the active language
-    (django-modeltranslation reads names per language, so each language holds records of its own).
+    (django-modeltranslation reads names per language, so each language holds records of its own),
+    and `held_link`, its `link_html()` when its model has one (cards join them without a template).
     Held records are shared by every thread of the process, so nothing may change them; what a
     page adds belongs on an object of its own.
     """
@@ -165,6 +166,7 @@ def held_records(model, ids):
         loaded = model.objects.in_bulk(missing)
         for record in loaded.values():
             record.held_name = str(record.name)
+            record.held_link = record.link_html() if hasattr(record, "link_html") else None
         # Another thread may load the same records meanwhile: both store equal records.
         held.update(loaded)
     return held

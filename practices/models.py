@@ -5,13 +5,14 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from incubator.models import YOUTUBE_ID_VALIDATOR, Country, Toolkit
-from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet
+from opsi_portal.lib.record_languages import EnglishOriginal, TranslatedQuerySet, translated, translated_html
 from opsi_portal.lib.text import normalise_text
 from opsi_portal.lib.urls import slug_address
 from opsi_portal.lib.youtube import format_timestamp, watch_url
@@ -38,6 +39,10 @@ class Theme(EnglishOriginal, TagBase):
 
     def get_absolute_url(self):
         return slug_address("practices:theme_detail", self.slug)
+
+    def link_html(self):
+        """A link to the theme named in the page's language, as cards show it (marked when not translated)."""
+        return format_html('<a href="{}">{}</a>', self.get_absolute_url(), translated_html(translated(self, "name")))
 
 
 class ThemeSpelling(models.Model):

@@ -11,7 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.template.defaultfilters import truncatewords
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from modeltranslation.manager import MultilingualQuerySet
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, get_language
@@ -38,6 +41,22 @@ def translated(record, field):
     english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
     value = getattr(record, build_localized_fieldname(field, english), None) or ""
     return Translated(value, english, fallback=bool(value) and active != english)
+
+
+def translated_html(text, words=None):
+    """A `Translated` text as HTML: marked as English and labelled when it stands in for French.
+
+    `words` shortens the text to that many words, as the `truncatewords` filter does.
+    """
+    value = truncatewords(text.value, words) if words else text.value
+    if not text.fallback:
+        return value
+    return format_html(
+        '<span lang="{}">{}</span> <span class="untranslated">({})</span>',
+        text.language,
+        value,
+        gettext("not yet translated"),
+    )
 
 
 def lacks_french(model):

@@ -1,11 +1,8 @@
 """A record's text in the page's language, or its English text marked `lang="en"` and "not yet translated"."""
 
 from django import template
-from django.template.defaultfilters import truncatewords
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
-from opsi_portal.lib.record_languages import Translated
+from opsi_portal.lib.record_languages import Translated, translated_html
 from opsi_portal.lib.record_languages import translated as translated_text
 
 register = template.Library()
@@ -21,15 +18,7 @@ def translated(record, field=None, words=None):
     if field is None and not isinstance(record, Translated):
         return record
     text = record if field is None else translated_text(record, field)
-    value = truncatewords(text.value, words) if words else text.value
-    if not text.fallback:
-        return value
-    return format_html(
-        '<span lang="{}">{}</span> <span class="untranslated">({})</span>',
-        text.language,
-        value,
-        _("not yet translated"),
-    )
+    return translated_html(text, words)
 
 
 @register.simple_tag

@@ -4,7 +4,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -26,7 +26,7 @@ FORMATS = {
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class FormattedCitation:
     style: str
     html: str  # citeproc's HTML: every text it took from the record escaped, only <i> and <b> added
@@ -81,17 +81,26 @@ def escaped(value):
 
 
 def formatted(item):
-    """The item in each style of STYLES, as HTML."""
+    """The item in each style of STYLES, as HTML, in the page's language.
+
+    Remembered per process by the item's whole content: citeproc-py takes some 20 ms for the two
+    styles, most of a practice page, and the item and the language are all it reads.
+    """
+    return _formatted(json.dumps(item, sort_keys=True), translation.get_language())
+
+
+@lru_cache(maxsize=2048)
+def _formatted(item_json, language):
     result = []
-    safe_item = escaped(item)
+    safe_item = escaped(json.loads(item_json))
     for label, name in STYLES.items():
-        style = _style(name, CSL_LOCALES.get(translation.get_language(), "en-US"))
+        style = _style(name, CSL_LOCALES.get(language, "en-US"))
         bibliography = CitationStylesBibliography(style, CiteProcJSON([safe_item]), formatter.html)
         bibliography.register(Citation([CitationItem(safe_item["id"])]))
         # The text went in escaped; nh3 keeps only the emphasis the styles add, should a style add more.
         html = nh3.clean(str(bibliography.bibliography()[0]), tags={"i", "b", "sup", "sub"}, attributes={})
         result.append(FormattedCitation(label, mark_safe(html)))  # noqa: S308
-    return result
+    return tuple(result)
 
 
 def plain(text):

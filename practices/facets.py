@@ -58,12 +58,12 @@ class FacetOption:
     """An option of a facet as one page counts it: the option's record and the page's figures.
 
     The record is shared by every page of the process (`held_records`) and never changed; what
-    differs per page (`count`, `adds`, `in_list`, the `label`) is set here. Anything else (`slug`,
-    `name`, `code`, `get_absolute_url`) is the record's.
+    differs per page (`count`, `adds`, `in_list`, the `label`) is set here, with the `slug` every
+    checkbox names. Anything else (`name`, `code`, `get_absolute_url`) is the record's.
     """
 
     def __init__(self, record, count, adds, in_list=None):
-        self.record, self.pk = record, record.pk
+        self.record, self.pk, self.slug = record, record.pk, record.slug
         self.count, self.adds, self.in_list = count, adds, in_list
 
     def __getattr__(self, name):

@@ -8,7 +8,9 @@ import jsonschema
 import pytest
 import rispy
 from django.urls import reverse
+from django.utils import translation
 
+from practices.citations import formatted
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +84,16 @@ def test_page_shows_apa_and_chicago_escaped_and_a_permalink(client, practice):
 def test_drafts_have_no_citation(client, db):
     draft = factories.practice(status="draft")
     assert client.get(reverse("practices:practice_citation", args=[draft.slug, "bib"])).status_code == 404
+
+
+def test_formatted_citations_follow_the_item_and_the_language_though_remembered():
+    item = {"id": "budgets", "type": "webpage", "title": "School budgets", "URL": "https://portal.example/p/"}
+    item["accessed"] = {"date-parts": [[2026, 3, 5]]}
+    with translation.override("en"):
+        english = formatted(item)
+        assert formatted(dict(item)) == english
+        retitled = formatted({**item, "title": "Town budgets"})
+    assert "School budgets" in english[0].html and "Town budgets" in retitled[0].html
+    with translation.override("fr"):
+        french = formatted(item)
+    assert french != english and "mars" in french[0].html and "March" in english[0].html

@@ -20,6 +20,7 @@ from .facets import (
     counts_without,
     fetch_counts,
     link_counts,
+    link_counts_together,
     options_from,
     options_from_numbers,
     options_with_counts,
@@ -192,6 +193,15 @@ class PracticeFilter(django_filters.FilterSet):
         unmatched = fetch_counts(*rows.facet_counts_sql(column, chosen_ids, ids=ids)) if ids else {}
         return options_from(name, counts_without(totals, unmatched))
 
+    @cached_property
+    def unchosen_link_counts(self):
+        """SQLite: {facet name: counts} of every facet with no option chosen, all from one query.
+
+        Such facets all count the practices every filter leaves, and what each option adds is its count.
+        """
+        names = [name for name in FACETS if not self.selected(name)]
+        return link_counts_together(names, self.queryset_without(), self.includes_mentions)
+
     def sqlite_dense_options(self, name):
         """SQLite: the options of facet `name` for a word most of the filtered practices hold; None otherwise.
 
@@ -345,6 +355,8 @@ class PracticeFilter(django_filters.FilterSet):
             rows = self.searched_options(name, list(chosen))
         elif (dense := self.sqlite_dense_options(name)) is not None:
             rows = dense
+        elif not chosen and connection.vendor == "sqlite":
+            rows = options_from(name, self.unchosen_link_counts[name])
         else:
             under_others = self.queryset_without(name)
             shown = self.filters[name].filter(under_others, list(chosen.values())).values("pk") if chosen else None

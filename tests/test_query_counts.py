@@ -110,6 +110,8 @@ def test_query_count_does_not_grow_with_items_shown(client, size, page):
         expected += 1  # FTS5 marks the words of the page's snippets in a query of its own
     if page == "list_filtered":
         expected += 1  # the page's ids, ranked from narrow rows, then its practices
+    if page == "list" and connection.vendor == "sqlite":
+        expected -= 2  # the three facets, none chosen, counted in one query (`link_counts_together`)
     assert len(data) == expected, "\n\n".join(data)
     assert response.status_code == 200
     if page.startswith("list"):

@@ -53,6 +53,13 @@ def test_a_chosen_option_counts_what_each_other_option_adds(client, library):
     assert facet(client, "theme", theme="labs") == {"labs": (2, 0), "budgets": (3, 2)}
 
 
+def test_facets_with_nothing_chosen_count_under_the_chosen_ones(client, library):
+    # Counted together on SQLite (`link_counts_together`): each under the theme chosen, not their own.
+    assert facet(client, "country", theme="labs") == {"portugal": (1, 1), "denmark": (1, 1)}
+    assert facet(client, "toolkit", theme="labs") == {}
+    assert facet(client, "toolkit", theme="budgets", q="lisbon") == {"design-kit": (1, 1)}
+
+
 def test_with_mentions_included_the_country_facet_counts_passing_mentions(client, library):
     assert facet(client, "country", q="budgeting", mentions="include") == {"portugal": (2, 2), "denmark": (2, 2)}
 

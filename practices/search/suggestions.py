@@ -16,36 +16,51 @@ WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _candidate_words_postgresql(word):
-    """Words of titles and theme names that look like `word`, found through the trigram indexes."""
+    """Words of titles and theme names, English or French, that look like `word`, found through the trigram indexes."""
     with transaction.atomic(), connection.cursor() as cursor:
         # The default threshold (0.6) misses words with two letters swapped; 0.4 still keeps it narrow.
         cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.4")
         cursor.execute(
-            f"SELECT title FROM {Practice._meta.db_table} WHERE status = %s AND %s <%% title LIMIT %s",  # noqa: S608
-            [Practice.Status.PUBLISHED, word, SUGGEST_CANDIDATES],
+            f"SELECT title, title_fr FROM {Practice._meta.db_table}"  # noqa: S608
+            " WHERE status = %s AND (%s <%% title OR %s <%% title_fr) LIMIT %s",
+            [Practice.Status.PUBLISHED, word, word, SUGGEST_CANDIDATES],
         )
-        texts = [row[0] for row in cursor.fetchall()]
+        texts = cursor.fetchall()
         cursor.execute(
-            f"SELECT name FROM {Theme._meta.db_table} WHERE %s <%% name LIMIT %s",  # noqa: S608
-            [word, SUGGEST_CANDIDATES],
+            f"SELECT name, name_fr FROM {Theme._meta.db_table} WHERE %s <%% name OR %s <%% name_fr LIMIT %s",  # noqa: S608
+            [word, word, SUGGEST_CANDIDATES],
         )
-        texts += [row[0] for row in cursor.fetchall()]
-    return {w.lower() for text in texts for w in WORD.findall(text)}
+        texts += cursor.fetchall()
+    return words_of(texts)
 
 
 def vocabulary():
-    """Every word of published titles and of theme names, lower-cased (the SQLite "did you mean")."""
+    """Every word of published titles and of theme names, in English and French, lower-cased (SQLite's "did you mean").
 
-    def build():
-        # Published ids from the narrow rows: reading each practice's status would walk its texts.
-        published = Practice.objects.filter(pk__in=Practice.objects.published_ids()).order_by()
-        titles = published.values_list("title", flat=True)
-        words = set()
-        for text in [*titles, *Theme.objects.values_list("name", flat=True)]:
-            words.update(word.lower() for word in WORD.findall(text))
-        return words
+    Built once per data version, by the first search that matches nothing.
+    """
+    return cached("search-vocabulary", _words_of_titles_and_themes)
 
-    return cached("search-vocabulary", build)
+
+def published_titles():
+    """(English, French) titles of the published practices.
+
+    `rewrite(False)`: the columns as named, not the active language's (django-modeltranslation), so
+    on SQLite they come from migration 0022's covering index, not from the practice rows.
+    """
+    return Practice.objects.published().rewrite(False).order_by().values_list("title", "title_fr")
+
+
+def _words_of_titles_and_themes():
+    return words_of([*published_titles(), *Theme.objects.rewrite(False).order_by().values_list("name", "name_fr")])
+
+
+def words_of(texts):
+    """The lower-cased words of `texts`, (English, French) pairs of which either may be empty."""
+    # A large library's titles repeat the same few thousand tokens: each is searched for words once
+    # (a word never spans a space), not once per title it is in.
+    tokens = {token for pair in texts for part in pair if part for token in part.lower().split()}
+    return {word for token in tokens for word in WORD.findall(token)}
 
 
 def suggest(text):

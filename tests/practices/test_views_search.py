@@ -105,10 +105,13 @@ def test_facet_counts_are_cached_until_the_data_changes(client):
         client.get(URL)
     with CaptureQueriesContext(connection) as repeat:
         client.get(URL, {"page": "1"})  # another URL, so the page itself is not cached, same filters
-    # The three facets are one GROUP BY query each (their options' records are held by the process
-    # until the data changes); the repeat reads the counts from the cache.
-    assert [grouped(first), grouped(repeat)] == [3, 0]
-    assert len(repeat.captured_queries) == len(first.captured_queries) - 4  # and the country's record
+    # The three facets are one GROUP BY query each (SQLite: one query of three, none being chosen;
+    # their options' records are held by the process until the data changes); the repeat reads the
+    # counts from the cache.
+    facet_queries = 1 if connection.vendor == "sqlite" else 3
+    assert [grouped(first), grouped(repeat)] == [facet_queries, 0]
+    # The facets' queries and the country's record are not asked again.
+    assert len(repeat.captured_queries) == len(first.captured_queries) - facet_queries - 1
     factories.rich_practice(title="Two", countries=[portugal])
     response = client.get(URL)
     countries = next(f for f in response.context["facets"] if f["name"] == "country")

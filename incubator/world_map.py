@@ -7,14 +7,14 @@ A page gives the counts it already has; the map needs no query, no JavaScript an
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from opsi_portal.lib.collation import alphabetical_key
 
@@ -42,6 +42,13 @@ def count_text(count):
     return localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count)
 
 
+@lru_cache(maxsize=8192)
+def country_label(name, count, language):
+    # A map names some two hundred countries, mostly with the same few small counts from page to page.
+    words = ngettext("%(name)s: %(counter)s practice", "%(name)s: %(counter)s practices", count)
+    return SafeString(words % {"name": escape(name), "counter": count_text(count)})
+
+
 @dataclass
 class MapCountry:
     """One country with practices: its link, count, shade and how it is drawn (shape or marker)."""
@@ -61,8 +68,7 @@ class MapCountry:
     @property
     def label(self):
         """ "Portugal: 3 practices", escaped, in the page's language (the words the template used before)."""
-        words = ngettext("%(name)s: %(counter)s practice", "%(name)s: %(counter)s practices", self.count)
-        return SafeString(words % {"name": escape(self.name), "counter": count_text(self.count)})
+        return country_label(self.name, self.count, get_language())
 
     def drawing(self, marker_radius):
         """The country's link on the map: its shape, or a dot where it is too small to see."""

@@ -98,3 +98,12 @@ def test_shape_data_that_is_more_than_a_path_is_refused(tmp_path, monkeypatch):
             geometry()
     finally:
         geometry.cache_clear()
+
+
+def test_labels_are_in_the_language_of_each_page_though_remembered():
+    portugal = country("PT", "Portugal")
+    with translation.override("en"):
+        english = world_map([(portugal, 2)], str).countries[0].label
+    with translation.override("fr"):
+        french = world_map([(portugal, 2)], str).countries[0].label
+    assert (english, french) == ("Portugal: 2 practices", "Portugal\N{NO-BREAK SPACE}: 2 pratiques")

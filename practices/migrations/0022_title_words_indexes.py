@@ -1,4 +1,4 @@
-""""Did you mean" reads the French titles and theme names too, from indexes on both databases.
+"""Indexes for "did you mean", which now reads the French titles and theme names too, on both databases.
 
 SQLite: an index holding every practice's status and titles. A practice row keeps its note's texts
 before `status` and the French title, so reading them for every published practice followed each

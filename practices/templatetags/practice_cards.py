@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 register = template.Library()
 
@@ -33,7 +33,7 @@ def card_facts(practice):
         parts.append(format_html("<dt>{}</dt><dd>{}</dd>", gettext("Countries"), joined_links(countries)))
     if themes:
         more = len(themes) - CARD_THEMES
-        counted = " " + gettext("and %(count)s more") % {"count": more} if more > 0 else ""
+        counted = " " + ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more} if more > 0 else ""
         parts.append(
             format_html("<dt>{}</dt><dd>{}{}</dd>", gettext("Themes"), joined_links(themes[:CARD_THEMES]), counted)
         )

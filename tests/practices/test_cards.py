@@ -36,6 +36,15 @@ def test_a_french_card_names_countries_in_french_and_marks_untranslated_themes(c
     assert "et 2 autres</dd>" in facts
 
 
+def test_one_theme_more_is_counted_in_the_singular(client):
+    themes = [factories.theme(name=f"Theme {n}") for n in range(6)]
+    factories.rich_practice(title="Budgets", themes=themes)
+    assert ">Theme 4</a> and 1 more</dd>" in card_facts_of(client.get("/practices/").content.decode())
+    assert "(pas encore traduit)</span></a> et 1 autre</dd>" in card_facts_of(
+        client.get("/fr/practices/").content.decode()
+    )
+
+
 def test_card_facts_are_the_same_whether_held_or_prefetched(client):
     """The list page joins held records' links; a card rendered elsewhere builds each link itself."""
     theme = factories.theme(name="Open <data>")

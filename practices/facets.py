@@ -27,6 +27,11 @@ class FacetLink:
     option: str  # the link's field naming the option
     ids_column: str  # PostgreSQL: the practice's array of option ids
 
+    def columns(self):
+        """The link table and its practice and option columns, for SQL written by hand."""
+        meta = self.model._meta
+        return meta.db_table, meta.get_field(self.practice).column, meta.get_field(self.option).column
+
 
 LINKS = {
     "country": FacetLink(CountryMention, "practice", "country", "about_country_ids"),
@@ -110,15 +115,13 @@ def link_counts_together(names, practices, include_mentions=False):
     practices_sql, params = practices.order_by().values("pk").query.sql_with_params()
     parts = []
     for index, name in enumerate(names):
-        links = LINKS[name].model._meta
-        practice = links.get_field(LINKS[name].practice).column
-        option = links.get_field(LINKS[name].option).column
+        table, practice, option = LINKS[name].columns()
         about = ""
-        if name == "country" and not include_mentions:
+        if _counts_only_about(name, include_mentions):
             about = " AND strength = %s"
             params = (*params, Strength.ABOUT)
         parts.append(
-            f"SELECT {index}, {option}, count(*) FROM {links.db_table}"  # noqa: S608  (names from the models)
+            f"SELECT {index}, {option}, count(*) FROM {table}"  # noqa: S608  (names from the models)
             f" WHERE {practice} IN (SELECT id FROM counted){about} GROUP BY {option}"
         )
     sql = f"WITH counted(id) AS MATERIALIZED ({practices_sql}) {' UNION ALL '.join(parts)}"
@@ -162,8 +165,13 @@ def _counts_from_arrays(practices, column, chosen_ids):
 def _counts_from_links(name, practices, shown, include_mentions):
     link = LINKS[name]
     links = link.model.objects.filter(**{f"{link.practice}__in": practices.order_by().values("pk")})
-    if name == "country" and not include_mentions:
+    if _counts_only_about(name, include_mentions):
         links = links.filter(strength=Strength.ABOUT)
     adds = Count("pk") if shown is None else Count("pk", filter=~Q(**{f"{link.practice}__in": shown}))
     rows = links.order_by().values(link.option).annotate(count=Count("pk"), adds=adds)
     return rows.values_list(link.option, "count", "adds").query.sql_with_params()
+
+
+def _counts_only_about(name, include_mentions):
+    # The country facet counts the countries a practice is about, unless `mentions=include`.
+    return name == "country" and not include_mentions

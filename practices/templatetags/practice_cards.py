@@ -17,7 +17,7 @@ CARD_THEMES = 5
 
 
 def joined_links(records):
-    """The records' links, comma-separated: held records carry theme (`held_records`), others are built."""
+    """The records' links, comma-separated: held records carry them (`held_records`), others are built."""
     links = (getattr(record, "held_link", None) or record.link_html() for record in records)
     return format_html_join(", ", "{}", ((link,) for link in links))
 

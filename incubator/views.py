@@ -24,9 +24,14 @@ PHASE_ORDER = Case(
 )
 
 
+def practice_model():
+    """The practices app's Practice, behind `Country.practices`."""
+    return Country._meta.get_field("practices").related_model
+
+
 def published_practice_ids():
     """The ids of every public practice, as a subquery for counts (the cheapest way each database has)."""
-    return Country._meta.get_field("practices").related_model.objects.published_ids()
+    return practice_model().objects.published_ids()
 
 
 def country_mention_model():
@@ -34,24 +39,37 @@ def country_mention_model():
     return Country._meta.get_field("mentions").related_model
 
 
-def published_mentions(mentions):
-    """A record's mentions in published practices, newest first, each with what its practice card shows."""
-    card_countries = Prefetch(
-        "practice__countrymention_set",
-        queryset=country_mention_model().objects.about().select_related("country"),
-        to_attr="about_mentions",
+def published_mention_ids(mentions):
+    """The ids of a record's mentions in published practices, newest practice first.
+
+    Ids only: sorting thousands of mentions with their practices' whole rows read every row's texts.
+    """
+    practices = practice_model().objects
+    published = mentions.filter(practices.published_through("practice"))
+    return published.order_by(*practices.newest_first("practice")).values_list("pk", flat=True)
+
+
+def mentions_in_order(model, ids, cards=True):
+    """The mentions `ids` of `model`, in that order, with their practices (and what a card shows, with `cards`)."""
+    mentions = model.objects.select_related("practice__source_video").defer(
+        *(f"practice__{name}" for name in practice_model().CARD_DEFERRED)
     )
-    return (
-        mentions.filter(practice__in=published_practice_ids())
-        .select_related("practice__source_video")
-        .prefetch_related("practice__themes", card_countries)
-        .order_by("-practice__published_at", "practice__title", "practice__slug")
-    )
+    if cards:
+        card_countries = Prefetch(
+            "practice__countrymention_set",
+            queryset=country_mention_model().objects.about().select_related("country"),
+            to_attr="about_mentions",
+        )
+        mentions = mentions.prefetch_related("practice__themes", card_countries)
+    found = mentions.order_by().in_bulk(ids)
+    # One deleted since its id was read is left out rather than failing the page.
+    return [found[pk] for pk in ids if pk in found]
 
 
 def paged_mentions(request, mentions):
     """A page of a record's mentions in published practices, each with what its practice card shows."""
-    page, error = paginate(request, published_mentions(mentions))
+    page, error = paginate(request, published_mention_ids(mentions))
+    page.object_list = mentions_in_order(mentions.model, list(page.object_list))
     return page, [error] if error else []
 
 
@@ -82,19 +100,15 @@ def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
     page, errors = paged_mentions(request, country.mentions.about())
     # Practices that only mention the country (an affiliation, a list, one sentence): listed apart.
-    in_passing = (
-        country.mentions.in_passing()
-        .filter(practice__in=published_practice_ids())
-        .select_related("practice__source_video")
-        .order_by("-practice__published_at", "practice__title", "practice__slug")
-    )
-    # One query: the first ones, and one more to tell whether the list goes on.
-    also_mentioned = list(in_passing[: ALSO_MENTIONED + 1])
+    in_passing = country.mentions.in_passing()
+    # The first ones, and one more to tell whether the list goes on.
+    also_mentioned_ids = list(published_mention_ids(in_passing)[: ALSO_MENTIONED + 1])
+    also_mentioned = mentions_in_order(in_passing.model, also_mentioned_ids[:ALSO_MENTIONED], cards=False)
     context = {
         "country": country,
         "page": page,
-        "also_mentioned": also_mentioned[:ALSO_MENTIONED],
-        "more_mentioned": len(also_mentioned) > ALSO_MENTIONED,
+        "also_mentioned": also_mentioned,
+        "more_mentioned": len(also_mentioned_ids) > ALSO_MENTIONED,
         "query_errors": errors,
         "participations": country.participations.select_related("programme"),
         "toolkits": country.toolkits.all(),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +151,30 @@ class PracticeManager(models.Manager):
             return SearchRow.objects.filter(published=True).values("pk")
         return self.get_queryset().published().values("pk")
 
+    def published_through(self, path):
+        """A filter on rows that point at a practice through `path`: those whose practice is published.
+
+        On SQLite each row looks up its practice's narrow search row: `IN (published_ids())` made
+        SQLite list every published practice and probe the rows with each (counting a country's 6,000
+        mentions at 100,000 practices: 84 ms, against 6).
+        """
+        if connection.vendor == "sqlite":
+            return Exists(SearchRow.objects.filter(pk=OuterRef(path), published=True))
+        return Q(**{f"{path}__in": self.published_ids()})
+
+    def newest_first(self, path):
+        """How rows that point at a practice through `path` sort as lists of practices do: newest first, then by title.
+
+        On SQLite the date comes from the narrow search row, as in `published_ids`: ordering the
+        6,000 practices of a country by the date stored behind their texts took 175 ms at 100,000
+        practices. Title and slug are stored before the texts.
+        """
+        if connection.vendor == "sqlite":
+            published_at = Subquery(SearchRow.objects.filter(pk=OuterRef(path)).values("published_at"))
+        else:
+            published_at = F(f"{path}__published_at")
+        return [published_at.desc(), f"{path}__title", f"{path}__slug"]
+
 
 class PracticeQuerySet(TranslatedQuerySet):
     def published(self):
@@ -160,6 +184,10 @@ class PracticeQuerySet(TranslatedQuerySet):
     def in_list_order(self):
         """The public list's default order (`Practice.Meta.ordering`); the list's `sort` filter may replace it."""
         return self.order_by(*self.model._meta.ordering)
+
+    def for_cards(self):
+        """The practices without the columns a card never shows, with their videos."""
+        return self.defer(*self.model.CARD_DEFERRED).select_related("source_video")
 
 
 class PracticeHistoricalRecords(HistoricalRecords):
@@ -247,6 +275,8 @@ class Practice(EnglishOriginal, models.Model):
 
     # Texts curators edit in forms: stored as a browser's round trip leaves them (`normalise_text`).
     TEXT_FIELDS = ("title", "summary", "body_markdown")
+    # Columns a card never shows; the texts and the search vector are kilobytes stored out of line.
+    CARD_DEFERRED = ("body_markdown", "body_html", "search_vector", "import_snapshot")
 
     class Meta:
         # The public list's order, shared by the list page, downloads, feeds and the API: newest

@@ -41,8 +41,6 @@ HOME_THEMES = 12
 RELATED = 5
 
 
-# Columns a card never shows; the texts and the search vector are kilobytes stored out of line.
-CARD_DEFERRED = ("body_markdown", "body_html", "search_vector", "import_snapshot")
 # How many of the newest practices of each theme are considered for "related practices".
 RELATED_POOL = 200
 
@@ -55,7 +53,7 @@ def card_countries(lookup="countrymention_set"):
 
 def with_card_data(practices):
     """What a practice card shows, fetched in a constant number of queries."""
-    return practices.defer(*CARD_DEFERRED).select_related("source_video").prefetch_related("themes", card_countries())
+    return practices.for_cards().prefetch_related("themes", card_countries())
 
 
 def with_card_facts(practices):
@@ -94,9 +92,7 @@ def related_practices(practice, themes, prefetch=True):
     if not themes:
         return []
     published = Practice.objects.published()
-    published = (
-        with_card_data(published) if prefetch else published.defer(*CARD_DEFERRED).select_related("source_video")
-    )
+    published = with_card_data(published) if prefetch else published.for_cards()
     tag_ids = [theme.pk for theme in themes]
     best = _related_pool_postgresql if connection.vendor == "postgresql" else _related_pool_sqlite
     shared = Count("themed_items", filter=Q(themed_items__tag__in=tag_ids))
@@ -223,7 +219,7 @@ def cards(filterset, query):
 
 def cards_of(practices, query):
     # The list's page gets its cards' themes and countries from `with_card_facts`.
-    practices = practices.defer(*CARD_DEFERRED).select_related("source_video")
+    practices = practices.for_cards()
     return search.with_snippet_data(practices, query) if query else practices
 
 
@@ -329,9 +325,7 @@ def practice_detail(request, slug):
     toolkit_mentions = list(practice.toolkitmention_set.all())
     # Both lists of cards get their themes and countries in one pair of queries.
     related = related_practices(practice, themes, prefetch=False)
-    linked_from = list(
-        practice.linked_from.published().defer(*CARD_DEFERRED).select_related("source_video").order_by("title")
-    )
+    linked_from = list(practice.linked_from.published().for_cards().order_by("title"))
     prefetch_related_objects([*related, *linked_from], "themes", card_countries())
     countries_about = [m for m in country_mentions if m.strength == Strength.ABOUT]
     url = request.build_absolute_uri(practice.get_absolute_url())

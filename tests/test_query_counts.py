@@ -82,9 +82,9 @@ EXPECTED = {
     "theme_list": 2,  # the page of themes and their count (the index is paginated)
     "theme": 7,  # with the topic's own note
     "country_list": 1,
-    "country": 11,
+    "country": 13,  # each list of mentions: its page's ids sorted from narrow rows, then their cards
     "toolkit_list": 1,
-    "toolkit": 7,
+    "toolkit": 8,
     "programme_list": 1,
     "programme": 6,
     "partnership": 4,

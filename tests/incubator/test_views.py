@@ -1,10 +1,15 @@
 """Pages of countries, organisations, programmes, partnerships and toolkits, and their indexes."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from incubator.models import Country, Organisation, Partnership, Programme, Toolkit
-from practices.models import Practice
+from practices.models import CountryMention, Practice, Strength
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +179,32 @@ def test_country_index_has_a_map_of_its_practices(client, seed):
     factories.rich_practice(countries=[Country.objects.get(code="PT")])
     html = html_of(client, reverse("incubator:country_list"))
     assert 'aria-label="Portugal: 1 practice"' in html
+
+
+def test_a_country_page_lists_newest_first_then_by_title_and_reads_no_practice_text(client, db):
+    """Pages of mentions sort ids by the practices' dates; only the shown page's practices are loaded."""
+    portugal = factories.country("PT")
+    day = timezone.now() - timedelta(days=30)
+    titles = {}
+    for n in range(23):
+        # Pairs of practices published the same moment: the title decides between them.
+        published_at = day + timedelta(hours=n // 2)
+        title = f"Practice {'B' if n % 2 else 'A'} {n:02d}"
+        titles[title] = (published_at, title)
+        factories.rich_practice(title=title, countries=[portugal], published_at=published_at)
+    factories.rich_practice(title="Hidden draft", countries=[portugal], status=Practice.Status.DRAFT)
+    passing = factories.rich_practice(title="Named in passing", countries=[portugal])
+    CountryMention.objects.filter(practice=passing).update(strength=Strength.MENTIONS)
+    expected = sorted(titles, key=lambda t: (-titles[t][0].timestamp(), t))
+
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(portugal.get_absolute_url())
+    # Read now: the next request empties the connection's log.
+    queries = [query["sql"] for query in captured.captured_queries]
+    second = client.get(portugal.get_absolute_url(), {"page": 2})
+
+    assert [m.practice.title for m in first.context["page"].object_list] == expected[:20]
+    assert [m.practice.title for m in second.context["page"].object_list] == expected[20:]
+    assert first.context["page"].paginator.count == 23
+    assert [m.practice.title for m in first.context["also_mentioned"]] == ["Named in passing"]
+    assert queries and not any("body_html" in sql for sql in queries)

@@ -1,10 +1,10 @@
 """How many practices each option of a facet gives: one GROUP BY over the practices that qualify.
 
-PostgreSQL reads the option ids each practice keeps in its row (`theme_ids` and the others, kept
-by `practices.search.refresh_search_vector`), so a search visits each match once and joins
-nothing (see the README's search figures for what it measured). SQLite groups the link table by
+The list without a search (its counts are cached per combination of filters): PostgreSQL reads the
+option ids each practice keeps in its row (`theme_ids` and the others, kept by
+`practices.search.refresh_search_vector`) and joins nothing; SQLite groups the link table by
 option first and names the options afterwards, for the few hundred options instead of the
-hundreds of thousands of links.
+hundreds of thousands of links. A search's facets are counted from bitsets (`practices.facet_bits`).
 """
 
 from dataclasses import dataclass
@@ -97,13 +97,6 @@ def options_from_numbers(name, numbers):
     return [FacetOption(records[pk], *figures) for pk, *figures in numbers if pk in records]
 
 
-def link_counts(name, practices, include_mentions=False):
-    """SQLite: {option id: (count, count)} of facet `name` over `practices`, from its link table."""
-    if practices.query.is_empty():
-        return {}
-    return fetch_counts(*_counts_from_links(name, practices, None, include_mentions))
-
-
 def link_counts_together(names, practices, include_mentions=False):
     """SQLite: {name: {option id: (count, count)}} of each facet of `names` over `practices`, in one query.
 
@@ -130,16 +123,6 @@ def link_counts_together(names, practices, include_mentions=False):
         cursor.execute(sql, params)
         for index, option_id, count in cursor.fetchall():
             counts[names[index]][option_id] = (count, count)
-    return counts
-
-
-def counts_without(totals, unmatched):
-    """{option id: (count, adds)} of `totals` less those of `unmatched`; options left with none are dropped."""
-    counts = {}
-    for option_id, (count, adds) in totals.items():
-        missing_count, missing_adds = unmatched.get(option_id, (0, 0))
-        if count > missing_count:
-            counts[option_id] = (count - missing_count, adds - missing_adds)
     return counts
 
 

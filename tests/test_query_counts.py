@@ -77,7 +77,7 @@ def pages(library):
 EXPECTED = {
     "home": 12,
     "list": 8,
-    "list_filtered": 11,
+    "list_filtered": 8,  # a search: its count and facets from the ids its text matches (`facet_bits`)
     "practice": 10,
     "theme_list": 2,  # the page of themes and their count (the index is paginated)
     "theme": 7,  # with the topic's own note

@@ -1,12 +1,18 @@
-"""Facet counts of the practice list: one GROUP BY per facet, from the ids kept in each practice's row
-on PostgreSQL and from the link tables on SQLite; the counts follow every way the links change."""
+"""Facet counts of the practice list: a search's from bitsets of each option's practices, the others
+one GROUP BY per facet, from the ids kept in each practice's row on PostgreSQL and from the link
+tables on SQLite; the counts follow every way the links change."""
+
+import random
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from practices.filters import PracticeFilter
 from practices.models import CountryMention, Practice, Strength, ThemedPractice
 from practices.search import refresh_search_vector
 from practices.themes import merge_themes
@@ -139,3 +145,67 @@ def test_postgresql_keeps_the_ids_in_the_row_inline(library):
         assert dict(cursor.fetchall()) == dict.fromkeys(
             ["theme_ids", "about_country_ids", "country_ids", "toolkit_ids"], "p"
         )
+
+
+def test_a_search_counts_follow_links_changed_after_the_process_held_them(client, library):
+    """The bitsets a search counts with are held per process until the data changes (`facet_bits`)."""
+    assert facet(client, "theme", q="budgeting") == {"budgets": (3, 3), "labs": (1, 1)}
+    library["pt"].themes.add("Labs")
+    assert facet(client, "theme", q="budgeting") == {"budgets": (3, 3), "labs": (2, 2)}
+    mention = CountryMention.objects.get(practice=library["both"], country__code="DK")
+    mention.strength = Strength.ABOUT
+    mention.save()
+    assert facet(client, "country", q="budgeting") == {"portugal": (2, 2), "denmark": (2, 2)}
+    library["dk"].delete()
+    assert facet(client, "theme", q="budgeting") == {"budgets": (2, 2), "labs": (1, 1)}
+
+
+def test_a_search_counts_its_facets_without_grouping_its_matches(client, library):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"q": "budgeting", "country": "portugal"})
+    queries = [query["sql"] for query in captured.captured_queries]
+    assert response.context["page"].paginator.count == 2
+    # SQLite's ranking groups a match's scores; nothing groups links or option ids.
+    assert queries and not any("GROUP BY" in sql and "WITH scores" not in sql for sql in queries)
+
+
+def test_a_search_counts_equal_those_grouped_over_its_matches(seed):
+    """Every count of the bitsets equals the one SQL groups, under searches, choices and mentions."""
+    countries = [factories.country(code) for code in ("PT", "DK", "EE", "FI")]
+    kits = [factories.toolkit(name=f"Kit {n}", slug=f"kit-{n}") for n in range(3)]
+    themes = ["Budgets", "Labs", "Foresight", "Data"]
+    rng = random.Random(7)
+    for n in range(40):
+        practice = factories.rich_practice(
+            title=rng.choice(["Budgeting lab", "Tax forms", "Foresight for budgets", "Open data"]) + f" {n}",
+            themes=rng.sample(themes, rng.randint(0, 3)),
+            countries=rng.sample(countries, rng.randint(0, 2)),
+            toolkits=rng.sample(kits, rng.randint(0, 1)),
+            status=Practice.Status.DRAFT if n % 9 == 0 else Practice.Status.PUBLISHED,
+        )
+        CountryMention.objects.filter(practice=practice, pk__in=practice.countrymention_set.values("pk")[:1]).update(
+            strength=rng.choice([Strength.ABOUT, Strength.MENTIONS])
+        )
+    refresh_search_vector(list(Practice.objects.values_list("pk", flat=True)))
+    choices = {"country": ["portugal", "denmark", "estonia"], "theme": ["budgets", "labs", "data"]}
+    choices["toolkit"] = ["kit-0"]
+    for text in ("budgeting", "budgets", "-tax", '"open data"', "lab or forms", "nothingmatches"):
+        for _ in range(4):
+            data = QueryDict(mutable=True)
+            data["q"] = text
+            for name, slugs in choices.items():
+                if rng.random() < 0.4:
+                    data.setlist(name, rng.sample(slugs, rng.randint(1, min(2, len(slugs)))))
+            if rng.random() < 0.4:
+                data["mentions"] = "include"
+            assert list_counts(data, by_bits=True) == list_counts(data, by_bits=False), data.urlencode()
+
+
+def list_counts(data, by_bits):
+    """The list's count and facets for `data`: from bitsets (the public list) or grouped by SQL."""
+    cache.clear()
+    filterset = PracticeFilter(data, queryset=Practice.objects.published().in_list_order())
+    filterset.reads_search_rows = by_bits
+    facets = [filterset.facet(name) for name in ("country", "theme", "toolkit")]
+    return filterset.match_count, [[(o.pk, o.count, o.adds) for o in f["chosen"] + f["options"]] for f in facets]

@@ -1,0 +1,97 @@
+"""A search's count and facet counts from bitsets: each option's practices as the bits of one int.
+
+Counting a search's facets in SQL groups every link of every match: at 100,000 practices, a word
+in half of them took 530 to 780 ms for the three facets on SQLite and 150 to 200 ms on PostgreSQL.
+Here each process holds, per data version, every option's practices as a Python int whose bit n
+stands for practice n (`facet_bits`). A search fetches once the ids its text matches; each count is
+then the number of bits the matches share with an option (some 15 ms for 600 options over 47,000
+matches). The filters are the same bits: a facet counts the matches the other facets' choices keep.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db import connection
+
+from opsi_portal.caching import held_value
+
+from .facets import LINKS
+from .models import Strength
+
+# The country facet's bits of the practices naming each country at all (`mentions=include`);
+# "country" holds those about it.
+ALL_COUNTRIES = "country:all"
+
+
+@dataclass(frozen=True)
+class SearchCounts:
+    count: int  # the practices the list shows: the matches under every filter
+    facets: dict  # {facet name: {option id: (count, adds)}}, as `practices.facets` counts them
+
+
+def bits_of(ids):
+    """An int with bit n set for each n of `ids`."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    buffer = bytearray(max(ids) // 8 + 1)
+    for practice_id in ids:
+        buffer[practice_id >> 3] |= 1 << (practice_id & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def build_facet_bits():
+    """{facet name: {option id: bits of its practices}}, drafts included (a search's matches are published)."""
+    practices = defaultdict(lambda: defaultdict(list))
+    for name, link in LINKS.items():
+        table, practice, option = link.columns()
+        strength = "strength" if name == "country" else "NULL"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {option}, {practice}, {strength} FROM {table}")  # noqa: S608  (names from the models)
+            for option_id, practice_id, link_strength in cursor:
+                if name == "country":
+                    practices[ALL_COUNTRIES][option_id].append(practice_id)
+                    if link_strength != Strength.ABOUT:
+                        continue
+                practices[name][option_id].append(practice_id)
+    return {name: {option: bits_of(ids) for option, ids in options.items()} for name, options in practices.items()}
+
+
+def facet_bits():
+    """The bits of every option's practices, built by this process once per data version."""
+    return held_value("facet-bits", build_facet_bits)
+
+
+def search_counts(matched_ids, chosen, include_mentions=False):
+    """The list's count and facet counts of a search whose text matches the published practices `matched_ids`.
+
+    `chosen`: {facet name: ids of its chosen options}. A facet counts the matches the other facets'
+    choices keep; once it has options chosen, what an option `adds` is its matches the list does not
+    show yet (without a choice, its count).
+    """
+    index = facet_bits()
+    options = {
+        name: index.get(ALL_COUNTRIES if name == "country" and include_mentions else name, {}) for name in chosen
+    }
+    matched = bits_of(matched_ids)
+    # What each facet's choice keeps: the practices with any of its chosen options.
+    kept = {name: reduce(or_, (options[name].get(pk, 0) for pk in ids), 0) for name, ids in chosen.items() if ids}
+    facets = {}
+    for name in chosen:
+        under_others = reduce(lambda bits, other: bits & kept[other], (o for o in kept if o != name), matched)
+        not_shown = under_others & ~kept[name] if name in kept else None
+        facets[name] = _option_counts(options[name], under_others, not_shown)
+    shown = reduce(lambda bits, other: bits & kept[other], kept, matched)
+    return SearchCounts(shown.bit_count(), facets)
+
+
+def _option_counts(options, practices, not_shown):
+    # {option id: (count, adds)} of the options with any of `practices`; adds: those of `not_shown`.
+    counts = {}
+    for option_id, bits in options.items():
+        count = (practices & bits).bit_count()
+        if count:
+            counts[option_id] = (count, count if not_shown is None else (not_shown & bits).bit_count())
+    return counts

@@ -2,8 +2,8 @@
 
 Counting a search's facets in SQL groups every link of every match: at 100,000 practices, a word
 in half of them took 530 to 780 ms for the three facets on SQLite and 150 to 200 ms on PostgreSQL.
-Here each process holds, per data version, every option's practices as a Python int whose bit n
-stands for practice n (`facet_bits`). A search fetches once the ids its text matches; each count is
+Here each process holds, per data version, every option's practices as a Python int with one bit
+per practice (`facet_bits`). A search fetches once the ids its text matches; each count is
 then the number of bits the matches share with an option (some 15 ms for 600 options over 47,000
 matches). The filters are the same bits: a facet counts the matches the other facets' choices keep.
 """
@@ -31,19 +31,39 @@ class SearchCounts:
     facets: dict  # {facet name: {option id: (count, adds)}}, as `practices.facets` counts them
 
 
-def bits_of(ids):
-    """An int with bit n set for each n of `ids`."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray(max(ids) // 8 + 1)
-    for practice_id in ids:
-        buffer[practice_id >> 3] |= 1 << (practice_id & 7)
+@dataclass(frozen=True)
+class FacetBits:
+    """Every option's practices as bits; a practice's bit is its place in `places`, not its id.
+
+    Places keep the ints as long as the linked practices are many, however large ids grow (a
+    sequence that skipped to millions would otherwise cost 125 KB an option).
+    """
+
+    places: dict  # {practice id: bit}, every practice with a link
+    options: dict  # {facet name: {option id: bits of its practices}}
+
+    def bits_of(self, ids):
+        """An int with the bit of each practice of `ids`; one without links gets a bit of its own past the others."""
+        places, beyond = self.places, len(self.places)
+        bits = []
+        for practice_id in ids:
+            place = places.get(practice_id)
+            if place is None:
+                place, beyond = beyond, beyond + 1
+            bits.append(place)
+        return _int_with(bits, beyond)
+
+
+def _int_with(bits, size):
+    # Set in a bytearray, then one conversion: `|=` on an int copies it at every bit.
+    buffer = bytearray(size // 8 + 1)
+    for bit in bits:
+        buffer[bit >> 3] |= 1 << (bit & 7)
     return int.from_bytes(buffer, "little")
 
 
 def build_facet_bits():
-    """{facet name: {option id: bits of its practices}}, drafts included (a search's matches are published)."""
+    """Every option's practices as `FacetBits`, drafts included (a search's matches are published)."""
     practices = defaultdict(lambda: defaultdict(list))
     for name, link in LINKS.items():
         table, practice, option = link.columns()
@@ -56,7 +76,13 @@ def build_facet_bits():
                     if link_strength != Strength.ABOUT:
                         continue
                 practices[name][option_id].append(practice_id)
-    return {name: {option: bits_of(ids) for option, ids in options.items()} for name, options in practices.items()}
+    linked = sorted({pk for options in practices.values() for ids in options.values() for pk in ids})
+    places = {practice_id: place for place, practice_id in enumerate(linked)}
+    options = {
+        name: {option: _int_with([places[pk] for pk in ids], len(places)) for option, ids in by_option.items()}
+        for name, by_option in practices.items()
+    }
+    return FacetBits(places, options)
 
 
 def facet_bits():
@@ -73,9 +99,10 @@ def search_counts(matched_ids, chosen, include_mentions=False):
     """
     index = facet_bits()
     options = {
-        name: index.get(ALL_COUNTRIES if name == "country" and include_mentions else name, {}) for name in chosen
+        name: index.options.get(ALL_COUNTRIES if name == "country" and include_mentions else name, {})
+        for name in chosen
     }
-    matched = bits_of(matched_ids)
+    matched = index.bits_of(matched_ids)
     # What each facet's choice keeps: the practices with any of its chosen options.
     kept = {name: reduce(or_, (options[name].get(pk, 0) for pk in ids), 0) for name, ids in chosen.items() if ids}
     facets = {}

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from practices.facet_bits import facet_bits
 from practices.filters import PracticeFilter
 from practices.models import CountryMention, Practice, Strength, ThemedPractice
 from practices.search import refresh_search_vector
@@ -209,3 +210,14 @@ def list_counts(data, by_bits):
     filterset.reads_search_rows = by_bits
     facets = [filterset.facet(name) for name in ("country", "theme", "toolkit")]
     return filterset.match_count, [[(o.pk, o.count, o.adds) for o in f["chosen"] + f["options"]] for f in facets]
+
+
+def test_bits_stay_as_long_as_the_linked_practices_are_many_however_large_their_ids(client, library):
+    far = factories.rich_practice(pk=10**8, title="Budgeting far away", themes=["Labs"])
+    unlinked = factories.practice(title="Budgeting alone")
+    index = facet_bits()
+    assert far.pk in index.places and unlinked.pk not in index.places
+    assert max(bits.bit_length() for options in index.options.values() for bits in options.values()) <= 8
+    assert facet(client, "theme", q="budgeting") == {"budgets": (3, 3), "labs": (2, 2)}
+    cache.clear()
+    assert client.get(LIST, {"q": "budgeting"}).context["page"].paginator.count == 5

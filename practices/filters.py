@@ -186,8 +186,8 @@ class PracticeFilter(django_filters.FilterSet):
         """The ids of the published practices the search's text matches, whatever the facets chose."""
         text = self.valid_values().get("q")
         if is_postgresql():
-            parsed = parse(text)
-            return SearchRows(parsed.websearch()).matching_ids() if parsed.alternatives else []
+            # The list's search rows keep the ids for ranking a phrase (`SearchRows.ranked_ids`).
+            return self.search_rows.matching_ids() if self.search_rows else []
         matched = matching(SearchRow.objects.filter(published=True), text).values_list("pk")
         if matched.query.is_empty():
             return []

@@ -57,10 +57,18 @@ class SearchRows:
 
     text: str  # the query, written for websearch_to_tsquery (`ParsedQuery.websearch()`)
     filters: dict = field(default_factory=dict)  # array column -> the ids of which it needs one
+    # `matching_ids()` once fetched: a phrase's ranking reads them rather than matching again.
+    matched_ids: list | None = field(default=None, repr=False, compare=False)
 
-    def where(self):
-        """The WHERE clause of the matches under the filters, and its parameters."""
-        sql, params = [f"s.published AND s.vector @@ {TSQUERY}"], [self.text, self.text]
+    def where(self, among=None):
+        """The WHERE clause of the matches under the filters, and its parameters.
+
+        `among`: the ids the text matches, when known, instead of matching it again.
+        """
+        if among is None:
+            sql, params = [f"s.published AND s.vector @@ {TSQUERY}"], [self.text, self.text]
+        else:
+            sql, params = ["s.id = ANY(%s)"], [among]
         for column, ids in self.filters.items():
             sql.append(f"s.{column} && %s::integer[]")
             params.append(list(ids))
@@ -68,12 +76,18 @@ class SearchRows:
 
     def matching_ids(self):
         """The ids of the published practices the text matches, whatever the filters."""
-        where, params = SearchRows(self.text).where()
-        return [row[0] for row in _fetch(f"SELECT s.id FROM {TABLE} AS s WHERE {where}", params)]  # noqa: S608
+        if self.matched_ids is None:
+            where, params = SearchRows(self.text).where()
+            sql = f"SELECT s.id FROM {TABLE} AS s WHERE {where}"  # noqa: S608  (constants only)
+            self.matched_ids = [row[0] for row in _fetch(sql, params)]
+        return self.matched_ids
 
     def ranked_ids(self, offset, limit):
         """The ids of the matches from `offset` on, at most `limit`, best first."""
-        where, params = self.where()
+        # A phrase ("co-design" is one) is checked against each candidate's full vector, which GIN
+        # cannot do: when the page has found the matches already, rank those (47,000: 440 -> 90 ms).
+        phrase_found = '"' in self.text and self.matched_ids is not None
+        where, params = self.where(among=self.matched_ids if phrase_found else None)
         sql = (
             f"SELECT s.id FROM {TABLE} AS s WHERE {where}"  # noqa: S608  (constants only)
             f" ORDER BY ts_rank(s.rank_vector, {TSQUERY}) DESC, s.published_at DESC, s.id DESC LIMIT %s OFFSET %s"

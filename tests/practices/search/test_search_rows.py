@@ -86,6 +86,20 @@ def test_a_search_page_with_filters_reads_only_the_search_rows(client, postgresq
     assert not [sql for sql in searching if "practices_practice" in sql]
 
 
+def test_a_phrase_is_ranked_among_the_matches_the_page_found(client, postgresql_only):
+    """A phrase is matched once per page: the ranked page reads the matches' ids, not the vectors again."""
+    for n in range(25):
+        factories.practice(title=f"Co-design lab {n}" if n % 2 else f"Practice {n}", summary="Design with co-workers.")
+    factories.practice(title="Design, co-owned", summary="Nothing in a row.")
+    expected = list(search(Practice.objects.published(), "co-design").values_list("title", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"q": "co-design"})
+    ranked = [q["sql"] for q in captured.captured_queries if "ORDER BY ts_rank" in q["sql"]]
+    assert len(ranked) == 1 and "s.id = ANY(" in ranked[0] and "s.vector @@" not in ranked[0]
+    assert [p.title for p in response.context["page"].object_list] == expected[:20]
+    assert response.context["page"].paginator.count == len(expected) == 12
+
+
 def test_the_search_rows_plan_uses_their_index(postgresql_only):
     from practices.search.postgresql import SearchRows
 

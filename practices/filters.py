@@ -224,11 +224,13 @@ class PracticeFilter(django_filters.FilterSet):
         text = self.valid_values().get("q")
         if not text:
             return None
+
         # Cached like the facets (until the data changes): the next pages of a search count nothing.
-        if self.counts_by_bits:
-            count = lambda: self.bit_counts.count  # noqa: E731
-        else:
-            count = lambda: matching(self.queryset_without("q"), text).count()  # noqa: E731
+        def count():
+            if self.counts_by_bits:
+                return self.bit_counts.count
+            return matching(self.queryset_without("q"), text).count()
+
         return cached("search-count", count, self.cache_params())
 
     @property

@@ -93,6 +93,8 @@ def facet_bits():
 def search_counts(matched_ids, chosen, include_mentions=False):
     """The list's count and facet counts of a search whose text matches the published practices `matched_ids`.
 
+    Those that fail two facets' choices may be left out of `matched_ids`: they count nowhere.
+
     `chosen`: {facet name: ids of its chosen options}. A facet counts the matches the other facets'
     choices keep; once it has options chosen, what an option `adds` is its matches the list does not
     show yet (without a choice, its count).

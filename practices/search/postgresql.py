@@ -74,10 +74,30 @@ class SearchRows:
             params.append(list(ids))
         return " AND ".join(sql), params
 
+    def all_filters_but_one(self):
+        """A condition on rows passing every filter but at most one, with its parameters; None below two filters.
+
+        The practices a search's facets count: a facet counts under the other facets' filters.
+        """
+        if len(self.filters) < 2:
+            return None
+        overlaps = [(f"s.{column} && %s::integer[]", list(ids)) for column, ids in self.filters.items()]
+        groups = [
+            [overlap for other, overlap in enumerate(overlaps) if other != left_out]
+            for left_out in range(len(overlaps))
+        ]
+        sql = " OR ".join("(" + " AND ".join(condition for condition, _ in group) + ")" for group in groups)
+        return f"({sql})", [ids for group in groups for _, ids in group]
+
     def matching_ids(self):
-        """The ids of the published practices the text matches, whatever the filters."""
+        """The ids of the published practices the text matches that pass every filter but at most one.
+
+        All the practices a search's count and facets need (`practices.facet_bits`).
+        """
         if self.matched_ids is None:
             where, params = SearchRows(self.text).where()
+            if filtered := self.all_filters_but_one():
+                where, params = f"{where} AND {filtered[0]}", [*params, *filtered[1]]
             # One array, not a row per match: 100,000 ids in 60-75 ms instead of 85-90.
             sql = f"SELECT coalesce(array_agg(s.id), '{{}}') FROM {TABLE} AS s WHERE {where}"  # noqa: S608  (constants only)
             self.matched_ids = _fetch(sql, params)[0][0]

@@ -221,3 +221,17 @@ def test_bits_stay_as_long_as_the_linked_practices_are_many_however_large_their_
     assert facet(client, "theme", q="budgeting") == {"budgets": (3, 3), "labs": (2, 2)}
     cache.clear()
     assert client.get(LIST, {"q": "budgeting"}).context["page"].paginator.count == 5
+
+
+def test_a_search_with_two_facets_chosen_reads_only_the_matches_some_facet_counts(library):
+    """A match that fails two facets' choices counts in no facet: its id is not fetched."""
+    finland = factories.country("FI")
+    elsewhere = factories.rich_practice(title="Budgeting in Finland", themes=["Data"], countries=[finland])
+    data = QueryDict(mutable=True)
+    data.update({"q": "budgeting", "country": "portugal", "theme": "labs"})
+    filterset = PracticeFilter(data, queryset=Practice.objects.published().in_list_order())
+    filterset.reads_search_rows = True
+    matched = set(filterset.text_matched_ids())
+    assert matched == {library["pt"].pk, library["both"].pk, library["dk"].pk}
+    assert elsewhere.pk not in matched
+    assert list_counts(data, by_bits=True) == list_counts(data, by_bits=False)

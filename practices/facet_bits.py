@@ -85,6 +85,15 @@ def build_facet_bits():
     return FacetBits(places, options)
 
 
+def leaving_one_out(filters):
+    """Each group of all of `filters` but one: a match in any group is one some facet counts.
+
+    A facet counts the matches under the other facets' choices, so a match that fails two choices
+    counts nowhere and need not be fetched.
+    """
+    return [[kept for kept in filters if kept is not left_out] for left_out in filters]
+
+
 def facet_bits():
     """The bits of every option's practices, built by this process once per data version."""
     return held_value("facet-bits", build_facet_bits)

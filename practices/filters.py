@@ -14,7 +14,7 @@ from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
 from opsi_portal.caching import cached
 
-from .facet_bits import search_counts
+from .facet_bits import leaving_one_out, search_counts
 from .facets import (
     ALL_COUNTRIES_COLUMN,
     LINKS,
@@ -193,12 +193,9 @@ class PracticeFilter(django_filters.FilterSet):
             # The list's search rows keep the ids for ranking a phrase (`SearchRows.ranked_ids`).
             return self.search_rows.matching_ids() if self.search_rows else []
         matched = matching(SearchRow.objects.filter(published=True), text)
-        filtered = {
-            name: Q(pk__in=self.practices_with(name, records)) for name in FACETS if (records := self.selected(name))
-        }
+        filtered = [Q(pk__in=self.practices_with(name, records)) for name in FACETS if (records := self.selected(name))]
         if len(filtered) >= 2:
-            groups = [reduce(and_, [q for other, q in filtered.items() if other != name]) for name in filtered]
-            matched = matched.filter(reduce(or_, groups))
+            matched = matched.filter(reduce(or_, [reduce(and_, group) for group in leaving_one_out(filtered)]))
         matched = matched.values_list("pk")
         if matched.query.is_empty():
             return []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from ..facet_bits import leaving_one_out
 from .index import CONFIG, FRENCH_CONFIG
 
 TABLE = "practices_search_row"
@@ -82,10 +83,7 @@ class SearchRows:
         if len(self.filters) < 2:
             return None
         overlaps = [(f"s.{column} && %s::integer[]", list(ids)) for column, ids in self.filters.items()]
-        groups = [
-            [overlap for other, overlap in enumerate(overlaps) if other != left_out]
-            for left_out in range(len(overlaps))
-        ]
+        groups = leaving_one_out(overlaps)
         sql = " OR ".join("(" + " AND ".join(condition for condition, _ in group) + ")" for group in groups)
         return f"({sql})", [ids for group in groups for _, ids in group]
 

@@ -66,11 +66,30 @@ def _seconds(match):
     return hours * 3600 + minutes * 60 + seconds
 
 
+# How far back `_last_match` looks first: most matches are a sentence or two before.
+LOOK_BACK = (500, 5000)
+
+
+def _last_match(pattern, text, end):
+    """The last match of `pattern` in text[:end], or None.
+
+    Read backwards in growing windows rather than from the start: a match is usually near, and a
+    note's text runs to tens of kilobytes. A match found in a window is the last one (a match that
+    straddles the window's start begins earlier); `pos` keeps look-behinds seeing the whole text.
+    """
+    for distance in (*LOOK_BACK, end):
+        last = None
+        for last in pattern.finditer(text, max(0, end - distance), end):  # noqa: B007  (the last one)
+            pass
+        if last is not None or distance >= end:
+            return last
+    return None
+
+
 def _sentence_around(text, position):
     """(start, end) of the sentence of `text` holding `position`."""
-    start = 0
-    for boundary in SENTENCE_END_RE.finditer(text, 0, position):
-        start = boundary.end()
+    boundary = _last_match(SENTENCE_END_RE, text, position)
+    start = boundary.end() if boundary else 0
     following = SENTENCE_END_RE.search(text, position)
     return start, following.start() if following else len(text)
 
@@ -80,8 +99,8 @@ def _moment(text, start, end):
     own = TIMESTAMP_RE.search(text, start, end)
     if own:
         return _seconds(own)
-    earlier = list(TIMESTAMP_RE.finditer(text, 0, start))
-    return _seconds(earlier[-1]) if earlier else None
+    earlier = _last_match(TIMESTAMP_RE, text, start)
+    return _seconds(earlier) if earlier else None
 
 
 def _window(marked):

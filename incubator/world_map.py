@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from django.conf import settings
-from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
 from opsi_portal.lib.collation import alphabetical_key
+from opsi_portal.lib.markup import count_text, escaped
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world_map.json"
 # Darkest last. Each shade has at least 3:1 contrast with the white sea and the grey of countries
@@ -36,17 +34,11 @@ class Geometry:
     centres: dict
 
 
-def count_text(count):
-    """A count as templates write it. Without thousands separators that is plain `str`, which costs
-    a tenth of Django's `localize` (it looks up the language's formats each time): a map writes hundreds."""
-    return localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count)
-
-
 @lru_cache(maxsize=8192)
 def country_label(name, count, language):
     # A map names some two hundred countries, mostly with the same few small counts from page to page.
     words = ngettext("%(name)s: %(counter)s practice", "%(name)s: %(counter)s practices", count)
-    return SafeString(words % {"name": escape(name), "counter": count_text(count)})
+    return SafeString(words % {"name": escaped(name), "counter": count_text(count)})
 
 
 @dataclass
@@ -81,7 +73,7 @@ class MapCountry:
             attributes = ' class="marker"'
         label = self.label
         return (
-            f'<a href="{escape(self.url)}"{attributes} fill="{self.colour}" aria-label="{label}">'
+            f'<a href="{escaped(self.url)}"{attributes} fill="{self.colour}" aria-label="{label}">'
             f"<title>{label}</title>{shape}</a>"
         )
 
@@ -132,7 +124,7 @@ class WorldMap:
         """The same figures as rows of a table, one per country, for readers who cannot see the map."""
         return mark_safe(  # noqa: S308  (every value in it is escaped)
             "".join(
-                f'<tr><th scope="row"><a href="{escape(country.url)}">{escape(country.name)}</a></th>'
+                f'<tr><th scope="row"><a href="{escaped(country.url)}">{escaped(country.name)}</a></th>'
                 f'<td class="num">{count_text(country.count)}</td></tr>'
                 for country in self.countries
             )

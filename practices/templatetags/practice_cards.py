@@ -6,9 +6,11 @@ from functools import lru_cache
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
+
+from opsi_portal.lib.markup import escaped
 
 register = template.Library()
 
@@ -18,8 +20,7 @@ CARD_THEMES = 5
 
 def joined_links(records):
     """The records' links, comma-separated: held records carry them (`held_records`), others are built."""
-    links = (getattr(record, "held_link", None) or record.link_html() for record in records)
-    return format_html_join(", ", "{}", ((link,) for link in links))
+    return ", ".join(escaped(getattr(record, "held_link", None) or record.link_html()) for record in records)
 
 
 @register.simple_tag
@@ -30,14 +31,14 @@ def card_facts(practice):
         return ""
     parts = []
     if countries:
-        parts.append(format_html("<dt>{}</dt><dd>{}</dd>", gettext("Countries"), joined_links(countries)))
+        parts.append(f"<dt>{escaped(gettext('Countries'))}</dt><dd>{joined_links(countries)}</dd>")
     if themes:
         more = len(themes) - CARD_THEMES
         counted = " " + ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more} if more > 0 else ""
         parts.append(
-            format_html("<dt>{}</dt><dd>{}{}</dd>", gettext("Themes"), joined_links(themes[:CARD_THEMES]), counted)
+            f"<dt>{escaped(gettext('Themes'))}</dt><dd>{joined_links(themes[:CARD_THEMES])}{escaped(counted)}</dd>"
         )
-    return format_html('<dl class="card-facts">{}</dl>', mark_safe("".join(parts)))  # noqa: S308 (built escaped)
+    return mark_safe(f'<dl class="card-facts">{"".join(parts)}</dl>')  # noqa: S308 (every value in it is escaped)
 
 
 def _time_element(value):

@@ -35,7 +35,7 @@ def practice_card(practice, why=None):
         practice_date(practice),
     ]
     inside = "\n  ".join(part for part in parts if part)
-    return mark_safe(f'<article class="card">\n  {inside}\n</article>')  # noqa: S308 (every value in it is escaped)
+    return mark_safe(f'<article class="card">\n  {inside}\n</article>\n')  # noqa: S308 (every value in it is escaped)
 
 
 def _card_text(practice):

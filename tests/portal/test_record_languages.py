@@ -2,12 +2,12 @@
 
 import pytest
 from django.db import connection
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from incubator.models import Programme
 from opsi_portal.lib.record_languages import Translated, lacks_french, translated
 from practices.models import Practice
+from practices.templatetags.practice_cards import practice_card
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +39,11 @@ def test_a_card_marks_the_english_fallback_with_lang_and_a_label():
     practice.title_fr = "Budgets des écoles"
     practice.save()
     with translation.override("fr"):
-        html = render_to_string("includes/practice_card.html", {"practice": practice})
+        html = practice_card(practice)
     assert ">Budgets des écoles</a>" in html
     assert '<span lang="en">Pupils vote on the budget.</span> <span class="untranslated">(' in html
     with translation.override("en"):
-        html = render_to_string("includes/practice_card.html", {"practice": practice})
+        html = practice_card(practice)
     assert ">School budgets</a>" in html
     assert 'lang="en"' not in html
     assert "untranslated" not in html
@@ -52,7 +52,7 @@ def test_a_card_marks_the_english_fallback_with_lang_and_a_label():
 def test_the_fallback_text_is_escaped():
     practice = factories.practice(title="<script>alert(1)</script>")
     with translation.override("fr"):
-        html = render_to_string("includes/practice_card.html", {"practice": practice})
+        html = practice_card(practice)
     assert "<script>" not in html
     assert '<span lang="en">&lt;script&gt;' in html
 

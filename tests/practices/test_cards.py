@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from django.template.loader import render_to_string
 from django.test import override_settings
 
+from practices.templatetags.practice_cards import practice_card
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_card_facts_are_the_same_whether_held_or_prefetched(client):
     theme = factories.theme(name="Open <data>")
     practice = factories.rich_practice(title="Budgets", themes=[theme], countries=[factories.country("PT")])
     listed = card_facts_of(client.get("/practices/").content.decode())
-    rendered = card_facts_of(render_to_string("includes/practice_card.html", {"practice": practice}))
+    rendered = card_facts_of(practice_card(practice))
     assert listed == rendered
     assert ">Open &lt;data&gt;</a>" in listed
 

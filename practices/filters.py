@@ -6,7 +6,7 @@ from operator import and_, or_
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -320,7 +320,19 @@ class PracticeFilter(django_filters.FilterSet):
 
     def selected(self, name):
         """The records chosen for facet `name` (already fetched while the form was validated)."""
-        return list(self.valid_values().get(name) or [])
+        return list(self.chosen_records[name])
+
+    @cached_property
+    def chosen_records(self):
+        """{facet name: [record]}: each facet's choice read once. A facet with nothing chosen holds the
+        field's empty queryset (`none()`), which is not evaluated: Django compiles even those."""
+        values = self.valid_values()
+        chosen = {}
+        for name in FACETS:
+            value = values.get(name)
+            nothing = value is None or (isinstance(value, QuerySet) and value.query.is_empty())
+            chosen[name] = [] if nothing else list(value)
+        return chosen
 
     def facet(self, name, limit=None):
         """Options of facet `name` with how many practices each gives under the other filters.

@@ -275,8 +275,17 @@ class Practice(EnglishOriginal, models.Model):
 
     # Texts curators edit in forms: stored as a browser's round trip leaves them (`normalise_text`).
     TEXT_FIELDS = ("title", "summary", "body_markdown")
-    # Columns a card never shows; the texts and the search vector are kilobytes stored out of line.
-    CARD_DEFERRED = ("body_markdown", "body_html", "search_vector", "import_snapshot")
+    # Columns a card never shows: the texts and the search vector are kilobytes stored out of line,
+    # and each JSON column is parsed for every row loaded.
+    CARD_DEFERRED = (
+        "body_markdown",
+        "body_html",
+        "search_vector",
+        "search_rank_vector",
+        "import_snapshot",
+        "import_conflicts",
+        "note_hash",
+    )
 
     class Meta:
         # The public list's order, shared by the list page, downloads, feeds and the API: newest

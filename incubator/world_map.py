@@ -13,8 +13,11 @@ from pathlib import Path
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
+from opsi_portal.caching import held_value
 from opsi_portal.lib.collation import alphabetical_key
 from opsi_portal.lib.markup import count_text, escaped
+
+from .models import Country
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world_map.json"
 # Darkest last. Each shade has at least 3:1 contrast with the white sea and the grey of countries
@@ -62,7 +65,7 @@ class MapCountry:
         """ "Portugal: 3 practices", escaped, in the page's language (the words the template used before)."""
         return country_label(self.name, self.count, get_language())
 
-    def drawing(self, marker_radius):
+    def drawing(self, marker_radius, language):
         """The country's link on the map: its shape, or a dot where it is too small to see."""
         if self.path:
             shape = f'<path d="{self.path}"/>'
@@ -71,7 +74,7 @@ class MapCountry:
             x, y = self.marker
             shape = f'<circle cx="{x}" cy="{y}" r="{marker_radius}"/>'
             attributes = ' class="marker"'
-        label = self.label
+        label = country_label(self.name, self.count, language)
         return (
             f'<a href="{escaped(self.url)}"{attributes} fill="{self.colour}" aria-label="{label}">'
             f"<title>{label}</title>{shape}</a>"
@@ -117,7 +120,9 @@ class WorldMap:
         """
         shapes = [country for country in self.countries if country.path]
         dots = [country for country in self.countries if not country.path and country.marker]
-        return mark_safe("".join(country.drawing(self.marker_radius) for country in shapes + dots))  # noqa: S308  (every value in it is escaped or checked)
+        language = get_language()
+        drawings = (country.drawing(self.marker_radius, language) for country in shapes + dots)
+        return mark_safe("".join(drawings))  # noqa: S308  (every value in it is escaped or checked)
 
     @property
     def table_rows(self):
@@ -161,21 +166,39 @@ def shade_of(count, legend):
     return next(step.shade for step in legend if count <= step.high)
 
 
+def _facts_of(country):
+    """What the map reads of a country: its name in the page's language, that name's sort key, its ISO code."""
+    name = country.display_name
+    return name, alphabetical_key(name), country.code.code
+
+
+def _held_facts():
+    """{country id: `_facts_of` it} for every country, held per language until the data changes: a map
+    reads some two hundred, and django-countries builds an object each time a code is read."""
+    return held_value(
+        f"world-map-countries:{get_language()}", lambda: {c.pk: _facts_of(c) for c in Country.objects.all()}
+    )
+
+
 def world_map(counted, url_for):
     """The map for `counted`, a list of (country, count) pairs; `url_for(country)` is where each links to.
 
     Countries too small for the shapes (Malta, Singapore...) are drawn as markers at their centre.
     Returns None when no country has a practice.
     """
-    # Each name asked once: in another language than English it is looked up.
-    named = [(country.display_name, country, count) for country, count in counted if count]
+    # Records are read from the held facts; other objects (tests' stand-ins) for themselves.
+    held = _held_facts() if any(getattr(country, "pk", None) for country, _count in counted) else {}
+    named = [
+        (held.get(getattr(country, "pk", None)) or _facts_of(country), country, count)
+        for country, count in counted
+        if count
+    ]
     if not named:
         return None
     shapes = geometry()
     legend = legend_steps(max(count for _, _, count in named))
     countries = []
-    for name, country, count in sorted(named, key=lambda row: alphabetical_key(row[0])):
-        code = country.code.code
+    for (name, _key, code), country, count in sorted(named, key=lambda row: row[0][1]):
         countries.append(
             MapCountry(
                 code=code,

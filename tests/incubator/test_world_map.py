@@ -107,3 +107,12 @@ def test_labels_are_in_the_language_of_each_page_though_remembered():
     with translation.override("fr"):
         french = world_map([(portugal, 2)], str).countries[0].label
     assert (english, french) == ("Portugal: 2 practices", "Portugal\N{NO-BREAK SPACE}: 2 pratiques")
+
+
+def test_a_renamed_country_is_named_anew_on_the_next_map(db):
+    """The map holds what it reads of each country until the data changes: a curator's rename shows."""
+    portugal = Country.objects.get(code="PT")
+    assert [c.name for c in world_map([(portugal, 1)], str).countries] == ["Portugal"]
+    portugal.name = "Portuguese Republic"
+    portugal.save()
+    assert [c.name for c in world_map([(portugal, 1)], str).countries] == ["Portuguese Republic"]

@@ -1,4 +1,5 @@
 """A search's count and facet counts from bitsets: each option's practices as the bits of one int.
+A list filtered by facets without a search counts the same way, over the published practices.
 
 Counting a search's facets in SQL groups every link of every match: at 100,000 practices, a word
 in half of them took 530 to 780 ms for the three facets on SQLite and 150 to 200 ms on PostgreSQL.
@@ -18,7 +19,7 @@ from django.db import connection
 from opsi_portal.caching import held_value
 
 from .facets import LINKS
-from .models import Strength
+from .models import Practice, Strength
 
 # The country facet's bits of the practices naming each country at all (`mentions=include`);
 # "country" holds those about it.
@@ -41,6 +42,7 @@ class FacetBits:
 
     places: dict  # {practice id: bit}, every practice with a link
     options: dict  # {facet name: {option id: bits of its practices}}
+    published: int  # the bits of the published ones
 
     def bits_of(self, ids):
         """An int with the bit of each practice of `ids`; one without links gets a bit of its own past the others."""
@@ -82,7 +84,8 @@ def build_facet_bits():
         name: {option: _int_with([places[pk] for pk in ids], len(places)) for option, ids in by_option.items()}
         for name, by_option in practices.items()
     }
-    return FacetBits(places, options)
+    published = [places[pk] for pk in Practice.objects.published_ids().values_list("pk", flat=True) if pk in places]
+    return FacetBits(places, options, _int_with(published, len(places)))
 
 
 def leaving_one_out(filters):
@@ -109,11 +112,24 @@ def search_counts(matched_ids, chosen, include_mentions=False):
     show yet (without a choice, its count).
     """
     index = facet_bits()
+    return _counts(index, index.bits_of(matched_ids), chosen, include_mentions)
+
+
+def filter_counts(chosen, include_mentions=False):
+    """`search_counts` of the list without a search: every published practice matches.
+
+    Only for a list with an option chosen: the count is then of practices with links, which the
+    bits hold; a practice without any passes no facet's choice.
+    """
+    index = facet_bits()
+    return _counts(index, index.published, chosen, include_mentions)
+
+
+def _counts(index, matched, chosen, include_mentions):
     options = {
         name: index.options.get(ALL_COUNTRIES if name == "country" and include_mentions else name, {})
         for name in chosen
     }
-    matched = index.bits_of(matched_ids)
     # What each facet's choice keeps: the practices with any of its chosen options.
     kept = {name: reduce(or_, (options[name].get(pk, 0) for pk in ids), 0) for name, ids in chosen.items() if ids}
     facets = {}

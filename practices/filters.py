@@ -14,7 +14,7 @@ from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
 from opsi_portal.caching import cached
 
-from .facet_bits import leaving_one_out, search_counts
+from .facet_bits import filter_counts, leaving_one_out, search_counts
 from .facets import (
     ALL_COUNTRIES_COLUMN,
     LINKS,
@@ -174,13 +174,19 @@ class PracticeFilter(django_filters.FilterSet):
 
     @property
     def counts_by_bits(self):
-        """Whether the list's count and facets come from bitsets (`practices.facet_bits`): a search of the list."""
-        return bool(self.reads_search_rows and self.valid_values().get("q"))
+        """Whether the list's facets come from bitsets (`practices.facet_bits`): a search of the list, or
+        the list with an option of some facet chosen (its count too when it is a search)."""
+        if not self.reads_search_rows:
+            return False
+        return bool(self.valid_values().get("q")) or any(self.selected(name) for name in FACETS)
 
     @cached_property
     def bit_counts(self):
-        """The search's count and facet counts (`facet_bits.SearchCounts`), from the ids its text matches."""
+        """The list's count and facet counts (`facet_bits.SearchCounts`): a search's from the ids its text
+        matches, a filtered list's from the bits of the published practices."""
         chosen = {name: [record.pk for record in self.selected(name)] for name in FACETS}
+        if not self.valid_values().get("q"):
+            return filter_counts(chosen, self.includes_mentions)
         return search_counts(self.text_matched_ids(), chosen, self.includes_mentions)
 
     def text_matched_ids(self):
@@ -339,8 +345,8 @@ class PracticeFilter(django_filters.FilterSet):
 
         Options of one facet are "any of": once one is chosen, ticking another adds the practices
         it has that the list does not show yet; `adds` says how many (without a choice, `count`).
-        A search's counts come from bitsets (`practices.facet_bits`), the others from one GROUP BY
-        query (`practices.facets`). Returns the chosen options (so they can be unticked)
+        A search's counts, and a list's with an option chosen, come from bitsets (`practices.facet_bits`),
+        the others from one GROUP BY query (`practices.facets`). Returns the chosen options (so they can be unticked)
         and the `limit` other options with most practices (all with None); options without
         practices are left out.
         """

@@ -1,5 +1,5 @@
-"""Facet counts of the practice list: a search's from bitsets of each option's practices, the others
-one GROUP BY per facet, from the ids kept in each practice's row on PostgreSQL and from the link
+"""Facet counts of the practice list: a search's and a filtered list's from bitsets of each option's
+practices, the others one GROUP BY per facet, from the ids kept in each practice's row on PostgreSQL and from the link
 tables on SQLite; the counts follow every way the links change."""
 
 import random
@@ -172,7 +172,8 @@ def test_a_search_counts_its_facets_without_grouping_its_matches(client, library
 
 
 def test_a_search_counts_equal_those_grouped_over_its_matches(seed):
-    """Every count of the bitsets equals the one SQL groups, under searches, choices and mentions."""
+    """Every count of the bitsets equals the one SQL groups, under searches, choices and mentions,
+    and without a search."""
     countries = [factories.country(code) for code in ("PT", "DK", "EE", "FI")]
     kits = [factories.toolkit(name=f"Kit {n}", slug=f"kit-{n}") for n in range(3)]
     themes = ["Budgets", "Labs", "Foresight", "Data"]
@@ -191,7 +192,8 @@ def test_a_search_counts_equal_those_grouped_over_its_matches(seed):
     refresh_search_vector(list(Practice.objects.values_list("pk", flat=True)))
     choices = {"country": ["portugal", "denmark", "estonia"], "theme": ["budgets", "labs", "data"]}
     choices["toolkit"] = ["kit-0"]
-    for text in ("budgeting", "budgets", "-tax", '"open data"', "lab or forms", "nothingmatches"):
+    # "" is the list without a search: with an option chosen, its facets come from the bits too.
+    for text in ("budgeting", "budgets", "-tax", '"open data"', "lab or forms", "nothingmatches", ""):
         for _ in range(4):
             data = QueryDict(mutable=True)
             data["q"] = text
@@ -210,6 +212,21 @@ def list_counts(data, by_bits):
     filterset.reads_search_rows = by_bits
     facets = [filterset.facet(name) for name in ("country", "theme", "toolkit")]
     return filterset.match_count, [[(o.pk, o.count, o.adds) for o in f["chosen"] + f["options"]] for f in facets]
+
+
+def test_a_filtered_list_counts_its_facets_from_the_bits_of_published_practices(client, library):
+    """Without a search, a list with an option chosen groups no links; drafts count nowhere."""
+    draft = factories.rich_practice(
+        title="Draft budget", themes=["Labs"], countries=[library["pt"].countries.first()], status="draft"
+    )
+    assert draft.status == Practice.Status.DRAFT
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"country": "portugal"})
+    assert not any("GROUP BY" in query["sql"] for query in captured.captured_queries)
+    assert response.context["page"].paginator.count == 3
+    assert facet(client, "theme", country="portugal") == {"budgets": (2, 2), "labs": (1, 1)}
+    assert facet(client, "country", country="portugal") == {"portugal": (3, 0), "denmark": (1, 1)}
 
 
 def test_bits_stay_as_long_as_the_linked_practices_are_many_however_large_their_ids(client, library):

@@ -231,13 +231,14 @@ class PracticeFilter(django_filters.FilterSet):
 
     @cached_property
     def match_count(self):
-        """How many practices the search finds under the other filters; None without a search.
+        """How many practices the search finds under the other filters, or the filtered list holds
+        (from the bits of its facets' counts); None for a list the paginator counts.
 
         The list's size: counted on the matches alone, without ranking them.
         """
         text = self.valid_values().get("q")
         if not text:
-            return None
+            return self.bit_counts.count if self.counts_by_bits else None
 
         # Cached like the facets (until the data changes): the next pages of a search count nothing.
         def count():

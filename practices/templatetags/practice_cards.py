@@ -64,7 +64,6 @@ def joined_links(records):
     return ", ".join(escaped(getattr(record, "held_link", None) or record.link_html()) for record in records)
 
 
-@register.simple_tag
 def card_facts(practice):
     """The card's countries and themes as a description list, or nothing when it has neither."""
     countries, themes = practice.card_countries, practice.card_themes

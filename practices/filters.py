@@ -14,7 +14,7 @@ from incubator.forms import CountryChoiceField
 from incubator.models import Country, Toolkit
 from opsi_portal.caching import cached
 
-from .facet_bits import filter_counts, leaving_one_out, search_counts
+from .facet_bits import facet_bits, filter_counts, leaving_one_out, search_counts
 from .facets import (
     ALL_COUNTRIES_COLUMN,
     LINKS,
@@ -30,6 +30,7 @@ from .search.index import is_postgresql
 from .search.postgresql import SearchRows
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import parse, validate_query
+from .search.ranking import sqlite_matched_ids
 from .search.sqlite import SqliteSearchRows
 
 # The search ranks what the facets leave, so it comes after them; sort comes last and replaces its order.
@@ -160,16 +161,16 @@ class PracticeFilter(django_filters.FilterSet):
     def ranked_rows(self):
         """Where the list's search ranks its page from ids alone (`ranked_ids`); None where the queryset ranks.
 
-        PostgreSQL: the search rows. SQLite: the FTS5 scores beside `practices_search_row`, when the query
-        has words to score.
+        PostgreSQL: the search rows. SQLite: the FTS5 scores of titles, summaries and topics over the
+        matches the list counts (`sqlite.SqliteSearchRows`), when the query has words to score.
         """
         if self.search_rows or not (self.reads_search_rows and connection.vendor == "sqlite"):
             return self.search_rows
         text = self.valid_values().get("q")
         if not text:
             return None
-        within = [self.practices_with(name, self.selected(name)) for name in FACETS if self.selected(name)]
-        rows = SqliteSearchRows(parse(text), within)
+        # The matches under every filter: those the list counts (`bit_counts`).
+        rows = SqliteSearchRows(parse(text), lambda: self.bit_counts.shown)
         return rows if rows.ranks else None
 
     @property
@@ -190,14 +191,22 @@ class PracticeFilter(django_filters.FilterSet):
         return search_counts(self.text_matched_ids(), chosen, self.includes_mentions)
 
     def text_matched_ids(self):
-        """The ids of the published practices the search's text matches that pass every facet's choice but one.
-
-        A facet counts the matches under the other facets' choices: a practice that fails two has no count.
+        """The ids of the published practices the search's text matches; those that fail two facets'
+        choices may be left out (a facet counts the matches under the other facets' choices).
         """
         text = self.valid_values().get("q")
         if is_postgresql():
             # The list's search rows keep the ids for ranking a phrase (`SearchRows.ranked_ids`).
             return self.search_rows.matching_ids() if self.search_rows else []
+        parsed = parse(text)
+        if parsed.fts5_positive() and not parsed.fts5_exclusions_only():
+            # Straight from the FTS5 indexes; what fails two choices is left to the counts.
+            return sqlite_matched_ids(parsed) & facet_bits().published
+        return self.rows_matching(text)
+
+    def rows_matching(self, text):
+        """SQLite: the ids of the published practices matching `text` that pass every facet's choice but one,
+        from the narrow rows (`SearchRow`); for a query the FTS5 indexes cannot answer alone ("-tax")."""
         matched = matching(SearchRow.objects.filter(published=True), text)
         filtered = [Q(pk__in=self.practices_with(name, records)) for name in FACETS if (records := self.selected(name))]
         if len(filtered) >= 2:

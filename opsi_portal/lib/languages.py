@@ -1,5 +1,7 @@
 """The portal's two languages in addresses: English at the old addresses, French under /fr/."""
 
+from functools import cache
+
 from django.conf import settings
 from django.utils import translation
 
@@ -20,7 +22,11 @@ def path_in(path, language):
     return f"/{language}{bare}"
 
 
+@cache
 def language_name(code):
-    """The language's own name in itself ("Français" on an English page too), as a switch shows it."""
+    """The language's own name in itself ("Français" on an English page too), as a switch shows it.
+
+    Kept once known: switching the active language to read it cost every page a millisecond or two.
+    """
     with translation.override(code):
         return str(dict(settings.LANGUAGES)[code])

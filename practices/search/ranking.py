@@ -12,6 +12,7 @@ stems against the French ones (PostgreSQL: one vector holds both, the two tsquer
 SQLite: two FTS5 tables, a practice ranking by the better of its two bm25 scores).
 """
 
+import json
 import threading
 from contextlib import contextmanager
 
@@ -21,6 +22,7 @@ from django.db.models import F, FloatField, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
 from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
+from pyroaring import BitMap
 
 from .french import stemmed
 from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, HEAD_FTS_TABLE, is_postgresql
@@ -60,6 +62,23 @@ def _sqlite_condition(parsed):
     return condition
 
 
+def sqlite_matched_ids(parsed):
+    """The ids of the practices `parsed` matches in either language's FTS5 index, as a bitmap; drafts too.
+
+    For a query with words to score (not "-tax" alone). Each index gives its ids as one string, read
+    by the json module: a word in a third of 100,000 practices in 16 ms, where a row per id took 21
+    to fetch, and 46 through the published rows' table.
+    """
+    lists = [
+        f"(SELECT '[' || coalesce(group_concat(rowid), '') || ']' FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
+        for table in (FTS_TABLE, FRENCH_FTS_TABLE)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(lists)}", [parsed.fts5_positive(), parsed.fts5_positive(stemmed)])
+        english, french = cursor.fetchone()
+    return BitMap(json.loads(english)) | BitMap(json.loads(french))
+
+
 def _bm25_rows(table, weights, matched):
     # One pass over the FTS5 table: bm25() reads how many rows hold each phrase once per query, so
     # asking it row by row (a correlated subquery) re-reads that count for every match, a quadratic
@@ -89,6 +108,19 @@ def sqlite_scores_sql(parsed):
     )
     english = parsed.fts5_positive()
     return sql, [english, english, parsed.fts5_positive(stemmed)]
+
+
+def sqlite_head_scores_sql(parsed):
+    """SQL of the id and score of every practice whose title, summary or topics hold the words; its parameters.
+
+    The scores `sqlite_scores_sql` gives its matches, for the practices with one above 0: a match in
+    the text alone is not among them, and not all of them match ("budget -tax" is in the titles of
+    practices whose text says "tax").
+    """
+    head = _bm25_rows(HEAD_FTS_TABLE, HEAD_BM25_WEIGHTS, matched=False)
+    french = _bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS, matched=True)
+    sql = f"SELECT id, max(score) AS score FROM ({head} UNION ALL {french}) GROUP BY id"  # noqa: S608  (constants only)
+    return sql, [parsed.fts5_positive(), parsed.fts5_positive(stemmed)]
 
 
 def _sqlite_scores(parsed):

@@ -1,21 +1,25 @@
-"""SQLite ranks the list's search from narrow rows: the FTS5 scores beside `practices_search_row`.
+"""SQLite ranks the list's search from the matches it counts, the FTS5 scores of their titles, summaries and
+topics, and the order of `practices_search_row`.
 
 The rows (migration 0019, SQLite only) hold whether each practice is published and its date; they
 follow every way a practice is written. The ranked page reads no practice row, and gives the order
 and the filters `ranking.search` gives.
 """
 
+import random
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import urlencode
+from pyroaring import BitMap
 
 from practices.models import Practice, Strength
 from practices.search import rebuild_search_index
-from practices.search.sqlite import TABLE, SqliteSearchRows
+from practices.search.sqlite import TABLE, Recency, SqliteSearchRows, newest_first
 from practices.views import filtered_practices
 from tests import factories
 from tests.practices.search import LIST, found, listed
@@ -116,19 +120,43 @@ def test_the_ranked_page_has_the_order_and_filters_of_search(client, params):
     assert count == len(expected)
 
 
+@pytest.mark.parametrize("text", ["budgeting", "towns", "note", '"note 12" or "note 24"', "budgeting -towns"])
+def test_every_page_of_the_ranked_search_is_in_the_order_search_gives(text):
+    """Scored matches and matches in the text alone, many and few, under filters, page after page."""
+    library()
+    for params in ({"q": text}, {"q": text, "country": "chile"}, {"q": text, "theme": "labs", "mentions": "include"}):
+        filterset, _ = filtered_practices(QueryDict(urlencode(params)))
+        expected = list(filterset.qs.values_list("pk", flat=True))
+        ranked = [pk for offset in range(0, len(expected) + 4, 4) for pk in filterset.ranked_rows.ranked_ids(offset, 4)]
+        assert ranked == expected, params
+
+
+def test_the_newest_of_few_or_many_matches_are_the_same_whichever_way_they_are_found():
+    rng = random.Random(3)
+    ids = rng.sample(range(1, 5000), 400)
+    order = Recency(ids, {pk: place for place, pk in enumerate(ids)})
+    for size in (1, 5, 49, 51, 200, 400):
+        matches = BitMap(rng.sample(ids, size))
+        reference = [pk for pk in ids if pk in matches]
+        for skip, count in ((0, 20), (7, 3), (size - 2, 20), (size + 5, 20)):
+            assert newest_first(matches, order, max(skip, 0), count) == reference[max(skip, 0) :][:count]
+
+
 def test_the_ranked_page_reads_no_practice_row():
     library()
     filterset, _ = filtered_practices(QueryDict("q=budgeting&country=portugal&theme=labs"))
-    sql, params = filterset.ranked_rows.ranked_sql(0, 20)
-    assert filterset.ranked_rows.ranked_ids(0, 20)
+    filterset.bit_counts  # noqa: B018  (the matches come with the list's counts)
+    with CaptureQueriesContext(connection) as captured:
+        assert filterset.ranked_rows.ranked_ids(0, 20)
+    # The scores come from the FTS5 indexes of titles, summaries and topics, the order of the rest
+    # from the narrow rows: no practice row is read, so none of their overflow pages.
+    plans = []
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = [row[3] for row in cursor.fetchall()]
-    # The matches come from the FTS5 index, their date from the narrow rows, the filters from the
-    # link tables' indexes: no practice row is read, so none of their overflow pages.
-    assert not any("practices_practice" in step for step in plan), plan
-    assert any(step.startswith("SEARCH listed USING INTEGER PRIMARY KEY") for step in plan), plan
-    assert any("VIRTUAL TABLE" in step and "practices_search" in step for step in plan), plan
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans += [row[3] for row in cursor.fetchall()]
+    assert not any("practices_practice" in step for step in plans), plans
+    assert any("VIRTUAL TABLE" in step and "practices_search_head" in step for step in plans), plans
 
 
 def test_a_query_without_words_to_score_is_ranked_by_the_queryset(client):

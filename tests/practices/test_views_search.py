@@ -52,6 +52,20 @@ def test_a_misspelt_word_shows_did_you_mean_and_the_practice(client):
     assert "Best match" in html
 
 
+def test_words_that_match_outside_the_filters_get_no_did_you_mean(client):
+    """Nothing under these filters is not nothing at all: the list says so instead of changing the words."""
+    portugal = factories.country("PT")
+    # Its word is in a summary, not a title, so "did you mean" would offer the title word "anticipation".
+    factories.rich_practice(
+        title="Foresight in Denmark", summary="Anticipatory governance.", countries=[factories.country("DK")]
+    )
+    factories.rich_practice(title="Anticipation games", countries=[portugal])
+    response = client.get(URL, {"q": "anticipatory", "country": "portugal"})
+    assert titles(response) == []
+    assert response.context["suggestion"] is None
+    assert "No published practice matches these filters" in response.content.decode()
+
+
 def test_a_search_with_no_close_word_says_nothing_matches(client):
     factories.practice(title="Anticipatory innovation")
     response = client.get(URL, {"q": "zzzzqqq"})

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from opsi_portal.pagination import PER_PAGE
+
 from ..facet_bits import leaving_one_out
 from .index import CONFIG, FRENCH_CONFIG
 
@@ -60,6 +62,7 @@ class SearchRows:
     filters: dict = field(default_factory=dict)  # array column -> the ids of which it needs one
     # `matching_ids()` once fetched: a phrase's ranking reads them rather than matching again.
     matched_ids: list | None = field(default=None, repr=False, compare=False)
+    first_page: list | None = field(default=None, repr=False, compare=False)  # fetched with them
 
     def where(self, among=None):
         """The WHERE clause of the matches under the filters, and its parameters.
@@ -70,10 +73,12 @@ class SearchRows:
             sql, params = [f"s.published AND s.vector @@ {TSQUERY}"], [self.text, self.text]
         else:
             sql, params = ["s.id = ANY(%s)"], [among]
-        for column, ids in self.filters.items():
-            sql.append(f"s.{column} && %s::integer[]")
-            params.append(list(ids))
-        return " AND ".join(sql), params
+        conditions, ids = self.filter_conditions()
+        return " AND ".join([*sql, *conditions]), [*params, *ids]
+
+    def filter_conditions(self):
+        """Each filter's condition on a search row (`s`), and their parameters."""
+        return [f"s.{column} && %s::integer[]" for column in self.filters], [list(ids) for ids in self.filters.values()]
 
     def all_filters_but_one(self):
         """A condition on rows passing every filter but at most one, with its parameters; None below two filters.
@@ -90,19 +95,40 @@ class SearchRows:
     def matching_ids(self):
         """The ids of the published practices the text matches that pass every filter but at most one.
 
-        All the practices a search's count and facets need (`practices.facet_bits`).
+        All the practices a search's count and facets need (`practices.facet_bits`). The first page,
+        ranked, comes with them (`ranked_ids`).
         """
         if self.matched_ids is None:
-            where, params = SearchRows(self.text).where()
-            if filtered := self.all_filters_but_one():
-                where, params = f"{where} AND {filtered[0]}", [*params, *filtered[1]]
-            # One array, not a row per match: 100,000 ids in 60-75 ms instead of 85-90.
-            sql = f"SELECT coalesce(array_agg(s.id), '{{}}') FROM {TABLE} AS s WHERE {where}"  # noqa: S608  (constants only)
-            self.matched_ids = _fetch(sql, params)[0][0]
+            self.matched_ids, self.first_page = _fetch(*self.matches_and_first_page_sql())[0]
         return self.matched_ids
+
+    def matches_and_first_page_sql(self):
+        """SQL of `matching_ids()` and of the first page's ids, best first, from one pass over the matches.
+
+        Asked apart, each matched the text through the GIN index (a word in half of 100,000 practices:
+        17-23 ms for the ids, 26-38 for the page); here the matches are read once, with their rank.
+        """
+        where, params = SearchRows(self.text).where()
+        if filtered := self.all_filters_but_one():
+            where, params = f"{where} AND {filtered[0]}", [*params, *filtered[1]]
+        arrays = "".join(f", s.{column}" for column in self.filters)
+        conditions, page_params = self.filter_conditions()
+        page_filters = " AND ".join(conditions) or "TRUE"
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT s.id, s.published_at, ts_rank(s.rank_vector, {TSQUERY}) AS rank{arrays}"  # noqa: S608
+            f" FROM {TABLE} AS s WHERE {where})"
+            # One array, not a row per match: 100,000 ids in 60-75 ms instead of 85-90.
+            " SELECT (SELECT coalesce(array_agg(id), '{}') FROM m),"
+            " (SELECT coalesce(array_agg(id ORDER BY rank DESC, published_at DESC, id DESC), '{}') FROM"
+            f" (SELECT s.id, s.rank, s.published_at FROM m AS s WHERE {page_filters}"
+            " ORDER BY s.rank DESC, s.published_at DESC, s.id DESC LIMIT %s) AS page)"
+        )
+        return sql, [self.text, self.text, *params, *page_params, PER_PAGE]
 
     def ranked_ids(self, offset, limit):
         """The ids of the matches from `offset` on, at most `limit`, best first."""
+        if offset == 0 and limit <= PER_PAGE and self.first_page is not None:
+            return self.first_page[:limit]
         # A phrase ("co-design" is one) is checked against each candidate's full vector, which GIN
         # cannot do: when the page has found the matches already, rank those (47,000: 440 -> 90 ms).
         phrase_found = '"' in self.text and self.matched_ids is not None

@@ -10,12 +10,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from practices.models import Practice
 from practices.search import search
+from practices.views import filtered_practices
 from tests import factories
 from tests.admin_forms import change_form
 from tests.practices.search import LIST, listed, old_title_among_newer_text_matches, on_postgresql
@@ -62,6 +65,10 @@ def test_the_list_ranks_and_counts_like_search_across_pages(client, query):
     assert titles == expected
     assert count == len(expected)
     assert "Practice 3" not in titles
+    # Under a filter: the first page is ranked with the matches on PostgreSQL, later ones apart.
+    filterset, _ = filtered_practices(QueryDict(urlencode({"q": query, "theme": "labs"})))
+    expected = list(filterset.qs.values_list("title", flat=True))
+    assert listed(client, q=query, theme="labs") == (expected, len(expected))
 
 
 def test_an_old_title_match_ranks_first_on_the_list_among_many_newer_text_matches(client):
@@ -79,25 +86,34 @@ def test_a_search_page_with_filters_reads_only_the_search_rows(client, postgresq
     with CaptureQueriesContext(connection) as captured:
         response = client.get(LIST, {"q": "budgeting", "country": "portugal", "theme": "budgets"})
     assert response.context["page"].paginator.count == 3
-    # The matches' ids (the count and the facets come from them) and the ranked page: neither reads
-    # the practice rows.
+    # The matches' ids (the count and the facets come from them) with the ranked first page, in one
+    # query that does not read the practice rows.
     searching = [q["sql"] for q in captured.captured_queries if "practices_search_row" in q["sql"]]
-    assert len(searching) == 2, searching
+    assert len(searching) == 1, searching
     assert not [sql for sql in searching if "practices_practice" in sql]
 
 
 def test_a_phrase_is_ranked_among_the_matches_the_page_found(client, postgresql_only):
-    """A phrase is matched once per page: the ranked page reads the matches' ids, not the vectors again."""
+    """A phrase is matched once per page: its first page is ranked in the pass that finds its matches, a
+    later page among the ids the page found, not the vectors again."""
     for n in range(25):
         factories.practice(title=f"Co-design lab {n}" if n % 2 else f"Practice {n}", summary="Design with co-workers.")
     factories.practice(title="Design, co-owned", summary="Nothing in a row.")
     expected = list(search(Practice.objects.published(), "co-design").values_list("title", flat=True))
     with CaptureQueriesContext(connection) as captured:
         response = client.get(LIST, {"q": "co-design"})
-    ranked = [q["sql"] for q in captured.captured_queries if "ORDER BY ts_rank" in q["sql"]]
-    assert len(ranked) == 1 and "s.id = ANY(" in ranked[0] and "s.vector @@" not in ranked[0]
+    matched = [q["sql"] for q in captured.captured_queries if "s.vector @@" in q["sql"]]
+    assert len(matched) == 1 and "ts_rank" in matched[0]
     assert [p.title for p in response.context["page"].object_list] == expected[:20]
     assert response.context["page"].paginator.count == len(expected) == 12
+    filterset, _ = filtered_practices(QueryDict("q=co-design"))
+    rows = filterset.search_rows
+    rows.matching_ids()
+    second = list(search(Practice.objects.published(), "co-design").values_list("pk", flat=True)[5:10])
+    with CaptureQueriesContext(connection) as captured:
+        assert rows.ranked_ids(5, 5) == second
+    ranked = [q["sql"] for q in captured.captured_queries if "ORDER BY ts_rank" in q["sql"]]
+    assert len(ranked) == 1 and "s.id = ANY(" in ranked[0] and "s.vector @@" not in ranked[0]
 
 
 def test_the_search_rows_plan_uses_their_index(postgresql_only):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connection
-from pyroaring import BitMap, FrozenBitMap
+from pyroaring import BitMap64, FrozenBitMap64
 
 from opsi_portal.caching import held_value
 
@@ -31,15 +31,15 @@ ALL_COUNTRIES = "country:all"
 class SearchCounts:
     count: int  # the practices the list shows: the matches under every filter
     facets: dict  # {facet name: {option id: (count, adds)}}, as `practices.facets` counts them
-    shown: BitMap  # the ids of those practices
+    shown: BitMap64  # the ids of those practices
 
 
 @dataclass(frozen=True)
 class FacetBits:
     """Every option's practices as a bitmap of their ids, and the published practices' own."""
 
-    options: dict  # {facet name: {option id: FrozenBitMap of its practices}}
-    published: FrozenBitMap
+    options: dict  # {facet name: {option id: FrozenBitMap64 of its practices}}
+    published: FrozenBitMap64
 
 
 def build_facet_bits():
@@ -57,9 +57,10 @@ def build_facet_bits():
                         continue
                 practices[name][option_id].append(practice_id)
     options = {
-        name: {option: FrozenBitMap(ids) for option, ids in by_option.items()} for name, by_option in practices.items()
+        name: {option: FrozenBitMap64(ids) for option, ids in by_option.items()}
+        for name, by_option in practices.items()
     }
-    return FacetBits(options, FrozenBitMap(Practice.objects.published_ids().values_list("pk", flat=True)))
+    return FacetBits(options, FrozenBitMap64(Practice.objects.published_ids().values_list("pk", flat=True)))
 
 
 def leaving_one_out(filters):
@@ -85,7 +86,7 @@ def search_counts(matched_ids, chosen, include_mentions=False):
     choices keep; once it has options chosen, what an option `adds` is its matches the list does not
     show yet (without a choice, its count).
     """
-    return _counts(facet_bits(), BitMap(matched_ids), chosen, include_mentions)
+    return _counts(facet_bits(), BitMap64(matched_ids), chosen, include_mentions)
 
 
 def filter_counts(chosen, include_mentions=False):
@@ -114,7 +115,7 @@ def _counts(index, matched, chosen, include_mentions):
 
 
 def _union(bitmaps):
-    return BitMap.union(BitMap(), *(bits for bits in bitmaps if bits is not None))
+    return BitMap64.union(BitMap64(), *(bits for bits in bitmaps if bits is not None))
 
 
 def _option_counts(options, practices, not_shown):

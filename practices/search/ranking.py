@@ -22,7 +22,7 @@ from django.db.models import F, FloatField, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
 from django_cte import CTE, with_cte
 from django_cte.raw import raw_cte_sql
-from pyroaring import BitMap
+from pyroaring import BitMap64
 
 from .french import stemmed
 from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, HEAD_FTS_TABLE, is_postgresql
@@ -76,7 +76,7 @@ def sqlite_matched_ids(parsed):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(lists)}", [parsed.fts5_positive(), parsed.fts5_positive(stemmed)])
         english, french = cursor.fetchone()
-    return BitMap(json.loads(english)) | BitMap(json.loads(french))
+    return BitMap64(json.loads(english)) | BitMap64(json.loads(french))
 
 
 def _bm25_rows(table, weights, matched):

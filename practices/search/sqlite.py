@@ -1,7 +1,7 @@
 """SQLite's ranked page of a search: the ids of one page, best first, without reading the practice rows.
 
 The list's matches under its filters are known already, as a bitmap of ids, from its counts
-(`practices.facet_bits`). What ranks them: the bm25 scores of the few matches whose title, summary
+(`practices.facet_bits`). What ranks them: the bm25 scores of the matches whose title, summary
 or topics hold the words (one pass over each small FTS5 table, `ranking.sqlite_head_scores_sql`),
 then, for matches in the text alone, the list's order: newest first, then the highest id. That
 order is held by each process per data version (`recency`), so a word in half of 100,000 practices
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from pyroaring import BitMap
+from pyroaring import BitMap64
 
 from opsi_portal.caching import held_value
 
@@ -52,7 +52,7 @@ class SqliteSearchRows:
     """The page of a search whose matches under the list's filters are `shown()` (a bitmap of ids)."""
 
     parsed: ParsedQuery
-    shown: Callable[[], BitMap]
+    shown: Callable[[], BitMap64]
 
     @property
     def ranks(self):
@@ -73,13 +73,16 @@ class SqliteSearchRows:
         scored = sorted(scores, key=lambda pk: (-scores[pk], order.place(pk)))
         page = scored[offset : offset + limit]
         if len(page) < limit:
-            text_only = shown - BitMap(scores)
+            text_only = shown - BitMap64(scores)
             page += newest_first(text_only, order, max(0, offset - len(scored)), limit - len(page))
         return page
 
 
 def newest_first(ids, order, skip, count):
-    """`count` of the practices of `ids` (a bitmap) after the first `skip`, in the list's order."""
+    """`count` of the practices of `ids` (a bitmap) after the first `skip`, in the list's order.
+
+    Those the order does not hold (published since it was built) come last, by id, both ways.
+    """
     if len(ids) * 8 < len(order.ids):
         # Few: sort them by their place.
         return sorted(ids, key=order.place)[skip : skip + count]
@@ -87,10 +90,8 @@ def newest_first(ids, order, skip, count):
     found = []
     for pk in order.ids:
         if pk in ids:
-            if skip:
-                skip -= 1
-                continue
             found.append(pk)
-            if len(found) == count:
-                break
-    return found
+            if len(found) == skip + count:
+                return found[skip:]
+    found += [pk for pk in ids if pk not in order.places]
+    return found[skip : skip + count]

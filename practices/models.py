@@ -355,6 +355,21 @@ class Practice(EnglishOriginal, models.Model):
         self.body_html = html
         self._rendered_markdown = self.body_markdown
 
+    def prepare_row(self):
+        """What every save does before writing the row; a bulk insert, which skips `save`, calls it too."""
+        # A form sends CRLF line ends; stored as they are, a save would look like a curator's edit.
+        for name in self.TEXT_FIELDS:
+            setattr(self, name, normalise_text(getattr(self, name)))
+        if getattr(self, "_rendered_markdown", None) != self.body_markdown or not self.body_html:
+            # The importer's renderer, with links resolved against the practices that exist now.
+            self.body_html = render_note(
+                self.body_markdown,
+                video_id=getattr(self.source_video, "youtube_id", None),
+                resolve=practice_link_resolver(self.note_channel),
+            )
+        self._rendered_markdown = self.body_markdown
+        self.published_at = self._first_publication()
+
     def _first_publication(self):
         """The date of the first publication: the stored one if any (a reverted version may lack it), else now."""
         if self.published_at is None and self.pk is not None:
@@ -368,18 +383,7 @@ class Practice(EnglishOriginal, models.Model):
         return self.published_at
 
     def save(self, *args, **kwargs):
-        # A form sends CRLF line ends; stored as they are, a save would look like a curator's edit.
-        for name in self.TEXT_FIELDS:
-            setattr(self, name, normalise_text(getattr(self, name)))
-        if getattr(self, "_rendered_markdown", None) != self.body_markdown or not self.body_html:
-            # The importer's renderer, with links resolved against the practices that exist now.
-            self.body_html = render_note(
-                self.body_markdown,
-                video_id=getattr(self.source_video, "youtube_id", None),
-                resolve=practice_link_resolver(self.note_channel),
-            )
-        self._rendered_markdown = self.body_markdown
-        self.published_at = self._first_publication()
+        self.prepare_row()
         super().save(*args, **kwargs)
         saved_slug = getattr(self, "_saved_slug", None)
         if saved_slug and saved_slug != self.slug:

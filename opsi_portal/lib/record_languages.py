@@ -81,6 +81,12 @@ class EnglishOriginal(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.fill_english_texts()
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
+
+    def fill_english_texts(self):
+        """Empty English texts where there are none yet; a bulk insert, which skips `save`, calls it too."""
         english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
         for field in translator.get_options_for_model(type(self)).fields:
             # A record made with French active has no English text yet: empty, not NULL, as the
@@ -88,8 +94,6 @@ class EnglishOriginal(models.Model):
             name = build_localized_fieldname(field, english)
             if getattr(self, name) is None and not self._meta.get_field(field).null:
                 setattr(self, name, "")
-        with translation.override(english):
-            super().save(*args, **kwargs)
 
 
 def shown_order(model, term):

@@ -357,13 +357,17 @@ class Importer:
             lambda channel: LinkResolver(context.practice_slugs.for_channel(channel)),
         )
         found, first_records = [], []
+        plans = {
+            key: replace(self.plan(note, hashes[key], context), derived=derived.get(key)) for key, note in notes.items()
+        }
         # One new data version per batch: a version per note was one UPDATE of a hot row per commit.
         with data_version_once():
-            for note in notes.values():
+            created = self.write_new_notes(writer, [plan for plan in plans.values() if plan.imported is None])
+            for key, plan in plans.items():
+                note = plan.note
                 self.done += 1
                 self.progress(self.done, total)
-                plan = replace(self.plan(note, hashes[note.key], context), derived=derived.get(note.key))
-                written = self.write_note(writer, plan)
+                written = created[key] if key in created else self.write_note(writer, plan)
                 if written is not None:
                     found.append((written.practice_pk, written.phrases, written.created))
                     if written.first_record is not None:
@@ -431,6 +435,23 @@ class Importer:
         slug = context.slugs[note.key]
         theme_keys = context.theme_keys(note.key)
         return NotePlan(note, imported, slug, video_id, note_hash, practice_links, theme_keys, channel)
+
+    def write_new_notes(self, writer, plans):
+        """The batch's new practices in one transaction (`NoteWriter.write_new`): their `LinksToWrite` by note key.
+
+        When that fails (a note the writer cannot take, a practice another import created
+        meanwhile), nothing of it stays and {} says so: each note is then written on its own, where
+        a failure stops that note only and is reported with its file.
+        """
+        if not plans:
+            return {}
+        self.reference.begin_note()
+        try:
+            with budget.time_budget(), transaction.atomic():
+                return {plan.note.key: written for plan, written in zip(plans, writer.write_new(plans), strict=True)}
+        except Exception:  # noqa: BLE001 (the notes are written again one by one, which reports what fails)
+            self.reference.rollback_note()
+            return {}
 
     def write_note(self, writer, plan):
         """One note in its own transaction; a failure is reported and leaves nothing of the note."""

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
+from opsi_portal.caching import bump_data_version
 from opsi_portal.lib.text import normalise_text, same_text
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
@@ -134,10 +135,8 @@ class NoteWriter:
 
     def write(self, plan):
         """Create or update the practice of `plan.note`; returns its links, for `write_links`."""
-        derived = plan.derived
-        if derived is None or not derived.fits(plan.note, plan.video_id):
-            # Rendered before the practice is read and locked: the lock is held only for the merge.
-            derived = derive(plan.note, plan.video_id, self.resolver_for(plan.channel))
+        # Rendered before the practice is read and locked: the lock is held only for the merge.
+        derived = self._derived(plan)
         new = imported_values(plan, self.status, self.reference, self.themes, derived)
         rendered = derived.html
         created = plan.imported is None
@@ -154,10 +153,59 @@ class NoteWriter:
             written = previous.get("country_strengths", {}) if kind == "countries" else {}
             detected = Written(previous.get(kind, []), written)
             changed |= merge_mentions(practice, model, name, pks, new[kind], detected, created)
-        topic = self.themes.slugs_of(plan.theme_keys[:1])
+        topic = self._topic(plan)
         changed |= self._merge_themes(practice, new["themes"], previous.get("themes", []), created, topic)
         if not created:
             changed |= self._mark_topic(practice, topic)
+        return self._links(plan, practice, new, previous, changed, conflicts)
+
+    def write_new(self, plans):
+        """Create the practices of new notes together: one insert each for practices, mentions and themes.
+
+        A practice that does not exist yet holds no curator's work, so there is nothing to read,
+        lock or merge, and the notes need not be committed one by one. The same fields, rows and
+        links as `write` gives each of them; the caller runs this in one transaction and writes the
+        notes one by one when it fails. Returns the `LinksToWrite` of each plan, in order.
+        """
+        made = [(plan, *self._new_practice(plan)) for plan in plans]
+        Practice.objects.bulk_create([practice for _, practice, _ in made])
+        rows = {model: [] for model, *_ in MENTIONS} | {ThemedPractice: []}
+        for plan, practice, new in made:
+            for model, name, kind, _ in MENTIONS:
+                rows[model] += new_mentions(practice, model, name, getattr(self.reference, kind).pks, new[kind])
+            rows[ThemedPractice] += self._theme_rows(practice, new["themes"], self._topic(plan))
+        for model, objects in rows.items():
+            model.objects.bulk_create(objects)
+        bump_data_version()  # bulk inserts send no signals
+        return [self._links(plan, practice, new, {}, True, []) for plan, practice, new in made]
+
+    def _new_practice(self, plan):
+        """The practice of a new note, ready to insert as `save` would write it, and the note's values."""
+        derived = self._derived(plan)
+        new = imported_values(plan, self.status, self.reference, self.themes, derived)
+        practice, _ = self._practice(plan, new)
+        merge_fields(practice, {}, new, True, self.reference.video_pk(plan.video_id))
+        practice.set_rendered_body(derived.html)
+        self._keep_import_values(practice, new, [])
+        practice.prepare_row()
+        practice.fill_english_texts()
+        return practice, new
+
+    def _derived(self, plan):
+        """What the note's body gives: made by a worker when it fits the note, else here."""
+        derived = plan.derived
+        if derived is None or not derived.fits(plan.note, plan.video_id):
+            derived = derive(plan.note, plan.video_id, self.resolver_for(plan.channel))
+        return derived
+
+    def _topic(self, plan):
+        """The slug of the note's own topic's theme (a list of one), or an empty list."""
+        return self.themes.slugs_of(plan.theme_keys[:1])
+
+    @staticmethod
+    def _links(plan, practice, new, previous, changed, conflicts):
+        """The written note's `LinksToWrite`, with its phrases and, when new, its first history record to write."""
+        created = plan.imported is None
         sealed = created or bool(plan.imported.note_hash)
         before_links, note_values = previous.get("links", []), {name: new[name] for name in conflicts}
         written = LinksToWrite(practice.pk, new["links"], before_links, created, sealed, changed, note_values)
@@ -165,13 +213,18 @@ class NoteWriter:
         return written
 
     @staticmethod
-    def _save(practice, new, conflicts, changed):
-        """Save the practice, or, when the note changes nothing visible, only what the import keeps."""
+    def _keep_import_values(practice, new, conflicts):
+        """What the practice keeps of this import, for the three-way merges of the next one."""
         # The hash says "nothing to do for this note": it is sealed by the run only once the links
         # and search vector derived from the note are written too (`Importer.seal`).
         practice.note_hash = ""
         practice.import_snapshot = snapshot_of(new)
         practice.import_conflicts = open_conflicts(practice, new, conflicts)
+
+    @classmethod
+    def _save(cls, practice, new, conflicts, changed):
+        """Save the practice, or, when the note changes nothing visible, only what the import keeps."""
+        cls._keep_import_values(practice, new, conflicts)
         if changed:
             if practice.pk is None:
                 # A new practice's first history record is written with its batch's (`BatchRows`).
@@ -215,13 +268,16 @@ class NoteWriter:
         if remove:
             ThemedPractice.objects.filter(content_object=practice, tag__slug__in=remove).delete()
         if add:
-            ThemedPractice.objects.bulk_create(
-                [
-                    ThemedPractice(content_object=practice, tag_id=self.themes.pks[slug], is_topic=slug in topic)
-                    for slug in add
-                ]
-            )
+            ThemedPractice.objects.bulk_create(self._theme_rows(practice, add, topic))
         return bool(add or remove)
+
+    def _theme_rows(self, practice, slugs, topic):
+        """The practice's new rows for the themes `slugs` (those the run has), `topic` marked as its own."""
+        return [
+            ThemedPractice(content_object=practice, tag_id=self.themes.pks[slug], is_topic=slug in topic)
+            for slug in slugs
+            if slug in self.themes.pks
+        ]
 
     @staticmethod
     def _mark_topic(practice, topic):
@@ -330,16 +386,21 @@ def merge_mentions(practice, model, name, pks, detected, written, created):
         if changes:
             # The note now says something else: the mention goes back to the review queue.
             updated += model.objects.filter(pk=row["id"]).update(**changes, reviewed_at=None)
-    create = [
-        model(practice=practice, origin=Origin.DETECTED, **values, **{f"{name}_id": pks[key]})
-        for key, values in detected.items()
-        if key not in rows and key not in written.keys and key in pks
-    ]
+    create = new_mentions(practice, model, name, pks, detected, skip=rows.keys() | set(written.keys))
     if remove:
         model.objects.filter(pk__in=remove).delete()
     if create:
         model.objects.bulk_create(create)
     return bool(remove or create or updated)
+
+
+def new_mentions(practice, model, name, pks, detected, skip=()):
+    """Rows of `model` for the detected mentions (key -> field values) of records the run knows, but `skip`."""
+    return [
+        model(practice=practice, origin=Origin.DETECTED, **values, **{f"{name}_id": pks[key]})
+        for key, values in detected.items()
+        if key not in skip and key in pks
+    ]
 
 
 def changed_mention_fields(row, wanted, written):

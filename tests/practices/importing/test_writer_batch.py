@@ -1,0 +1,130 @@
+"""A batch's new practices are written together, and give exactly what writing them one by one gives."""
+
+import shutil
+
+import pytest
+from django.db.models import Q
+
+from benchmarks.dataset import write_vault
+from practices.importing import import_notes, writer
+from practices.importing.writer import NoteWriter
+from practices.models import CountryMention, Practice, ThemedPractice, ToolkitMention
+from tests.conftest import FIXTURE_NOTES
+
+pytestmark = pytest.mark.django_db
+
+SEED_NAME = "sharing_and_disseminating_innovative_practices"
+# Written per run: they differ between two imports of the same notes.
+MOMENTS = {"id", "created_at", "updated_at", "published_at", "source_video_id"}
+NAMED_NOTE = """---
+title: Estonia and Denmark try the starter kit
+---
+## Where
+
+Estonia tried the Anticipatory Innovation Starter Kit with its ministries [00:01:05](https://www.youtube.com/watch?v=abcdefghijk&t=65s).
+Denmark followed a year later, with the Anticipatory Innovation Starter Kit again [00:02:10](https://www.youtube.com/watch?v=abcdefghijk&t=130s).
+
+See [[Anticipatory innovation]] and [[Public sector innovation]].
+"""
+
+
+@pytest.fixture
+def vault(tmp_path, seed):
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    write_vault(folder, 12)
+    shutil.copy(FIXTURE_NOTES / f"{SEED_NAME}.md", folder)
+    (folder / "estonia_and_denmark.md").write_text(NAMED_NOTE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def batches(monkeypatch):
+    """The notes each `NoteWriter.write_new` call was given."""
+    calls = []
+    write_new = NoteWriter.write_new
+
+    def counted(self, plans):
+        calls.append([plan.note.key for plan in plans])
+        return write_new(self, plans)
+
+    monkeypatch.setattr(NoteWriter, "write_new", counted)
+    return calls
+
+
+def one_by_one(monkeypatch):
+    """Make every batch fall back to writing its notes one by one."""
+
+    def refuse(self, plans):
+        raise RuntimeError("no batch")
+
+    monkeypatch.setattr(NoteWriter, "write_new", refuse)
+
+
+def written():
+    """Every row the import wrote, by note key and without what differs between two runs."""
+    columns = [field.attname for field in Practice._meta.concrete_fields if field.attname not in MOMENTS]
+    practices = Practice.objects.order_by("note_key").annotate(unpublished=Q(published_at=None))
+    history = Practice.history.model.objects.order_by("note_key", "history_id")
+    return {
+        "practices": list(practices.values_list(*columns, "source_video__youtube_id", "unpublished")),
+        "countries": sorted(
+            CountryMention.objects.values_list(
+                "practice__note_key", "country__code", "origin", "strength", "sentence", "seconds", "moments"
+            )
+        ),
+        "toolkits": sorted(
+            ToolkitMention.objects.values_list("practice__note_key", "toolkit__slug", "origin", "sentence", "seconds")
+        ),
+        "themes": sorted(ThemedPractice.objects.values_list("content_object__note_key", "tag__slug", "is_topic")),
+        "links": sorted(Practice.links_to.through.objects.values_list("from_practice__slug", "to_practice__slug")),
+        "history": list(history.values_list("note_key", "history_type", "title", "status", "history_change_reason")),
+    }
+
+
+@pytest.mark.parametrize("status", [None, "published"])
+def test_new_practices_written_together_equal_those_written_one_by_one(vault, monkeypatch, batches, status):
+    together = import_notes([vault], status=status)
+    rows_together = written()
+    assert batches and sum(map(len, batches)) == len(together.created) == 14
+    assert rows_together["countries"] and rows_together["toolkits"] and rows_together["themes"]
+    assert len(rows_together["history"]) == 14
+
+    Practice.objects.all().delete()
+    Practice.history.model.objects.all().delete()
+    one_by_one(monkeypatch)
+    alone = import_notes([vault], status=status)
+
+    assert sorted(alone.created) == sorted(together.created)
+    assert not together.failed and not alone.failed
+    assert written() == rows_together
+
+
+def test_a_note_that_fails_in_a_batch_fails_alone(vault, monkeypatch, batches):
+    values = writer.imported_values
+
+    def failing(plan, *args):
+        if plan.note.key.endswith("estonia_and_denmark"):
+            raise ValueError("this note cannot be written")
+        return values(plan, *args)
+
+    monkeypatch.setattr(writer, "imported_values", failing)
+    result = import_notes([vault])
+
+    assert batches, "the batch was tried first"
+    assert [key.rsplit("/", 1)[-1] for key in result.failed] == ["estonia_and_denmark"]
+    assert len(result.created) == 13 == Practice.objects.count()
+    assert [p.kind for p in result.problems if p.severity == "error"] == ["write-failed"]
+    assert not Practice.objects.filter(note_key__endswith="estonia_and_denmark").exists()
+
+
+def test_an_update_is_never_written_in_a_batch(vault, batches):
+    import_notes([vault])
+    note = vault / "estonia_and_denmark.md"
+    note.write_text(NAMED_NOTE.replace("a year later", "two years later"), encoding="utf-8")
+    batches.clear()
+
+    result = import_notes([vault])
+
+    assert [key.rsplit("/", 1)[-1] for key in result.updated] == ["estonia_and_denmark"]
+    assert batches == []

@@ -15,10 +15,10 @@ from django.db.models import Q
 from incubator.models import Country, Toolkit
 from opsi_portal.caching import bump_data_version
 
-from .importing.detection import matching_name
+from .importing.detection import detected_countries, detected_toolkits, matching_name
 from .importing.reference import ReferenceData
 from .importing.sentences import sentences_of
-from .importing.writer import changed_mention_fields, detected_countries, detected_toolkits
+from .importing.writer import changed_mention_fields
 from .models import CountryMention, Origin, Practice, ToolkitMention
 from .search import refresh_search_vector
 

@@ -9,7 +9,7 @@ case-sensitive (`china` is porcelain), toolkit names are not. How risky names ar
 import re
 from dataclasses import dataclass
 
-from . import country_names
+from . import country_names, country_strength
 
 # A risky name (Georgia, Jordan, Chad) is a country only after words like these...
 COUNTRY_CONTEXT_BEFORE_RE = re.compile(
@@ -127,3 +127,32 @@ def find(sentences, gazetteer):
                 found[key] = sentence
     order = list(found)
     return [Found(key, found[key].text, found[key].seconds) for key in order]
+
+
+@dataclass(frozen=True)
+class Gazetteers:
+    """What a run finds countries and toolkits with."""
+
+    countries: Gazetteer
+    toolkits: Gazetteer
+
+
+def detected_mentions(title, sentences, gazetteers):
+    """The countries and toolkits a note names, as the writer stores them: {"countries": ..., "toolkits": ...}."""
+    return {
+        "countries": detected_countries(title, sentences, gazetteers.countries),
+        "toolkits": detected_toolkits(sentences, gazetteers.toolkits),
+    }
+
+
+def detected_countries(title, sentences, gazetteer):
+    """The countries a note names, by code, with the fields of their mentions."""
+    return {
+        c.key: {"sentence": c.sentence, "seconds": c.seconds, "strength": c.strength, "moments": c.moments}
+        for c in country_strength.country_evidence(title, sentences, gazetteer)
+    }
+
+
+def detected_toolkits(sentences, gazetteer):
+    """The toolkits a note names, by slug, with the fields of their mentions."""
+    return {f.key: {"sentence": f.sentence, "seconds": f.seconds} for f in find(sentences, gazetteer)}

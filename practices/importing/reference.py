@@ -41,6 +41,10 @@ class ReferenceData:
         pks = {toolkit.slug: toolkit.pk for toolkit in toolkits}
         return Lookup(detection.toolkit_gazetteer(names), pks)
 
+    def gazetteers(self):
+        """The run's gazetteers of countries and toolkits, for workers to find them with."""
+        return detection.Gazetteers(self.countries.gazetteer, self.toolkits.gazetteer)
+
     def begin_note(self):
         """Start a note's transaction: cache entries from now on are undone by `rollback_note`."""
         self._undo = []

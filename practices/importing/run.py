@@ -23,7 +23,7 @@ from opsi_portal.caching import bump_data_version, data_version_once
 
 from ..models import Practice, Video
 from ..rendering import LinkResolver
-from ..search import deferred_search_refresh, refresh_search_vector
+from ..search import deferred_search_refresh, refresh_search_vector_now
 from . import budget, changes, dates, titles
 from .candidate_store import refresh_candidates, replace_evidence
 from .channels import NoteTargets, run_key, split_key
@@ -36,8 +36,6 @@ from .writer import NotePlan, NoteWriter, conflict_problems, write_first_records
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
-# Hashes stored per UPDATE when a run is sealed.
-SEAL_BATCH = 500
 # Changed notes read, parsed and written together: what the run holds of note text at once.
 BATCH_NOTES = 256
 # A note's videoId as its front matter usually writes it: enough to keep a video's notes in one batch.
@@ -169,7 +167,10 @@ class Importer:
         hashes = self.hashes(vault, topic_keys, context)
         unchanged = set(self.result.unchanged)
         changed = [key for key in topic_keys if key not in unchanged]
-        with Preparer(None if self.dry_run else context.practice_slugs, len(changed)) as preparer:
+        # The workers find countries and toolkits too, with the gazetteers the writer would use.
+        gazetteers = self.reference.gazetteers() if changed and not self.dry_run else None
+        practice_slugs = None if self.dry_run else context.practice_slugs
+        with Preparer(practice_slugs, len(changed), gazetteers=gazetteers) as preparer:
             task_batches = (self.tasks(vault, batch, context) for batch in batches(changed, vault))
             for tasks, outcomes in preparer.outcomes(task_batches):
                 notes, derived = self.parse_changed(vault, tasks, outcomes, videos, len(changed) < len(topic_keys))
@@ -378,6 +379,9 @@ class Importer:
                     self.written_hashes[written.practice_pk] = plan.note_hash
                     self.result.problems.extend(conflict_problems(note.file, written.conflicts))
             self.write_batch_rows(found, first_records, notes)
+        # Themes and mentions are written in bulk, past the signals: refresh what derives from them,
+        # now, while the workers prepare the next batches.
+        refresh_search_vector_now(pk for pk, _, _ in found)
 
     def write_batch_rows(self, found, first_records, notes):
         """The batch's candidate phrases and new practices' first history records, each kind in one insert.
@@ -406,8 +410,6 @@ class Importer:
             practice_pks = {run_key(channel, name): pk for channel, name, pk in rows}
             for pk in write_links(pending, practice_pks, self.result):
                 self.written_hashes.pop(pk, None)
-            # Themes and mentions are written in bulk, past the signals: refresh what derives from them.
-            refresh_search_vector([item.practice_pk for item in pending])
             refresh_candidates()
             bump_data_version()
         self.count(pending, self.pending_keys)
@@ -424,8 +426,15 @@ class Importer:
         Run after the search refresh: a run stopped before this leaves those practices without a
         hash, and the next run imports them again instead of skipping them as unchanged.
         """
-        sealed = [Practice(pk=pk, note_hash=note_hash) for pk, note_hash in self.written_hashes.items()]
-        Practice.objects.bulk_update(sealed, ["note_hash"], batch_size=SEAL_BATCH)
+        if not self.written_hashes:
+            return
+        # One statement run for many rows: `bulk_update` builds a CASE of every row, slower to plan.
+        table = Practice._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET note_hash = %s WHERE id = %s",  # noqa: S608 (the model's own table)
+                [(note_hash, pk) for pk, note_hash in self.written_hashes.items()],
+            )
 
     def plan(self, note, note_hash, context):
         channel = split_key(note.key)[0]

@@ -2,9 +2,10 @@
 
 `IMPORT_WORKERS` processes (1: none, all in the run's own process) each take a note's text and give
 back plain data (`Outcome`): the parsed note, and what the writer derives from its body (rendered
-HTML, sentences, summary, candidate phrases). Batches go to the pool two ahead of the batch being
-written (`BATCHES_AHEAD`), so the run holds at most three batches of notes. Without a pool the same function runs in
-process, so one worker or many give the same practices.
+HTML, sentences, summary, candidate phrases, the countries and toolkits it names). Batches go to
+the pool two ahead of the batch being written (`BATCHES_AHEAD`), so the run holds at most three
+batches of notes. Without a pool the same function runs in process, so one worker or many give
+the same practices.
 """
 
 import multiprocessing
@@ -25,6 +26,7 @@ from opsi_portal.lib.text import normalise_text
 from ..rendering import LinkResolver, render_note
 from . import budget
 from .candidates import phrases_of
+from .detection import detected_mentions
 from .parser import NoteError, Problem, parse_note
 from .sentences import sentences_of, summary_of
 
@@ -67,6 +69,8 @@ class Derived:
     sentences: list
     summary: str
     phrases: list
+    title: str = ""  # the title `mentions` were found with (the run may repair it)
+    mentions: dict | None = None  # the countries and toolkits found, when the worker had the gazetteers
 
     def fits(self, note, video_id):
         """True when made from this note's body for this video (a rescaled note is parsed again)."""
@@ -98,13 +102,15 @@ class _State:
     practice_slugs = None  # channels.NoteTargets; None in a dry run, which renders nothing
     language = None
     resolvers = {}
+    gazetteers = None  # detection.Gazetteers of the run, or None: the writer finds mentions itself
 
 
-def start(practice_slugs, language, importer=None):
+def start(practice_slugs, language, gazetteers=None, importer=None):
     """Set up a worker (or the run's own process, `importer` None) for the run's tasks."""
     if not apps.ready:  # a spawned process starts without Django
         django.setup()
     _State.practice_slugs, _State.language, _State.resolvers = practice_slugs, language, {}
+    _State.gazetteers = gazetteers
     if importer is not None:
         threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
 
@@ -136,37 +142,41 @@ def prepare(task):
             return Outcome(task.key, note)
         try:
             with budget.time_budget():
-                return Outcome(task.key, note, derive(note, note.video_id or task.video_id, resolver(task.channel)))
+                derived = derive(note, note.video_id or task.video_id, resolver(task.channel), _State.gazetteers)
+                return Outcome(task.key, note, derived)
         except Exception:  # noqa: BLE001 (the writer derives it again and reports what stops it)
             return Outcome(task.key, note)
 
 
-def derive(note, video_id, resolve):
-    """The note's stored body, rendered HTML, sentences, summary and candidate phrases."""
+def derive(note, video_id, resolve, gazetteers=None):
+    """The note's stored body, rendered HTML, sentences, summary, candidate phrases and, with `gazetteers`, mentions."""
     body = normalise_text(note.body)
     html = render_note(body, video_id=video_id or None, resolve=resolve)
     sentences = sentences_of(note.body)
-    return Derived(note.body, body, video_id, html, sentences, summary_of(note.body), phrases_of(sentences))
+    mentions = None if gazetteers is None else detected_mentions(note.title, sentences, gazetteers)
+    summary, phrases = summary_of(note.body), phrases_of(sentences)
+    return Derived(note.body, body, video_id, html, sentences, summary, phrases, note.title, mentions)
 
 
 class Preparer:
     """Prepares batches of tasks, in a pool of processes when there are enough notes for it."""
 
-    def __init__(self, practice_slugs, notes, workers=None):
+    def __init__(self, practice_slugs, notes, workers=None, gazetteers=None):
         self.workers = workers or worker_count()
         self.practice_slugs = practice_slugs
+        self.gazetteers = gazetteers
         self.use_pool = self.workers > 1 and notes >= MIN_NOTES_FOR_POOL
         self.executor = None
 
     def __enter__(self):
         language = translation.get_language()
-        start(self.practice_slugs, language)
+        start(self.practice_slugs, language, self.gazetteers)
         if self.use_pool:
             self.executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=_context(),
                 initializer=start,
-                initargs=(self.practice_slugs, language, os.getpid()),
+                initargs=(self.practice_slugs, language, self.gazetteers, os.getpid()),
             )
         return self
 

@@ -19,7 +19,7 @@ from opsi_portal.lib.text import normalise_text, same_text
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note
-from . import country_strength, detection
+from . import detection
 from .channels import split_key
 from .parser import Problem
 from .workers import derive
@@ -78,15 +78,13 @@ class LinksToWrite:
 def imported_values(plan, status, reference, themes, derived):
     """What the note says the practice should be: fields, detected mentions, themes and links."""
     note = plan.note
-    sentences = derived.sentences
     return {
         "title": normalise_text(note.title),
         "summary": normalise_text(derived.summary),
         "status": status or Practice.Status.DRAFT,
         "body_markdown": derived.body,
         "source_video": plan.video_id,
-        "countries": detected_countries(note.title, sentences, reference.countries.gazetteer),
-        "toolkits": detected_toolkits(sentences, reference.toolkits.gazetteer),
+        **mentions_of(note, derived, reference),
         "themes": themes.slugs_of(plan.theme_keys),
         "theme_keys": plan.theme_keys,
         "topic": plan.theme_keys[0] if plan.theme_keys else "",
@@ -95,17 +93,11 @@ def imported_values(plan, status, reference, themes, derived):
     }
 
 
-def detected_countries(title, sentences, gazetteer):
-    """The countries a note names, by code, with the fields of their mentions."""
-    return {
-        c.key: {"sentence": c.sentence, "seconds": c.seconds, "strength": c.strength, "moments": c.moments}
-        for c in country_strength.country_evidence(title, sentences, gazetteer)
-    }
-
-
-def detected_toolkits(sentences, gazetteer):
-    """The toolkits a note names, by slug, with the fields of their mentions."""
-    return {f.key: {"sentence": f.sentence, "seconds": f.seconds} for f in detection.find(sentences, gazetteer)}
+def mentions_of(note, derived, reference):
+    """The countries and toolkits the note names: as a worker found them with the same title, else found here."""
+    if derived.mentions is not None and derived.title == note.title:
+        return derived.mentions
+    return detection.detected_mentions(note.title, derived.sentences, reference.gazetteers())
 
 
 def snapshot_of(new):

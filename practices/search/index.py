@@ -122,6 +122,24 @@ def refresh_search_vector(practice_ids):
     if pending is not None:
         pending.update(int(pk) for pk in practice_ids)
         return
+    _refresh(practice_ids)
+
+
+def refresh_search_vector_now(practice_ids):
+    """Refresh these practices at once, even inside a deferred block, which then leaves them out.
+
+    For a long run writing in batches: each batch's refresh overlaps the work of the batches to
+    come, instead of all of it waiting for the block's end. Any later write to these practices is
+    collected again as usual.
+    """
+    ids = {int(pk) for pk in practice_ids}
+    pending = _deferred.get()
+    if pending is not None:
+        pending.difference_update(ids)
+    _refresh(ids)
+
+
+def _refresh(practice_ids):
     ids = sorted({int(pk) for pk in practice_ids})
     for start in range(0, len(ids), REFRESH_BATCH):
         _refresh_batch(ids[start : start + REFRESH_BATCH])

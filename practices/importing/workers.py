@@ -2,7 +2,8 @@
 
 `IMPORT_WORKERS` processes (1: none, all in the run's own process) each take a note's text and give
 back plain data (`Outcome`): the parsed note, and what the writer derives from its body (rendered
-HTML, sentences, summary, candidate phrases, the countries and toolkits it names). Batches go to
+HTML, summary, candidate phrases, the countries and toolkits it names; not the sentences they come
+from, which would double what is sent back). Batches go to
 the pool two ahead of the batch being written (`BATCHES_AHEAD`), so the run holds at most three
 batches of notes. Without a pool the same function runs in process, so one worker or many give
 the same practices.
@@ -63,14 +64,17 @@ class Derived:
     """What the writer needs of a note's body, made from `source`; stale once the body changes."""
 
     source: str  # the note's body these were made from
-    body: str  # normalised, as stored
     video_id: str
     html: str
-    sentences: list
     summary: str
     phrases: list
     title: str = ""  # the title `mentions` were found with (the run may repair it)
     mentions: dict | None = None  # the countries and toolkits found, when the worker had the gazetteers
+
+    @property
+    def body(self):
+        """The body as stored, normalised: made here, not sent back from a worker beside `source`."""
+        return normalise_text(self.source)
 
     def fits(self, note, video_id):
         """True when made from this note's body for this video (a rescaled note is parsed again)."""
@@ -149,13 +153,12 @@ def prepare(task):
 
 
 def derive(note, video_id, resolve, gazetteers=None):
-    """The note's stored body, rendered HTML, sentences, summary, candidate phrases and, with `gazetteers`, mentions."""
-    body = normalise_text(note.body)
-    html = render_note(body, video_id=video_id or None, resolve=resolve)
+    """The note's rendered HTML, summary, candidate phrases and, with `gazetteers`, countries and toolkits."""
+    html = render_note(normalise_text(note.body), video_id=video_id or None, resolve=resolve)
     sentences = sentences_of(note.body)
     mentions = None if gazetteers is None else detected_mentions(note.title, sentences, gazetteers)
     summary, phrases = summary_of(note.body), phrases_of(sentences)
-    return Derived(note.body, body, video_id, html, sentences, summary, phrases, note.title, mentions)
+    return Derived(note.body, video_id, html, summary, phrases, note.title, mentions)
 
 
 class Preparer:

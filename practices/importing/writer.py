@@ -22,6 +22,7 @@ from ..rendering import render_note
 from . import detection
 from .channels import split_key
 from .parser import Problem
+from .sentences import sentences_of
 from .workers import derive
 
 # Each kind of mention: its model, the field naming the record, the name of its reference data
@@ -97,7 +98,7 @@ def mentions_of(note, derived, reference):
     """The countries and toolkits the note names: as a worker found them with the same title, else found here."""
     if derived.mentions is not None and derived.title == note.title:
         return derived.mentions
-    return detection.detected_mentions(note.title, derived.sentences, reference.gazetteers())
+    return detection.detected_mentions(note.title, sentences_of(derived.source), reference.gazetteers())
 
 
 def snapshot_of(new):
@@ -187,7 +188,7 @@ class NoteWriter:
         """What the note's body gives: made by a worker when it fits the note, else here."""
         derived = plan.derived
         if derived is None or not derived.fits(plan.note, plan.video_id):
-            derived = derive(plan.note, plan.video_id, self.resolver_for(plan.channel))
+            derived = derive(plan.note, plan.video_id, self.resolver_for(plan.channel), self.reference.gazetteers())
         return derived
 
     def _topic(self, plan):

@@ -6,9 +6,12 @@ import pytest
 from django.db.models import Q
 
 from benchmarks.dataset import write_vault
-from practices.importing import import_notes, writer
+from practices.importing import import_notes, workers, writer
+from practices.importing.parser import parse_note
+from practices.importing.reference import ReferenceData
 from practices.importing.writer import NoteWriter
 from practices.models import CountryMention, Practice, ThemedPractice, ToolkitMention
+from practices.rendering import LinkResolver
 from tests.conftest import FIXTURE_NOTES
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +131,17 @@ def test_an_update_is_never_written_in_a_batch(vault, batches):
 
     assert [key.rsplit("/", 1)[-1] for key in result.updated] == ["estonia_and_denmark"]
     assert batches == []
+
+
+def test_mentions_found_by_a_worker_are_found_again_for_a_repaired_title(seed):
+    note = parse_note("estonia_and_denmark", NAMED_NOTE, file="estonia_and_denmark.md")
+    reference = ReferenceData()
+    derived = workers.derive(note, "", LinkResolver({}), reference.gazetteers())
+    assert sorted(derived.mentions["countries"]) == ["DK", "EE"]
+    assert writer.mentions_of(note, derived, reference) is derived.mentions
+
+    note.title = "France tries the starter kit"  # the run repaired the title after the worker's work
+    found = writer.mentions_of(note, derived, reference)
+
+    assert sorted(found["countries"]) == ["DK", "EE", "FR"]
+    assert found["toolkits"] == derived.mentions["toolkits"] != {}

@@ -2,8 +2,9 @@
 
 One module per step: `files` reads the vault, `parser` reads one note (pure, no database),
 `sentences` and `detection` find what a note mentions, `changes` decides what changed since the last
-import, `reference` caches the records notes refer to, `writer` writes one note's practice in a
-three-way merge with the curator's changes, and `run` puts the steps in order.
+import, `reference` caches the records notes refer to, `workers` parses and renders notes (in
+worker processes when asked), `writer` writes one note's practice in a three-way merge with the
+curator's changes (new practices of a batch together), and `run` puts the steps in order.
 `import_notes(paths, ...)` is the entry point; the `import_notes` command is a thin shell over it.
 """
 

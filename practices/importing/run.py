@@ -5,8 +5,9 @@ reads each file once and keeps what the other notes need: its key, the hash of i
 wiki links. Then the channel's index notes are parsed and their videos upserted, and notes whose
 hash says nothing changed (`changes`) are skipped. The second pass reads the changed notes again,
 a batch at a time (a video's notes together), parses them (`parser`), corrects timestamp scales
-and writes each note in its own transaction (`writer`). Last come the links between practices,
-the search vectors, the reference candidates and the data version.
+and writes them (`writer`): the batch's new practices together in one transaction, each other note
+in its own, then the batch's search data. Last come the links between practices, the reference
+candidates and the data version.
 """
 
 import re

@@ -3,7 +3,8 @@
 Signals call it after a practice, its themes, countries or toolkits are saved or deleted, and after
 a theme, country or toolkit is renamed; bulk writers call it with the ids they wrote. Inside a
 `deferred_search_refresh()` block (the importer's run) it only collects the ids, and the block
-refreshes them all once at its end, after themes and mentions are written.
+refreshes them all once at its end; `refresh_search_vector_now(ids)` refreshes some at once inside
+it (the importer, each batch once its themes and mentions are written).
 
 What it refreshes depends on the database. PostgreSQL: two stored vectors, `search_vector` (title A,
 summary B, themes, countries and toolkits C, text D; GIN-indexed, for matching) and the small

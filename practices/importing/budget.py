@@ -1,5 +1,8 @@
 """A time budget for one note: a note that takes too long is reported and the run goes on.
 
+A batch of new notes written together has the same budget: past it, the batch is rolled back and
+its notes are written one by one, each with its own.
+
 Every pattern the parser and renderer use is linear in the note's length and the note is at most
 `MAX_NOTE_BYTES`, with YAML aliases refused, so memory per note is bounded by a small multiple of
 its size. Time is bounded here, as a safety net for what a library does in Python code: the alarm

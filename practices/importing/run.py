@@ -10,6 +10,7 @@ in its own, then the batch's search data. Last come the links between practices,
 candidates and the data version.
 """
 
+import logging
 import re
 from collections import defaultdict
 from contextlib import contextmanager
@@ -34,6 +35,8 @@ from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
 from .workers import Preparer, Task, failure
 from .writer import NotePlan, NoteWriter, conflict_problems, write_first_records, write_links
+
+logger = logging.getLogger(__name__)
 
 MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
@@ -351,7 +354,7 @@ class Importer:
             self.result.problems.append(Problem(note.file, 2, "video-conflict", message))
 
     def write(self, notes, hashes, context, total, derived):
-        """Write one batch of parsed notes, each in its own transaction; their links wait for `finish`."""
+        """One batch of parsed notes: new ones together, others each in its own transaction; links wait for `finish`."""
         writer = NoteWriter(
             self.reference,
             self.status,
@@ -364,12 +367,12 @@ class Importer:
         }
         # One new data version per batch: a version per note was one UPDATE of a hot row per commit.
         with data_version_once():
-            created = self.write_new_notes(writer, [plan for plan in plans.values() if plan.imported is None])
+            new_written = self.write_new_notes(writer, [plan for plan in plans.values() if plan.imported is None])
             for key, plan in plans.items():
                 note = plan.note
                 self.done += 1
                 self.progress(self.done, total)
-                written = created[key] if key in created else self.write_note(writer, plan)
+                written = new_written[key] if key in new_written else self.write_note(writer, plan)
                 if written is not None:
                     found.append((written.practice_pk, written.phrases, written.created))
                     if written.first_record is not None:
@@ -380,8 +383,8 @@ class Importer:
                     self.written_hashes[written.practice_pk] = plan.note_hash
                     self.result.problems.extend(conflict_problems(note.file, written.conflicts))
             self.write_batch_rows(found, first_records, notes)
-        # Themes and mentions are written in bulk, past the signals: refresh what derives from them,
-        # now, while the workers prepare the next batches.
+        # Themes and mentions are written in bulk, past the signals: refresh what derives from them
+        # now (with a pool, while the workers prepare the next batches), not all at the run's end.
         refresh_search_vector_now(pk for pk, _, _ in found)
 
     def write_batch_rows(self, found, first_records, notes):
@@ -461,6 +464,7 @@ class Importer:
                 return {plan.note.key: written for plan, written in zip(plans, writer.write_new(plans), strict=True)}
         except Exception:  # noqa: BLE001 (the notes are written again one by one, which reports what fails)
             self.reference.rollback_note()
+            logger.warning("a batch of %s new notes is written note by note", len(plans), exc_info=True)
             return {}
 
     def write_note(self, writer, plan):
@@ -533,7 +537,7 @@ def save_videos(titles, channels):
 def relaxed_commits():
     """On PostgreSQL, commits that do not wait for the disk, for this connection and this run only.
 
-    Each note is still its own all-or-nothing transaction; a crash may lose the last moments of
+    Each note (or batch of new notes) is still an all-or-nothing transaction; a crash may lose the last moments of
     commits, which the next (idempotent) import writes again. It makes one commit per note cheap.
     """
     if connection.vendor != "postgresql":

@@ -1,4 +1,7 @@
-"""Writing one note: its practice's fields, mentions and themes, in three-way merges with the curator.
+"""Writing notes: a practice's fields, mentions and themes, in three-way merges with the curator.
+
+A note of a practice that exists is written on its own (`NoteWriter.write`); the new practices of
+a batch are written together (`NoteWriter.write_new`), with nothing to merge.
 
 What the last import wrote is kept in `Practice.import_snapshot`. A field, mention or theme that
 differs from it was changed by a curator and is left alone; the rest follows the note. Texts are
@@ -19,6 +22,7 @@ from opsi_portal.lib.text import normalise_text, same_text
 
 from ..models import CountryMention, Origin, Practice, ThemedPractice, ToolkitMention
 from ..rendering import render_note
+from ..search import refresh_search_vector
 from . import detection
 from .channels import split_key
 from .parser import Problem
@@ -118,7 +122,7 @@ def snapshot_of(new):
 
 
 class NoteWriter:
-    """Writes the practices of one run, one note per call, each inside the caller's transaction."""
+    """Writes the practices of one run: a note per `write`, new ones per `write_new`, in the caller's transaction."""
 
     def __init__(self, reference, status, themes, resolver_for):
         self.reference = reference
@@ -169,7 +173,11 @@ class NoteWriter:
             rows[ThemedPractice] += self._theme_rows(practice, new["themes"], self._topic(plan))
         for model, objects in rows.items():
             model.objects.bulk_create(objects)
-        bump_data_version()  # bulk inserts send no signals
+        # Bulk inserts send no signals: what a save's receivers would do. Inside the run's deferred
+        # refresh the ids are only collected, so a run stopped before the batch's refresh still
+        # refreshes them at its end.
+        refresh_search_vector([practice.pk for _, practice, _ in made])
+        bump_data_version()
         return [self._links(plan, practice, new, {}, True, []) for plan, practice, new in made]
 
     def _new_practice(self, plan):

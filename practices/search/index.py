@@ -134,10 +134,10 @@ def refresh_search_vector_now(practice_ids):
     collected again as usual.
     """
     ids = {int(pk) for pk in practice_ids}
-    pending = _deferred.get()
-    if pending is not None:
-        pending.difference_update(ids)
     _refresh(ids)
+    pending = _deferred.get()
+    if pending is not None:  # only once refreshed: should it fail, the block's end still refreshes them
+        pending.difference_update(ids)
 
 
 def _refresh(practice_ids):

@@ -34,15 +34,24 @@ def earlier(seed):
 
 
 def break_on(monkeypatch, key, error):
-    original = NoteWriter.write
+    """Raise `error` once the note `key` is written, alone (`write`) or with its batch of new notes (`write_new`)."""
+    original, original_batch = NoteWriter.write, NoteWriter.write_new
+    broken = f"oecdobservatoryofpublicsec3116/{key}"
 
     def write(self, plan):
         written = original(self, plan)
-        if plan.note.key == f"oecdobservatoryofpublicsec3116/{key}":
+        if plan.note.key == broken:
             raise error  # after the practice, its mentions and themes are written: all must roll back
         return written
 
+    def write_new(self, plans):
+        written = original_batch(self, plans)
+        if any(plan.note.key == broken for plan in plans):
+            raise error  # after the batch's practices, mentions and themes are written
+        return written
+
     monkeypatch.setattr(NoteWriter, "write", write)
+    monkeypatch.setattr(NoteWriter, "write_new", write_new)
 
 
 def assert_whole(key):
@@ -74,7 +83,8 @@ def test_an_import_killed_half_way_leaves_finished_notes_whole_and_a_rerun_compl
     with pytest.raises(KeyboardInterrupt):
         import_notes([vault], status="published")
     written = set(Practice.objects.filter(note_key__isnull=False).values_list("note_key", flat=True))
-    assert written and BROKEN not in written  # some notes were finished before the break
+    # The new notes of a batch are written together: killed in it, the run leaves none of them.
+    assert BROKEN not in written
     assert not CountryMention.objects.filter(practice__note_key=BROKEN).exists()
     for key in written:
         assert_whole(key)
@@ -85,4 +95,20 @@ def test_an_import_killed_half_way_leaves_finished_notes_whole_and_a_rerun_compl
     assert result.failed == []
     for n in range(1, NOTES + 1):
         assert_whole(f"note_{n}")
+    assert_untouched(earlier)
+
+
+def test_an_update_killed_half_way_leaves_each_note_whole_old_or_new(tmp_path, monkeypatch, earlier):
+    vault = write_vault(tmp_path / "vault")
+    import_notes([vault], status="published")
+    for path in vault.glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("tried", "tried again"), encoding="utf-8")
+    break_on(monkeypatch, BROKEN, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        import_notes([vault], status="published")
+    texts = dict(Practice.objects.filter(note_key__isnull=False).values_list("note_key", "body_markdown"))
+    assert "tried again" in texts["note_1"]  # written before the break, whole
+    assert "tried again" not in texts[BROKEN]  # rolled back, as it was
+    for key in texts:
+        assert_whole(key)
     assert_untouched(earlier)

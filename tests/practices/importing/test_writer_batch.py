@@ -12,6 +12,7 @@ from practices.importing.reference import ReferenceData
 from practices.importing.writer import NoteWriter
 from practices.models import CountryMention, Practice, ThemedPractice, ToolkitMention
 from practices.rendering import LinkResolver
+from practices.search import search
 from tests.conftest import FIXTURE_NOTES
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ title: Estonia and Denmark try the starter kit
 ## Where
 
 Estonia tried the Anticipatory Innovation Starter Kit with its ministries [00:01:05](https://www.youtube.com/watch?v=abcdefghijk&t=65s).
-Denmark followed a year later, with the Anticipatory Innovation Starter Kit again [00:02:10](https://www.youtube.com/watch?v=abcdefghijk&t=130s).
+Denmark followed a year later, in a quinquennial review, with the Anticipatory Innovation Starter Kit again [00:02:10](https://www.youtube.com/watch?v=abcdefghijk&t=130s).
 
 See [[Anticipatory innovation]] and [[Public sector innovation]].
 """
@@ -43,16 +44,29 @@ def vault(tmp_path, seed):
 
 @pytest.fixture
 def batches(monkeypatch):
-    """The notes each `NoteWriter.write_new` call was given."""
-    calls = []
-    write_new = NoteWriter.write_new
+    """The notes of each batch `NoteWriter.write_new` wrote, and (`.one_by_one`) of each note `write` wrote."""
+    calls = Calls()
+    write_new, write = NoteWriter.write_new, NoteWriter.write
 
-    def counted(self, plans):
+    def counted_batch(self, plans):
+        written = write_new(self, plans)
         calls.append([plan.note.key for plan in plans])
-        return write_new(self, plans)
+        return written
 
-    monkeypatch.setattr(NoteWriter, "write_new", counted)
+    def counted_note(self, plan):
+        written = write(self, plan)
+        calls.one_by_one.append(plan.note.key)
+        return written
+
+    monkeypatch.setattr(NoteWriter, "write_new", counted_batch)
+    monkeypatch.setattr(NoteWriter, "write", counted_note)
     return calls
+
+
+class Calls(list):
+    def __init__(self):
+        super().__init__()
+        self.one_by_one = []
 
 
 def one_by_one(monkeypatch):
@@ -89,9 +103,15 @@ def written():
 def test_new_practices_written_together_equal_those_written_one_by_one(vault, monkeypatch, batches, status):
     together = import_notes([vault], status=status)
     rows_together = written()
-    assert batches and sum(map(len, batches)) == len(together.created) == 14
+    assert sum(map(len, batches)) == len(together.created) == 14
+    assert batches.one_by_one == []
     assert rows_together["countries"] and rows_together["toolkits"] and rows_together["themes"]
     assert len(rows_together["history"]) == 14
+    # Their search data is written too: found by a word of the text, a country and a theme.
+    everything = Practice.objects.all()
+    assert {p.note_key for p in search(everything, "quinquennial")} == {"estonia_and_denmark"}
+    assert "estonia_and_denmark" in {p.note_key for p in search(everything, "Denmark")}
+    assert "estonia_and_denmark" in {p.note_key for p in search(everything, "anticipatory")}
 
     Practice.objects.all().delete()
     Practice.history.model.objects.all().delete()
@@ -103,18 +123,31 @@ def test_new_practices_written_together_equal_those_written_one_by_one(vault, mo
     assert written() == rows_together
 
 
-def test_a_note_that_fails_in_a_batch_fails_alone(vault, monkeypatch, batches):
-    values = writer.imported_values
+def failing_for_the_named_note(function, note_of):
+    """`function`, raising for the note `estonia_and_denmark` (`note_of` finds the note key in its arguments)."""
 
-    def failing(plan, *args):
-        if plan.note.key.endswith("estonia_and_denmark"):
+    def failing(*args, **kwargs):
+        if note_of(*args).endswith("estonia_and_denmark"):
             raise ValueError("this note cannot be written")
-        return values(plan, *args)
+        return function(*args, **kwargs)
 
-    monkeypatch.setattr(writer, "imported_values", failing)
+    return failing
+
+
+@pytest.mark.parametrize(
+    "step, note_of",
+    [
+        # Before anything of the batch is inserted, and once its practices are.
+        ("imported_values", lambda plan, *args: plan.note.key),
+        ("new_mentions", lambda practice, *args: practice.note_key),
+    ],
+)
+def test_a_note_that_fails_in_a_batch_fails_alone(vault, monkeypatch, batches, step, note_of):
+    monkeypatch.setattr(writer, step, failing_for_the_named_note(getattr(writer, step), note_of))
     result = import_notes([vault])
 
-    assert batches, "the batch was tried first"
+    assert batches == [], "the batch was rolled back"
+    assert len(batches.one_by_one) == 13, "and its notes written one by one"
     assert [key.rsplit("/", 1)[-1] for key in result.failed] == ["estonia_and_denmark"]
     assert len(result.created) == 13 == Practice.objects.count()
     assert [p.kind for p in result.problems if p.severity == "error"] == ["write-failed"]
@@ -131,6 +164,7 @@ def test_an_update_is_never_written_in_a_batch(vault, batches):
 
     assert [key.rsplit("/", 1)[-1] for key in result.updated] == ["estonia_and_denmark"]
     assert batches == []
+    assert batches.one_by_one == ["estonia_and_denmark"]
 
 
 def test_mentions_found_by_a_worker_are_found_again_for_a_repaired_title(seed):

@@ -432,7 +432,7 @@ class Importer:
         """
         if not self.written_hashes:
             return
-        # One statement run for many rows: `bulk_update` builds a CASE of every row, slower to plan.
+        # One statement run per row: `bulk_update` would build a CASE over every row of a batch.
         table = Practice._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
@@ -537,8 +537,9 @@ def save_videos(titles, channels):
 def relaxed_commits():
     """On PostgreSQL, commits that do not wait for the disk, for this connection and this run only.
 
-    Each note (or batch of new notes) is still an all-or-nothing transaction; a crash may lose the last moments of
-    commits, which the next (idempotent) import writes again. It makes one commit per note cheap.
+    Each note (or batch of new notes) is still an all-or-nothing transaction; a crash may lose the
+    last moments of commits, which the next (idempotent) import writes again. It makes one commit
+    per note cheap.
     """
     if connection.vendor != "postgresql":
         yield

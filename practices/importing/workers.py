@@ -3,10 +3,9 @@
 `IMPORT_WORKERS` processes (1: none, all in the run's own process) each take a note's text and give
 back plain data (`Outcome`): the parsed note, and what the writer derives from its body (rendered
 HTML, summary, candidate phrases, the countries and toolkits it names; not the sentences they come
-from, which would double what is sent back). Batches go to
-the pool two ahead of the batch being written (`BATCHES_AHEAD`), so the run holds at most three
-batches of notes. Without a pool the same function runs in process, so one worker or many give
-the same practices.
+from, which would double what is sent back). Batches go to the pool two ahead of the batch being
+written (`BATCHES_AHEAD`), so the run holds at most three batches of notes. Without a pool the
+same function runs in process, so one worker or many give the same practices.
 """
 
 import multiprocessing
@@ -68,8 +67,8 @@ class Derived:
     html: str
     summary: str
     phrases: list
-    title: str = ""  # the title `mentions` were found with (the run may repair it)
-    mentions: dict | None = None  # the countries and toolkits found, when the worker had the gazetteers
+    title: str  # the title `mentions` were found with (the run may repair it)
+    mentions: dict  # the countries and toolkits found (`detection.detected_mentions`)
 
     @property
     def body(self):
@@ -106,7 +105,7 @@ class _State:
     practice_slugs = None  # channels.NoteTargets; None in a dry run, which renders nothing
     language = None
     resolvers = {}
-    gazetteers = None  # detection.Gazetteers of the run, or None: the writer finds mentions itself
+    gazetteers = None  # detection.Gazetteers of the run; None when it has no note to prepare
 
 
 def start(practice_slugs, language, gazetteers=None, importer=None):
@@ -152,11 +151,11 @@ def prepare(task):
             return Outcome(task.key, note)
 
 
-def derive(note, video_id, resolve, gazetteers=None):
-    """The note's rendered HTML, summary, candidate phrases and, with `gazetteers`, countries and toolkits."""
+def derive(note, video_id, resolve, gazetteers):
+    """The note's rendered HTML, summary, candidate phrases, and the countries and toolkits it names."""
     html = render_note(normalise_text(note.body), video_id=video_id or None, resolve=resolve)
     sentences = sentences_of(note.body)
-    mentions = None if gazetteers is None else detected_mentions(note.title, sentences, gazetteers)
+    mentions = detected_mentions(note.title, sentences, gazetteers)
     summary, phrases = summary_of(note.body), phrases_of(sentences)
     return Derived(note.body, video_id, html, summary, phrases, note.title, mentions)
 

@@ -100,7 +100,7 @@ def imported_values(plan, status, reference, themes, derived):
 
 def mentions_of(note, derived, reference):
     """The countries and toolkits the note names: as a worker found them with the same title, else found here."""
-    if derived.mentions is not None and derived.title == note.title:
+    if derived.title == note.title:
         return derived.mentions
     return detection.detected_mentions(note.title, sentences_of(derived.source), reference.gazetteers())
 

@@ -25,6 +25,9 @@ from functools import cached_property
 # "OPSI's", "U.S", "R&D"). Each repetition needs a separator, so matching never backtracks.
 WORD_RE = re.compile(r"\w+(?:[-'’.&]\w+)*")
 ACRONYM_IN_BRACKETS_RE = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})s?\s*\)")
+# What an acronym of ASCII text starts with: a capital and a second capital, digit or "&" (NASA, G20,
+# R&D). A sentence without one, no kind word and no bracket gives no phrase and is not cut into words.
+ACRONYM_START_RE = re.compile(r"(?<!\w)[A-Z][A-Z0-9&]")
 
 
 def _words(text):
@@ -332,11 +335,18 @@ class SentencePhrases:
                 self.add(word, "anaphor", _kind(word))
 
 
+def may_have_phrases(text):
+    """False for a sentence no rule can find a phrase in: most sentences, told apart without cutting them into words."""
+    if not text.isascii() or "(" in text or ACRONYM_START_RE.search(text):
+        return True
+    return KIND_WORD_RE.search(text.casefold()) is not None
+
+
 def phrases_of(sentences):
     """Every phrase of a note's sentences that may name a toolkit, organisation, programme or partnership."""
     found = []
     for sentence in sentences:
         # Headings are in title case: every word capitalised, names and common words alike.
-        if not sentence.heading:
+        if not sentence.heading and may_have_phrases(sentence.text):
             found.extend(SentencePhrases(sentence).collect())
     return found

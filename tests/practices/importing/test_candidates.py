@@ -8,8 +8,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks.dataset import write_vault
+from practices.importing import candidates
 from practices.importing.candidate_groups import Row, group_rows
 from practices.importing.candidates import name_key, phrases_of
+from practices.importing.parser import parse_note
 from practices.importing.sentences import Sentence, sentences_of
 from practices.models import CandidateEvidence, ReferenceCandidate
 
@@ -48,6 +51,34 @@ def test_words_before_the_name_and_punctuation_do_not_join_it():
 
 def test_headings_are_left_out_because_every_word_is_capitalised():
     assert phrases_of([Sentence("Characteristics of an Ideal Toolkit", 3, True)]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The G20 and R&D budgets grew.",  # acronyms with a digit or "&"
+        "Austria's ÖVP agreed.",  # an acronym outside ASCII
+        "OPSI said so.",  # an acronym alone
+        "We followed the Common Assessment Framework (CAF).",  # a definition
+        "They built the data carbon ladder.",  # a lowercase phrase
+        "She praised the Navigator.",  # an anaphor
+    ],
+)
+def test_the_quick_check_never_skips_a_sentence_with_a_phrase(text, monkeypatch):
+    found = phrases(text)
+    assert found
+    monkeypatch.setattr(candidates, "may_have_phrases", lambda text: True)
+    assert phrases(text) == found
+
+
+def test_the_quick_check_skips_no_phrase_of_real_shaped_notes(tmp_path, monkeypatch):
+    write_vault(tmp_path, 60, seed=5)
+    notes = [parse_note(path.stem, path.read_text(), file=path.name) for path in sorted(tmp_path.glob("*.md"))]
+    sentences = [sentence for note in notes for sentence in sentences_of(note.body)]
+    quick = phrases_of(sentences)
+    assert sum(not candidates.may_have_phrases(sentence.text) for sentence in sentences) > len(sentences) / 3
+    monkeypatch.setattr(candidates, "may_have_phrases", lambda text: True)
+    assert phrases_of(sentences) == quick
 
 
 def test_keys_ignore_case_hyphens_possessives_and_a_generic_tail():

@@ -11,6 +11,7 @@ from incubator.models import Country, Toolkit
 
 from ..models import Video
 from . import detection
+from .first_records import write_first_records
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,22 @@ class ReferenceData:
         for cache, key in self._undo:
             cache.pop(key, None)
         self._undo = []
+
+    def add_videos(self, video_ids):
+        """Look the videos up in one query and create those missing together (in the caller's transaction).
+
+        A batch of new notes names a few hundred videos that the index may not list: one
+        `get_or_create` each, with its savepoint and history record, was a tenth of the batch's time.
+        """
+        missing = {video_id for video_id in video_ids if video_id and video_id not in self.video_pks}
+        if not missing:
+            return
+        found = dict(Video.objects.filter(youtube_id__in=missing).values_list("youtube_id", "id"))
+        created = Video.objects.bulk_create([Video(youtube_id=video_id) for video_id in sorted(missing - found.keys())])
+        write_first_records(Video, created)
+        for video_id, pk in [*found.items(), *((video.youtube_id, video.pk) for video in created)]:
+            self.video_pks[video_id] = pk
+            self._undo.append((self.video_pks, video_id))
 
     def video_pk(self, video_id):
         """The id of the video, created (in the note's transaction) when the index did not list it."""

@@ -30,11 +30,12 @@ from . import budget, changes, dates, titles
 from .candidate_store import refresh_candidates, replace_evidence
 from .channels import NoteTargets, run_key, split_key
 from .files import collect_files, read_again, read_notes
+from .first_records import write_first_records
 from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
 from .workers import Preparer, Task, failure
-from .writer import NotePlan, NoteWriter, conflict_problems, write_first_records, write_links
+from .writer import NotePlan, NoteWriter, conflict_problems, write_links
 
 logger = logging.getLogger(__name__)
 
@@ -167,14 +168,17 @@ class Importer:
         index_keys, videos = self.read_index(vault)
         topic_keys = [key for key in vault.notes if key not in index_keys]
         context = self.context(vault, topic_keys, videos, index_keys)
-        context.themes = self.themes(vault, topic_keys, context)
-        hashes = self.hashes(vault, topic_keys, context)
-        unchanged = set(self.result.unchanged)
-        changed = [key for key in topic_keys if key not in unchanged]
         # The workers find countries and toolkits too, with the gazetteers the writer would use.
-        gazetteers = self.reference.gazetteers() if changed and not self.dry_run else None
         practice_slugs = None if self.dry_run else context.practice_slugs
-        with Preparer(practice_slugs, len(changed), gazetteers=gazetteers) as preparer:
+        gazetteers_of = (lambda: None) if self.dry_run else self.reference.gazetteers
+        with Preparer(practice_slugs, gazetteers_of) as preparer:
+            # New notes are to be prepared whatever their hashes: their pool starts now.
+            preparer.expect(sum(1 for key in topic_keys if key not in context.imported))
+            context.themes = self.themes(vault, topic_keys, context)
+            hashes = self.hashes(vault, topic_keys, context)
+            unchanged = set(self.result.unchanged)
+            changed = [key for key in topic_keys if key not in unchanged]
+            preparer.expect(len(changed))
             task_batches = (self.tasks(vault, batch, context) for batch in batches(changed, vault))
             for tasks, outcomes in preparer.outcomes(task_batches):
                 notes, derived = self.parse_changed(vault, tasks, outcomes, videos, len(changed) < len(topic_keys))
@@ -396,7 +400,7 @@ class Importer:
         try:
             with transaction.atomic():
                 replace_evidence(found)
-                write_first_records(first_records)
+                write_first_records(Practice, first_records)
         except Exception as error:  # noqa: BLE001 (reported; the notes are written again next run)
             files = {key: note.file for key, note in notes.items()}
             for pk, _, _ in found:

@@ -161,26 +161,43 @@ def derive(note, video_id, resolve, gazetteers):
 
 
 class Preparer:
-    """Prepares batches of tasks, in a pool of processes when there are enough notes for it."""
+    """Prepares batches of tasks, in a pool of processes when there are enough notes for it.
 
-    def __init__(self, practice_slugs, notes, workers=None, gazetteers=None):
+    The pool starts as soon as the run knows it will have enough notes to prepare (`expect`): for
+    new notes that is before the run joins theme spellings and hashes notes, so the workers start
+    Django meanwhile instead of making the first batch wait for them.
+    """
+
+    def __init__(self, practice_slugs, gazetteers_of=lambda: None, workers=None):
         self.workers = workers or worker_count()
         self.practice_slugs = practice_slugs
-        self.gazetteers = gazetteers
-        self.use_pool = self.workers > 1 and notes >= MIN_NOTES_FOR_POOL
+        self.gazetteers_of = gazetteers_of  # asked once, when the first note is expected
+        self.gazetteers = None
+        self.ready = False
+        self.language = None
         self.executor = None
 
     def __enter__(self):
-        language = translation.get_language()
-        start(self.practice_slugs, language, self.gazetteers)
-        if self.use_pool:
+        self.language = translation.get_language()
+        return self
+
+    def expect(self, notes):
+        """At least `notes` notes will be prepared: get the run's state ready, and the pool when worth it."""
+        if notes < 1:
+            return
+        if not self.ready:
+            self.gazetteers, self.ready = self.gazetteers_of(), True
+            start(self.practice_slugs, self.language, self.gazetteers)
+        if self.executor is None and self.workers > 1 and notes >= MIN_NOTES_FOR_POOL:
             self.executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=_context(),
                 initializer=start,
-                initargs=(self.practice_slugs, language, self.gazetteers, os.getpid()),
+                initargs=(self.practice_slugs, self.language, self.gazetteers, os.getpid()),
             )
-        return self
+            # Spawned workers start as work comes: a no-op task each starts them all now.
+            for _ in range(self.workers):
+                self.executor.submit(int)
 
     def __exit__(self, *exc):
         if self.executor is not None:

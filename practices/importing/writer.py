@@ -14,8 +14,6 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
-from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from opsi_portal.caching import bump_data_version
 from opsi_portal.lib.text import normalise_text, same_text
@@ -164,6 +162,7 @@ class NoteWriter:
         links as `write` gives each of them; the caller runs this in one transaction and writes the
         notes one by one when it fails. Returns the `LinksToWrite` of each plan, in order.
         """
+        self.reference.add_videos(plan.video_id for plan in plans)
         made = [(plan, *self._new_practice(plan)) for plan in plans]
         Practice.objects.bulk_create([practice for _, practice, _ in made])
         rows = {model: [] for model, *_ in MENTIONS} | {ThemedPractice: []}
@@ -287,23 +286,6 @@ class NoteWriter:
         unmarked = rows.filter(is_topic=True).exclude(tag__slug__in=topic).update(is_topic=False)
         marked = rows.filter(tag__slug__in=topic, is_topic=False).update(is_topic=True)
         return bool(unmarked or marked)
-
-
-def write_first_records(practices):
-    """The first history record ("+") of each new practice, in one insert, as simple-history writes one."""
-    history = Practice.history.model
-    now = timezone.now()
-    rows = []
-    for practice in practices:
-        fields = {field.attname: getattr(practice, field.attname) for field in history.tracked_fields}
-        row = history(history_date=now, history_type="+", history_user=None, history_change_reason=None, **fields)
-        # Its receivers name the import run and the curator who started it (`runs.name_history_row`).
-        signal = {"instance": practice, "history_date": now, "history_user": None, "history_change_reason": None}
-        pre_create_historical_record.send(sender=history, history_instance=row, using=None, **signal)
-        rows.append((row, signal))
-    history.objects.bulk_create([row for row, _ in rows])
-    for row, signal in rows:
-        post_create_historical_record.send(sender=history, history_instance=row, using=None, **signal)
 
 
 def visible_fields(practice):

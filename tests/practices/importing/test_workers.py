@@ -174,8 +174,8 @@ import django
 django.setup()
 from practices.importing import workers
 from practices.importing.channels import NoteTargets
-with workers.Preparer(NoteTargets.of([]), 1000, workers=2) as preparer:
-    # Spawned workers start as work comes: two tasks at once start both.
+with workers.Preparer(NoteTargets.of([]), workers=2) as preparer:
+    preparer.expect(1000)
     for done in [preparer.executor.submit(time.sleep, 1) for _ in range(2)]:
         done.result()
     print(" ".join(str(pid) for pid in preparer.executor._processes), flush=True)
@@ -205,3 +205,61 @@ def test_workers_end_when_the_importer_is_killed():
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(pid) for pid in pids)
+
+
+class NoPool:
+    """A stand-in for the process pool: records what it is given, starts nothing."""
+
+    def __init__(self, *args, **kwargs):
+        self.submitted = []
+
+    def submit(self, function, *args):
+        self.submitted.append(function)
+
+    def shutdown(self, **kwargs):
+        pass
+
+
+def test_a_preparer_starts_its_pool_once_it_expects_enough_notes(monkeypatch):
+    from practices.importing.channels import NoteTargets
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", NoPool)
+    asked = []
+    with workers.Preparer(NoteTargets.of([]), lambda: asked.append("gazetteers"), workers=2) as preparer:
+        preparer.expect(0)
+        assert preparer.executor is None and asked == []
+        preparer.expect(workers.MIN_NOTES_FOR_POOL - 1)  # the run's own process prepares them
+        assert preparer.executor is None and asked == ["gazetteers"]
+        preparer.expect(workers.MIN_NOTES_FOR_POOL)
+        pool = preparer.executor
+        # Each worker is handed a task at once, so all of them start Django now.
+        assert isinstance(pool, NoPool) and len(pool.submitted) == 2
+        preparer.expect(1000)
+        assert preparer.executor is pool and asked == ["gazetteers"]
+
+
+def test_the_pool_for_new_notes_starts_before_the_run_joins_theme_spellings(vault, monkeypatch):
+    from practices.importing.themes import ThemeStep
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(workers, "MIN_NOTES_FOR_POOL", 5)
+    steps = []
+    expect, themes = workers.Preparer.expect, ThemeStep.run
+
+    def recorded_expect(self, notes):
+        steps.append(("expect", notes, self.executor is not None))
+        expect(self, notes)
+        self.executor = None  # the stand-in pool prepares nothing: the run's own process does
+
+    def recorded_themes(self, *args):
+        steps.append(("themes",))
+        return themes(self, *args)
+
+    monkeypatch.setattr(workers.Preparer, "expect", recorded_expect)
+    monkeypatch.setattr(ThemeStep, "run", recorded_themes)
+    assert len(import_notes([vault]).created) == 13
+    assert steps[:2] == [("expect", 14, False), ("themes",)]  # the broken note too: it is new
+
+    steps.clear()
+    import_notes([vault])  # only the broken note is new (again): too few for a pool
+    assert steps == [("expect", 1, False), ("themes",), ("expect", 1, False)]

@@ -10,7 +10,7 @@ from practices.importing import import_notes, workers, writer
 from practices.importing.parser import parse_note
 from practices.importing.reference import ReferenceData
 from practices.importing.writer import NoteWriter
-from practices.models import CountryMention, Practice, ThemedPractice, ToolkitMention
+from practices.models import CountryMention, Practice, ThemedPractice, ToolkitMention, Video
 from practices.rendering import LinkResolver
 from practices.search import search
 from tests.conftest import FIXTURE_NOTES
@@ -96,17 +96,24 @@ def written():
         "themes": sorted(ThemedPractice.objects.values_list("content_object__note_key", "tag__slug", "is_topic")),
         "links": sorted(Practice.links_to.through.objects.values_list("from_practice__slug", "to_practice__slug")),
         "history": list(history.values_list("note_key", "history_type", "title", "status", "history_change_reason")),
+        "videos": sorted(Video.objects.values_list("youtube_id", "title")),
+        "video history": sorted(Video.history.model.objects.values_list("youtube_id", "history_type", "title")),
     }
 
 
 @pytest.mark.parametrize("status", [None, "published"])
 def test_new_practices_written_together_equal_those_written_one_by_one(vault, monkeypatch, batches, status):
+    videos_before = set(Video.objects.values_list("pk", flat=True))
     together = import_notes([vault], status=status)
     rows_together = written()
     assert sum(map(len, batches)) == len(together.created) == 14
     assert batches.one_by_one == []
     assert rows_together["countries"] and rows_together["toolkits"] and rows_together["themes"]
     assert len(rows_together["history"]) == 14
+    # The notes' videos (no index lists them) are created with the batch, each with its first record.
+    created_videos = Video.objects.exclude(pk__in=videos_before)
+    assert created_videos.count() == 3
+    assert Video.history.model.objects.filter(id__in=created_videos.values("pk"), history_type="+").count() == 3
     # Their search data is written too: found by a word of the text, a country and a theme.
     everything = Practice.objects.all()
     assert {p.note_key for p in search(everything, "quinquennial")} == {"estonia_and_denmark"}
@@ -115,6 +122,8 @@ def test_new_practices_written_together_equal_those_written_one_by_one(vault, mo
 
     Practice.objects.all().delete()
     Practice.history.model.objects.all().delete()
+    Video.objects.exclude(pk__in=videos_before).delete()
+    Video.history.model.objects.exclude(id__in=videos_before).delete()
     one_by_one(monkeypatch)
     alone = import_notes([vault], status=status)
 

@@ -43,6 +43,8 @@ MAX_KEY_LENGTH = Practice._meta.get_field("note_key").max_length
 MAX_SLUG_LENGTH = Practice._meta.get_field("slug").max_length
 # Changed notes read, parsed and written together: what the run holds of note text at once.
 BATCH_NOTES = 256
+# The first and last batches' size (see `batch_size`).
+SMALLEST_BATCH = 32
 # A note's videoId as its front matter usually writes it: enough to keep a video's notes in one batch.
 VIDEO_HINT_RE = re.compile(r"^videoid:[ \t]*[\"']?([\w-]+)", re.IGNORECASE | re.MULTILINE)
 FRONT_MATTER_HEAD = 2000
@@ -113,18 +115,28 @@ def scan(source, text):
 
 
 def batches(keys, vault):
-    """`keys` in batches of about `BATCH_NOTES`, a video's notes in one batch, each in the order of `keys`."""
+    """`keys` in batches of about `BATCH_NOTES`, a video's notes in one batch, each in the order of `keys`.
+
+    The first and the last batches are smaller (`batch_size`), so that neither the writer waits
+    long for the workers' first batch nor the workers, done, for the writer's last ones.
+    """
     by_video = defaultdict(list)
     for at, key in enumerate(keys):
         by_video[vault.notes[key].video_hint or f"note {at}"].append(at)
-    batch = []
+    batch, done, written = [], 0, 0
     for positions in by_video.values():
-        if batch and len(batch) + len(positions) > BATCH_NOTES:
+        if batch and len(batch) + len(positions) > batch_size(done, len(keys) - written):
             yield [keys[at] for at in sorted(batch)]
-            batch = []
+            done, written, batch = done + 1, written + len(batch), []
         batch.extend(positions)
     if batch:
         yield [keys[at] for at in sorted(batch)]
+
+
+def batch_size(started, remaining):
+    """The next batch's notes: from `SMALLEST_BATCH`, doubling, up to `BATCH_NOTES`, halving towards the end."""
+    ramp_up = SMALLEST_BATCH << min(started, 16)
+    return min(BATCH_NOTES, max(SMALLEST_BATCH, min(ramp_up, remaining // 2)))
 
 
 @dataclass

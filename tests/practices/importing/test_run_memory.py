@@ -130,6 +130,15 @@ def test_notes_are_written_in_batches_in_the_order_of_the_vault(tmp_path, monkey
     assert result.created == keys and Practice.objects.count() == 12
 
 
+def test_the_first_and_last_batches_are_small_so_neither_end_of_the_pipeline_waits_long():
+    sizes, remaining = [], 2000
+    while remaining:
+        sizes.append(min(remaining, run.batch_size(len(sizes), remaining)))
+        remaining -= sizes[-1]
+    assert sizes[:4] == [32, 64, 128, 256] and max(sizes) == run.BATCH_NOTES
+    assert sizes[-3:-1] == [62, 32] and sizes[-1] <= run.SMALLEST_BATCH
+
+
 def evidence(practice, count, seed):
     rng = random.Random(seed)
     names = [f"Name{n} Toolkit" for n in range(50)]

@@ -23,7 +23,7 @@ from django.utils import translation
 
 from opsi_portal.lib.text import normalise_text
 
-from ..rendering import LinkResolver, render_note
+from ..rendering import LinkResolver, link_addresses, render_note
 from . import budget
 from .candidates import phrases_of
 from .detection import detected_mentions
@@ -104,16 +104,17 @@ class _State:
 
     practice_slugs = None  # channels.NoteTargets; None in a dry run, which renders nothing
     language = None
+    addresses = None  # `rendering.link_addresses()` in the run's language
     resolvers = {}
     gazetteers = None  # detection.Gazetteers of the run; None when it has no note to prepare
 
 
-def start(practice_slugs, language, gazetteers=None, importer=None):
+def start(practice_slugs, language, gazetteers=None, addresses=None, importer=None):
     """Set up a worker (or the run's own process, `importer` None) for the run's tasks."""
     if not apps.ready:  # a spawned process starts without Django
         django.setup()
     _State.practice_slugs, _State.language, _State.resolvers = practice_slugs, language, {}
-    _State.gazetteers = gazetteers
+    _State.gazetteers, _State.addresses = gazetteers, addresses
     if importer is not None:
         threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
 
@@ -127,7 +128,7 @@ def _exit_when_orphaned(parent):
 
 def resolver(channel):
     if channel not in _State.resolvers:
-        _State.resolvers[channel] = LinkResolver(_State.practice_slugs.for_channel(channel))
+        _State.resolvers[channel] = LinkResolver(_State.practice_slugs.for_channel(channel), _State.addresses)
     return _State.resolvers[channel]
 
 
@@ -172,7 +173,7 @@ class Preparer:
         self.workers = workers or worker_count()
         self.practice_slugs = practice_slugs
         self.gazetteers_of = gazetteers_of  # asked once, when the first note is expected
-        self.gazetteers = None
+        self.gazetteers = self.addresses = None
         self.ready = False
         self.language = None
         self.executor = None
@@ -186,14 +187,16 @@ class Preparer:
         if notes < 1:
             return
         if not self.ready:
+            with translation.override(self.language):
+                self.addresses = link_addresses()
             self.gazetteers, self.ready = self.gazetteers_of(), True
-            start(self.practice_slugs, self.language, self.gazetteers)
+            start(self.practice_slugs, self.language, self.gazetteers, self.addresses)
         if self.executor is None and self.workers > 1 and notes >= MIN_NOTES_FOR_POOL:
             self.executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=_context(),
                 initializer=start,
-                initargs=(self.practice_slugs, self.language, self.gazetteers, os.getpid()),
+                initargs=(self.practice_slugs, self.language, self.gazetteers, self.addresses, os.getpid()),
             )
             # Spawned workers start as work comes: a no-op task each starts them all now.
             for _ in range(self.workers):

@@ -263,3 +263,21 @@ def test_the_pool_for_new_notes_starts_before_the_run_joins_theme_spellings(vaul
     steps.clear()
     import_notes([vault])  # only the broken note is new (again): too few for a pool
     assert steps == [("expect", 1, False), ("themes",), ("expect", 1, False)]
+
+
+def test_workers_link_with_the_addresses_they_are_handed(monkeypatch):
+    from practices import rendering
+    from practices.importing.channels import NoteTargets
+
+    def no_reverse(*args, **kwargs):
+        raise AssertionError("a worker's first reverse would load every view of the site")
+
+    monkeypatch.setattr(rendering, "reverse", no_reverse)
+    targets = NoteTargets.of([("sharing practices", "sharing-practices")])
+    workers.start(targets, "en", addresses=("/p/SLUG/", "/t/SLUG/"))
+    try:
+        resolve = workers.resolver("")
+        assert resolve("sharing practices") == "/p/sharing-practices/"
+        assert resolve("anticipatory innovation") == "/t/anticipatory-innovation/"
+    finally:
+        workers.start(None, None)

@@ -16,6 +16,7 @@ import hashlib
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from contextlib import contextmanager
 from functools import cache as memoize
 from functools import wraps
@@ -191,11 +192,37 @@ def held_value(name, build):
     return value
 
 
+_held_recent = {}
+
+
+def held_recent(name, key, build, keep):
+    """`build()` for `key`, held by this process until the data version changes, for the last `keep` keys asked.
+
+    For values a page may ask for again with other filters (a search's scores): each is rebuilt
+    only once it is among the least recently asked, or its data version is past.
+    """
+    version = data_version()
+    with _held_records_lock:
+        held = _held_recent.setdefault(name, OrderedDict())
+        entry = held.get(key)
+        if entry is not None and entry[0] == version:
+            held.move_to_end(key)
+            return entry[1]
+    value = build()
+    with _held_records_lock:
+        held[key] = (version, value)
+        held.move_to_end(key)
+        while len(held) > keep:
+            held.popitem(last=False)
+    return value
+
+
 def forget_held_records():
     """Drop every held record and value (tests change data without always raising the data version)."""
     with _held_records_lock:
         _held_records.clear()
         _held_values.clear()
+        _held_recent.clear()
 
 
 def _bump_on_content_change(sender, **kwargs):

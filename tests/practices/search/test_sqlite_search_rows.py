@@ -19,7 +19,7 @@ from pyroaring import BitMap64
 
 from practices.models import Practice, Strength
 from practices.search import rebuild_search_index
-from practices.search.sqlite import TABLE, Recency, SqliteSearchRows, newest_first
+from practices.search.sqlite import TABLE, HeadScores, Recency, SqliteSearchRows, best_first, newest_first
 from practices.views import filtered_practices
 from tests import factories
 from tests.practices.search import LIST, found, listed
@@ -204,3 +204,28 @@ def test_a_word_excluded_from_the_text_excludes_a_title_match():
     factories.practice(title="Budget school", body_html="<p>Schools decide.</p>")
     assert found("budget -tax") == ["Budget school"]
     assert found("budget") == ["Budget school", "Budget lab"] or found("budget") == ["Budget lab", "Budget school"]
+
+
+def test_the_best_of_many_scores_are_those_a_full_sort_gives_ties_and_all():
+    rng = random.Random(5)
+    ids = rng.sample(range(1, 50_000), 3000)
+    order = Recency(ids, {pk: place for place, pk in enumerate(ids)})
+    # Few distinct scores, so the count-th best is tied with many others.
+    scores = HeadScores.of([(pk, float(rng.randint(1, 9))) for pk in ids])
+    for shown in (BitMap64(ids), BitMap64(rng.sample(ids, 200)), BitMap64(rng.sample(ids, 5))):
+        scored = scores.among(shown)
+        assert sorted(scored) == sorted((pk, scores.scores[list(scores.ids).index(pk)]) for pk in shown)
+        reference = [pk for pk, score in sorted(scored, key=lambda pair: (-pair[1], order.place(pair[0])))]
+        for count in (0, 1, 20, 37, len(scored), len(scored) + 3):
+            assert best_first(scored, order, count) == reference[:count]
+
+
+def test_held_scores_follow_the_data(client):
+    library()
+    titles, _ = listed(client, q="budgeting", country="chile")
+    newest_plain = Practice.objects.filter(title__startswith="Practice", status=Practice.Status.PUBLISHED).first()
+    newest_plain.title = "Budgeting budgeting"
+    newest_plain.save()
+    # The same search with another filter, then the first again: the new title ranks first in both.
+    assert listed(client, q="budgeting")[0][0] == "Budgeting budgeting"
+    assert listed(client, q="budgeting", theme=newest_plain.themes.first().slug)[0][0] == "Budgeting budgeting"

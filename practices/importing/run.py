@@ -123,20 +123,22 @@ def batches(keys, vault):
     by_video = defaultdict(list)
     for at, key in enumerate(keys):
         by_video[vault.notes[key].video_hint or f"note {at}"].append(at)
-    batch, done, written = [], 0, 0
+    batch, previous, written = [], 0, 0
     for positions in by_video.values():
-        if batch and len(batch) + len(positions) > batch_size(done, len(keys) - written):
+        if batch and len(batch) + len(positions) > batch_size(previous, len(keys) - written):
             yield [keys[at] for at in sorted(batch)]
-            done, written, batch = done + 1, written + len(batch), []
+            previous, written, batch = len(batch), written + len(batch), []
         batch.extend(positions)
     if batch:
         yield [keys[at] for at in sorted(batch)]
 
 
-def batch_size(started, remaining):
-    """The next batch's notes: from `SMALLEST_BATCH`, doubling, up to `BATCH_NOTES`, halving towards the end."""
-    ramp_up = SMALLEST_BATCH << min(started, 16)
-    return min(BATCH_NOTES, max(SMALLEST_BATCH, min(ramp_up, remaining // 2)))
+def batch_size(previous, remaining):
+    """The next batch's notes: from `SMALLEST_BATCH`, doubling, up to `BATCH_NOTES`, halving towards the end.
+
+    `previous`: the last batch's notes (0 before the first), `remaining`: the notes not in a batch yet.
+    """
+    return min(BATCH_NOTES, max(SMALLEST_BATCH, min(2 * previous, remaining // 2)))
 
 
 @dataclass

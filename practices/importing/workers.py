@@ -110,18 +110,20 @@ class _State:
 
 
 def start(practice_slugs, language, gazetteers=None, addresses=None, importer=None):
-    """Set up a worker (or the run's own process, `importer` None) for the run's tasks."""
+    """Set up a worker (`importer`: the importer's process id) or the run's own process for the run's tasks."""
+    if importer is not None:
+        # Watched from the start: an importer killed while its workers set Django up leaves them
+        # with another parent already, and the importer's id is what they compare it with.
+        threading.Thread(target=_exit_when_orphaned, args=(importer,), daemon=True).start()
     if not apps.ready:  # a spawned process starts without Django
         django.setup()
     _State.practice_slugs, _State.language, _State.resolvers = practice_slugs, language, {}
     _State.gazetteers, _State.addresses = gazetteers, addresses
-    if importer is not None:
-        threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
 
 
-def _exit_when_orphaned(parent):
+def _exit_when_orphaned(importer):
     """End this worker once its parent, the importer, is gone: killed (SIGKILL), it cannot shut its pool down."""
-    while os.getppid() == parent:
+    while os.getppid() == importer:
         time.sleep(ORPHAN_CHECK_SECONDS)
     os._exit(1)
 
@@ -202,9 +204,10 @@ class Preparer:
             for _ in range(self.workers):
                 self.executor.submit(int)
 
-    def __exit__(self, *exc):
+    def __exit__(self, error_type, *exc):
         if self.executor is not None:
-            self.executor.shutdown(cancel_futures=True)
+            # A run that failed says so at once, not once workers still starting Django are ready.
+            self.executor.shutdown(wait=error_type is None, cancel_futures=True)
         start(None, None)
 
     def outcomes(self, task_batches):

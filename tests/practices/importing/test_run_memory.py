@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -131,12 +132,21 @@ def test_notes_are_written_in_batches_in_the_order_of_the_vault(tmp_path, monkey
 
 
 def test_the_first_and_last_batches_are_small_so_neither_end_of_the_pipeline_waits_long():
-    sizes, remaining = [], 2000
-    while remaining:
-        sizes.append(min(remaining, run.batch_size(len(sizes), remaining)))
-        remaining -= sizes[-1]
-    assert sizes[:4] == [32, 64, 128, 256] and max(sizes) == run.BATCH_NOTES
-    assert sizes[-3:-1] == [62, 32] and sizes[-1] <= run.SMALLEST_BATCH
+    # 2,000 notes of a video each, and one video of 300 notes (more than a batch) in the middle.
+    hints = [f"video {n}" for n in range(1000)] + ["long video"] * 300 + [f"video {n}" for n in range(1000, 1700)]
+    keys = [f"note {n}" for n in range(len(hints))]
+    vault = SimpleNamespace(
+        notes={key: SimpleNamespace(video_hint=hint) for key, hint in zip(keys, hints, strict=True)}
+    )
+
+    found = list(run.batches(keys, vault))
+
+    sizes = [len(batch) for batch in found]
+    assert sizes[:4] == [32, 64, 128, 256], sizes
+    assert sizes[-3] <= run.BATCH_NOTES // 4 and max(sizes[-2:]) <= run.SMALLEST_BATCH, sizes
+    assert 300 in sizes and max(size for size in sizes if size != 300) == run.BATCH_NOTES
+    assert [key for batch in found for key in batch] == keys  # each note once, in order
+    assert any(set(batch) == set(keys[1000:1300]) for batch in found)  # the long video whole
 
 
 def evidence(practice, count, seed):

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from practices.importing import runs
-from practices.models import ImportRun, Practice
+from practices.models import ImportRun, Practice, Video
 
 NOTE = "---\ntitle: {title}\nvideoId: abcdefghijk\n---\n\nDenmark leads [00:00:10].\n"
 
@@ -49,6 +49,9 @@ def test_history_rows_of_an_import_name_the_run_and_who_started_it(vault, curato
     runs.execute(run, [vault])
     rows = Practice.history.filter(note_key="alpha")
     assert [(row.history_change_reason, row.history_user) for row in rows] == [(f"import run {run.pk}", curator)]
+    # The notes' video, which no index lists, is created with their batch, and named the same way.
+    videos = Video.history.filter(youtube_id="abcdefghijk")
+    assert [(row.history_change_reason, row.history_user) for row in videos] == [(f"import run {run.pk}", curator)]
 
 
 @pytest.mark.django_db

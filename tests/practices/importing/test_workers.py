@@ -167,7 +167,8 @@ def test_a_batch_raises_the_data_version_once_not_once_per_note(vault, settings)
     assert 1 <= len(raised) <= 3
 
 
-# Starts a pool, prints its workers' ids, then dies the way a killed importer does.
+# Starts a pool, prints its workers' ids, then dies the way a killed importer does: once the workers
+# have work ("busy"), or at once, while they still set Django up ("starting").
 KILLED_IMPORTER = """
 import os, signal, sys, time
 import django
@@ -176,8 +177,9 @@ from practices.importing import workers
 from practices.importing.channels import NoteTargets
 with workers.Preparer(NoteTargets.of([]), workers=2) as preparer:
     preparer.expect(1000)
-    for done in [preparer.executor.submit(time.sleep, 1) for _ in range(2)]:
-        done.result()
+    if sys.argv[1] == "busy":
+        for done in [preparer.executor.submit(time.sleep, 1) for _ in range(2)]:
+            done.result()
     print(" ".join(str(pid) for pid in preparer.executor._processes), flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 """
@@ -194,10 +196,11 @@ def alive(pid):
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
-def test_workers_end_when_the_importer_is_killed():
+@pytest.mark.parametrize("moment", ["busy", "starting"])
+def test_workers_end_when_the_importer_is_killed(moment):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(DJANGO_SETTINGS_MODULE="opsi_portal.settings", DEBUG="true")
-    command = [sys.executable, "-c", KILLED_IMPORTER]
+    command = [sys.executable, "-c", KILLED_IMPORTER, moment]
     finished = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
     pids = [int(pid) for pid in finished.stdout.split()]
     assert len(pids) == 2, finished.stderr[-2000:]
@@ -238,17 +241,18 @@ def test_a_preparer_starts_its_pool_once_it_expects_enough_notes(monkeypatch):
         assert preparer.executor is pool and asked == ["gazetteers"]
 
 
-def test_the_pool_for_new_notes_starts_before_the_run_joins_theme_spellings(vault, monkeypatch):
+def test_the_pool_for_new_notes_starts_before_the_run_joins_theme_spellings(vault, monkeypatch, settings):
     from practices.importing.themes import ThemeStep
 
+    settings.IMPORT_WORKERS = 2
     monkeypatch.setattr(workers, "ProcessPoolExecutor", NoPool)
     monkeypatch.setattr(workers, "MIN_NOTES_FOR_POOL", 5)
     steps = []
     expect, themes = workers.Preparer.expect, ThemeStep.run
 
     def recorded_expect(self, notes):
-        steps.append(("expect", notes, self.executor is not None))
         expect(self, notes)
+        steps.append(("expect", notes, self.executor is not None))  # whether a pool started
         self.executor = None  # the stand-in pool prepares nothing: the run's own process does
 
     def recorded_themes(self, *args):
@@ -258,7 +262,7 @@ def test_the_pool_for_new_notes_starts_before_the_run_joins_theme_spellings(vaul
     monkeypatch.setattr(workers.Preparer, "expect", recorded_expect)
     monkeypatch.setattr(ThemeStep, "run", recorded_themes)
     assert len(import_notes([vault]).created) == 13
-    assert steps[:2] == [("expect", 14, False), ("themes",)]  # the broken note too: it is new
+    assert steps[:2] == [("expect", 14, True), ("themes",)]  # the broken note too: it is new
 
     steps.clear()
     import_notes([vault])  # only the broken note is new (again): too few for a pool

@@ -3,7 +3,9 @@
 import shutil
 
 import pytest
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from benchmarks.dataset import write_vault
 from practices.importing import import_notes, workers, writer
@@ -97,14 +99,23 @@ def written():
         "links": sorted(Practice.links_to.through.objects.values_list("from_practice__slug", "to_practice__slug")),
         "history": list(history.values_list("note_key", "history_type", "title", "status", "history_change_reason")),
         "videos": sorted(Video.objects.values_list("youtube_id", "title")),
-        "video history": sorted(Video.history.model.objects.values_list("youtube_id", "history_type", "title")),
+        "video history": sorted(
+            Video.history.model.objects.values_list(
+                "youtube_id", "history_type", "title", "history_change_reason", "history_user_id"
+            )
+        ),
     }
 
 
 @pytest.mark.parametrize("status", [None, "published"])
 def test_new_practices_written_together_equal_those_written_one_by_one(vault, monkeypatch, batches, status):
     videos_before = set(Video.objects.values_list("pk", flat=True))
-    together = import_notes([vault], status=status)
+    with CaptureQueriesContext(connection) as queries:
+        together = import_notes([vault], status=status)
+    video_inserts = [
+        q for q in queries.captured_queries if q["sql"].startswith(f'INSERT INTO "{Video._meta.db_table}"')
+    ]
+    assert len(video_inserts) == 1, "the batch's videos are created together"
     rows_together = written()
     assert sum(map(len, batches)) == len(together.created) == 14
     assert batches.one_by_one == []
@@ -161,6 +172,9 @@ def test_a_note_that_fails_in_a_batch_fails_alone(vault, monkeypatch, batches, s
     assert len(result.created) == 13 == Practice.objects.count()
     assert [p.kind for p in result.problems if p.severity == "error"] == ["write-failed"]
     assert not Practice.objects.filter(note_key__endswith="estonia_and_denmark").exists()
+    # The videos the rolled-back batch created are created again, not pointed at as they were.
+    assert not Practice.objects.exclude(source_video=None).filter(source_video__youtube_id=None).exists()
+    assert Practice.objects.exclude(source_video=None).count() == 13
 
 
 def test_an_update_is_never_written_in_a_batch(vault, batches):

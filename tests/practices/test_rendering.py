@@ -124,3 +124,39 @@ def test_heading_anchors_leave_out_timestamps_and_stay_unique():
     html = render_note("## Why [00:01:00]\n\nText.\n\n## Why [00:02:00]\n")
     assert '<h2 id="note-why">' in html
     assert '<h2 id="note-why_1">' in html
+
+
+def test_the_texts_left_unparsed_are_those_no_inline_pattern_can_match():
+    from practices import rendering
+
+    # Each pattern Python-Markdown tries, with what it needs (`INLINE_PATTERN_STARTS`, `LINE_BREAK`):
+    # a new pattern (a Markdown upgrade, another extension) must say what it starts with.
+    assert [item.name for item in rendering._markdown().inlinePatterns._priority] == [
+        "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
+        "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One kind of inline markup each, so that forgetting what it starts with fails its case.
+        "Plain words and a timestamp [00:00:10] and a [[Wiki link]].",
+        "Some `code` here.",
+        "An escaped \\# hash.",
+        "A [link](https://example.org) and [ref][r].\n\n[r]: https://example.org",
+        "An autolink <https://example.org>.",
+        "A line  \nbreak.",
+        "An entity &copy; here.",
+        "Emphasis *one* here.",
+        "Emphasis _two_ here.",
+        "- a list item with *stars*\n- and one without",
+        "| a | b |\n| --- | --- |\n| _c_ | d |",
+    ],
+)
+def test_texts_are_rendered_the_same_whether_plain_ones_are_skipped_or_not(text, monkeypatch):
+    from practices import rendering
+
+    skipped = render_note(text, video_id=VIDEO)
+    monkeypatch.setattr(rendering.InlineBudgetTreeprocessor, "_plain", staticmethod(lambda text: False))
+    assert render_note(text, video_id=VIDEO) == skipped

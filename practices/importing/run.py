@@ -342,7 +342,9 @@ class Importer:
         if some_unchanged:
             self.read_unchanged_ends(vault, changed_videos)
         changes.rescale_outliers(notes, texts, self.unchanged_ends)
-        titles.repair_titles(notes, lambda: self.read_vault_spellings(vault))
+        # What a worker found of a title's words holds for its note, not for one rescaled since.
+        found = {o.key: o.title_evidence for o in outcomes if o.problem is None and notes[o.key] is o.note}
+        titles.repair_titles(notes, lambda: self.read_vault_spellings(vault), found)
         self.video_dates.extend(dates.note_dates(notes.values(), videos))
         for note in notes.values():
             self.result.problems.extend(note.problems)

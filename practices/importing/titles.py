@@ -149,13 +149,15 @@ def all_spellings(texts):
     return found
 
 
-def repair_titles(notes, vault_spellings_of):
+def repair_titles(notes, vault_spellings_of, found=None):
     """Repair the titles of the parsed `notes` in place, each repair reported among the note's problems.
 
     `vault_spellings_of()` gives the `all_spellings` of every note of the run: the vault a word
-    falls back on when its note lacks it. It is asked only when some note lacks one.
+    falls back on when its note lacks it. It is asked only when some note lacks one. `found`: the
+    `evidence_of` some notes, by key, when already known (the import's workers find it).
     """
-    evidence = {key: evidence_of(note.title, note.body) for key, note in notes.items()}
+    found = found or {}
+    evidence = {key: found.get(key) or evidence_of(note.title, note.body) for key, note in notes.items()}
     lacking = set().union(*(found.lacks() for found in evidence.values())) if evidence else set()
     vault = vault_spellings_of() if lacking else {}
     for key, note in notes.items():

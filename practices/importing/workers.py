@@ -24,7 +24,7 @@ from django.utils import translation
 from opsi_portal.lib.text import normalise_text
 
 from ..rendering import LinkResolver, link_addresses, render_note
-from . import budget
+from . import budget, titles
 from .candidates import phrases_of
 from .detection import detected_mentions
 from .parser import NoteError, Problem, parse_note
@@ -88,6 +88,7 @@ class Outcome:
     note: object = None
     derived: Derived | None = None
     problem: Problem | None = None
+    title_evidence: titles.Evidence | None = None  # what the note's text says of its title's words
 
 
 def failure(error):
@@ -144,14 +145,15 @@ def prepare(task):
             return Outcome(task.key, problem=error.problem)
         except Exception as error:  # noqa: BLE001 (too slow, too deep, out of memory: this note only)
             return Outcome(task.key, problem=Problem(task.file, 0, "parse-failed", failure(error), "error"))
+        evidence = titles.evidence_of(note.title, note.body)
         if _State.practice_slugs is None:
-            return Outcome(task.key, note)
+            return Outcome(task.key, note, title_evidence=evidence)
         try:
             with budget.time_budget():
                 derived = derive(note, note.video_id or task.video_id, resolver(task.channel), _State.gazetteers)
-                return Outcome(task.key, note, derived)
+                return Outcome(task.key, note, derived, title_evidence=evidence)
         except Exception:  # noqa: BLE001 (the writer derives it again and reports what stops it)
-            return Outcome(task.key, note)
+            return Outcome(task.key, note, title_evidence=evidence)
 
 
 def derive(note, video_id, resolve, gazetteers):

@@ -85,6 +85,23 @@ def test_import_repairs_titles_reports_each_repair_and_keeps_slugs(damaged_vault
 
 
 @pytest.mark.django_db
+def test_what_a_note_says_of_its_title_is_found_once_where_it_is_parsed(damaged_vault, monkeypatch):
+    from practices.importing import titles
+
+    looked_at, evidence_of = [], titles.evidence_of
+
+    def counted(title, body):
+        looked_at.append(title)
+        return evidence_of(title, body)
+
+    monkeypatch.setattr(titles, "evidence_of", counted)
+    run(damaged_vault)
+    # Parsed in the run's own process here, as in a worker: the run repairs titles with it.
+    assert sorted(looked_at) == ["Crisis lessons", "Postcrisis recovery", "Publicprivate partnerships"]
+    assert Practice.objects.get(note_key="publicprivate_partnerships").title == "Public-private partnerships"
+
+
+@pytest.mark.django_db
 def test_a_title_imported_damaged_is_repaired_on_the_next_import_at_the_same_address(damaged_vault, client):
     run(damaged_vault, status="published")
     practice = Practice.objects.get(note_key="publicprivate_partnerships")

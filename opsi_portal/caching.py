@@ -173,25 +173,15 @@ def held_records(model, ids):
     return held
 
 
-# Per process, values costly to build that every page of a kind reads: {name: (version, value)}.
-_held_values = {}
-
-
 def held_value(name, build):
     """`build()`, held by this process until the data version changes; shared by its threads, never changed.
 
     The version is read before `build()` reads the data, so a value is never older than its version.
     """
-    version = data_version()
-    with _held_records_lock:
-        held_version, value = _held_values.get(name, (None, None))
-    if held_version != version:
-        value = build()
-        with _held_records_lock:
-            _held_values[name] = (version, value)
-    return value
+    return held_recent(name, None, build, keep=1)
 
 
+# Per process, values costly to build that pages read: {name: OrderedDict({key: (version, value)})}.
 _held_recent = {}
 
 
@@ -221,7 +211,6 @@ def forget_held_records():
     """Drop every held record and value (tests change data without always raising the data version)."""
     with _held_records_lock:
         _held_records.clear()
-        _held_values.clear()
         _held_recent.clear()
 
 

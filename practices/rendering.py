@@ -253,7 +253,13 @@ class NoteLinksPreprocessor(Preprocessor):
 MAX_BRACKET_STEPS = 300_000  # `[` x length: about 0.4 s of link search
 MAX_INLINE_MARKERS = 5_000  # each inline match costs about 0.1 ms of Markdown's Python
 MAX_COPIED_CHARACTERS = 500_000_000  # markers x length: the copying
-INLINE_MARKERS = "[<`*_&\\!~="
+# What each of Python-Markdown's inline patterns needs in a text to match: code, escapes, links and
+# images, autolinks and raw HTML, entities, emphasis; and a line break's two spaces. The notes'
+# extension adds none (`test_rendering` checks the list of patterns).
+INLINE_PATTERN_STARTS = "`\\[<&*_"
+LINE_BREAK = "  \n"
+# What the budget counts as markers: the patterns' starts, and characters around them.
+INLINE_MARKERS = INLINE_PATTERN_STARTS + "!~="
 
 
 # Python-Markdown parses each level of a quote again from the start: a line of 1,000 `>` took
@@ -294,13 +300,6 @@ class QuoteDepthPreprocessor(Preprocessor):
     def run(self, lines):
         text = DEEP_QUOTE_RE.sub("> " * MAX_QUOTE_DEPTH, "\n".join(lines))
         return text.split("\n")
-
-
-# What each of Python-Markdown's inline patterns needs in a text to match: code, escapes, links and
-# images, autolinks and raw HTML, entities, emphasis; and a line break's two spaces. The notes'
-# extension adds none (`test_rendering` checks the list of patterns).
-INLINE_PATTERN_STARTS = "`\\[<&*_"
-LINE_BREAK = "  \n"
 
 
 class InlineBudgetTreeprocessor(Treeprocessor):

@@ -191,8 +191,9 @@ class Preparer:
         if notes < 1:
             return
         if not self.ready:
-            with translation.override(self.language):
-                self.addresses = link_addresses()
+            if self.practice_slugs is not None:  # a dry run renders nothing
+                with translation.override(self.language):
+                    self.addresses = link_addresses()
             self.gazetteers, self.ready = self.gazetteers_of(), True
             start(self.practice_slugs, self.language, self.gazetteers, self.addresses)
         if self.executor is None and self.workers > 1 and notes >= MIN_NOTES_FOR_POOL:

@@ -25,7 +25,7 @@ from opsi_portal.caching import bump_data_version, data_version_once
 
 from ..models import Practice, Video
 from ..rendering import LinkResolver
-from ..search import deferred_search_refresh, refresh_search_vector_now
+from ..search import deferred_search_refresh, refreshing_alongside
 from . import budget, changes, dates, titles
 from .candidate_store import refresh_candidates, replace_evidence
 from .channels import NoteTargets, run_key, split_key
@@ -185,7 +185,7 @@ class Importer:
         # The workers find countries and toolkits too, with the gazetteers the writer would use.
         practice_slugs = None if self.dry_run else context.practice_slugs
         gazetteers_of = (lambda: None) if self.dry_run else self.reference.gazetteers
-        with Preparer(practice_slugs, gazetteers_of) as preparer:
+        with Preparer(practice_slugs, gazetteers_of) as preparer, refreshing_alongside() as search_refresh:
             # New notes are to be prepared whatever their hashes: their pool starts now.
             preparer.expect(sum(1 for key in topic_keys if key not in context.imported))
             context.themes = self.themes(vault, topic_keys, context)
@@ -200,7 +200,7 @@ class Importer:
                     for note in notes.values():
                         (self.result.updated if note.key in context.imported else self.result.created).append(note.key)
                 else:
-                    self.write(notes, hashes, context, len(changed), derived)
+                    self.write(notes, hashes, context, len(changed), derived, search_refresh)
         if not self.dry_run:
             self.finish()
         return self.result
@@ -373,7 +373,7 @@ class Importer:
             message = f"videoId {note.video_id} but the index lists the note under {listed}; videoId is used"
             self.result.problems.append(Problem(note.file, 2, "video-conflict", message))
 
-    def write(self, notes, hashes, context, total, derived):
+    def write(self, notes, hashes, context, total, derived, search_refresh):
         """One batch of parsed notes: new ones together, others each in its own transaction; links wait for `finish`."""
         writer = NoteWriter(
             self.reference,
@@ -404,8 +404,9 @@ class Importer:
                     self.result.problems.extend(conflict_problems(note.file, written.conflicts))
             self.write_batch_rows(found, first_records, notes)
         # Themes and mentions are written in bulk, past the signals: refresh what derives from them
-        # now (with a pool, while the workers prepare the next batches), not all at the run's end.
-        refresh_search_vector_now(pk for pk, _, _ in found)
+        # now (while the workers prepare the next batches and, on PostgreSQL, while this process
+        # writes the next one), not all at the run's end.
+        search_refresh.refresh(pk for pk, _, _ in found)
 
     def write_batch_rows(self, found, first_records, notes):
         """The batch's candidate phrases and new practices' first history records, each kind in one insert.

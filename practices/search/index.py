@@ -4,7 +4,8 @@ Signals call it after a practice, its themes, countries or toolkits are saved or
 a theme, country or toolkit is renamed; bulk writers call it with the ids they wrote. Inside a
 `deferred_search_refresh()` block (the importer's run) it only collects the ids, and the block
 refreshes them all once at its end; `refresh_search_vector_now(ids)` refreshes some at once inside
-it (the importer, each batch once its themes and mentions are written).
+it, and `refreshing_alongside()` while the caller goes on (the importer, each batch once its themes
+and mentions are written).
 
 What it refreshes depends on the database. PostgreSQL: two stored vectors, `search_vector` (title A,
 summary B, themes, countries and toolkits C, text D; GIN-indexed, for matching) and the small
@@ -16,13 +17,17 @@ row of `practices_search_document` (plain texts), which triggers copy into the F
 """
 
 import html
+import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .french import stemmed
+
+logger = logging.getLogger(__name__)
 
 REFRESH_BATCH = 2000
 # The text search configurations the migrations create: English, and French, stemming after unaccent.
@@ -138,6 +143,73 @@ def refresh_search_vector_now(practice_ids):
     pending = _deferred.get()
     if pending is not None:  # only once refreshed: should it fail, the block's end still refreshes them
         pending.difference_update(ids)
+
+
+@contextmanager
+def refreshing_alongside():
+    """A `RefreshAlongside` for a run writing in batches; the block's end waits for what it still refreshes."""
+    alongside = RefreshAlongside()
+    try:
+        yield alongside
+    finally:
+        alongside.wait()
+
+
+class RefreshAlongside:
+    """Refreshes a batch's practices while the caller writes the next batch, on PostgreSQL.
+
+    PostgreSQL computes the vectors (`to_tsvector` over each note's text, most of a refresh's time)
+    in its own process: on a connection of its own, in a thread that only waits for the server, that
+    work overlaps the writer's instead of holding it up. One thread, so batches are refreshed in
+    order and one at a time. A batch's ids leave the enclosing deferred block when handed over: a
+    later write to them collects them again, and a refresh that fails gives them back to the block,
+    whose end refreshes them. SQLite (one writer at a time), or a caller inside a transaction (whose
+    writes another connection cannot see yet), refreshes at once instead (`refresh_search_vector_now`).
+    """
+
+    def __init__(self):
+        self.executor = None
+        self.handed_over = []  # (future, ids)
+
+    def refresh(self, practice_ids):
+        ids = {int(pk) for pk in practice_ids}
+        if not ids:
+            return
+        if not is_postgresql() or connection.in_atomic_block:
+            refresh_search_vector_now(ids)
+            return
+        pending = _deferred.get()
+        if pending is not None:
+            pending.difference_update(ids)
+        if self.executor is None:
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-refresh")
+        self.handed_over.append((self.executor.submit(_refresh_in_a_transaction, ids), ids))
+
+    def wait(self):
+        """Once every batch handed over is refreshed (or has failed), close the thread and its connection."""
+        if self.executor is None:
+            return
+        self.executor.submit(_close_this_threads_connection)
+        self.executor.shutdown(wait=True)
+        self.executor = None
+        for future, ids in self.handed_over:
+            if (error := future.exception()) is not None:
+                logger.warning("the search data of %s practices is refreshed again: %s", len(ids), error)
+                refresh_search_vector(ids)
+        self.handed_over = []
+
+
+def _refresh_in_a_transaction(ids):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Like the importer's own commits (`relaxed_commits`): the run seals its notes after this
+            # commit, so a crash cannot keep a seal and lose the vectors it vouches for.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _refresh(ids)
+
+
+def _close_this_threads_connection():
+    connection.close()
 
 
 def _refresh(practice_ids):

@@ -196,3 +196,21 @@ def test_lowercase_phrases_count_only_where_they_spell_a_name():
     CandidateEvidence.objects.filter(role="name").delete()
     refresh_candidates()
     assert not CandidateEvidence.objects.filter(candidate__isnull=False).exists()
+
+
+def test_equally_used_spellings_name_a_candidate_as_the_newest_practice_spells_it():
+    """Ties go to the phrase read first: the rows are read unordered, then put in the list's order."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    # The newer practice is created first, so an order by id would put the older one's phrase first.
+    newer = factories.practice(slug="newer", published_at=now)
+    older = factories.practice(slug="older", published_at=now - timedelta(days=30))
+    for practice, spelling in ((older, "Data Ladder toolkit"), (newer, "Data Ladder Toolkit")):
+        CandidateEvidence.objects.create(
+            practice=practice, phrase=spelling, key="data ladder toolkit", role="name", kind="toolkit", sentence="S."
+        )
+    refresh_candidates()
+    assert ReferenceCandidate.objects.get().name == "Data Ladder Toolkit"

@@ -8,10 +8,11 @@ it, and `refreshing_alongside()` while the caller goes on (the importer, each ba
 and mentions are written).
 
 What it refreshes depends on the database. PostgreSQL: two stored vectors, `search_vector` (title A,
-summary B, themes, countries and toolkits C, text D; GIN-indexed, for matching) and the small
+summary B, themes, countries and toolkits C, text D; for matching) and the small
 `search_rank_vector` (the same without the text, kept inline in the row, for ranking); the French
 title, summary and theme and toolkit names join both, made with the French configuration; and the
-ids of the practice's themes, countries and toolkits, for the facet counts. SQLite: a
+ids of the practice's themes, countries and toolkits, for the facet counts; then the practice's
+search row (`postgresql.write_search_rows`), whose GIN index is the one index of the vector. SQLite: a
 row of `practices_search_document` (plain texts), which triggers copy into the FTS5 index
 `practices_search`, and a row of `practices_search_fr` with the French texts' stems (`french.py`).
 """

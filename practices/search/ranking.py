@@ -1,7 +1,8 @@
 """Finding and ranking every practice that matches a query, best first, on both databases.
 
-PostgreSQL matches with the GIN-indexed `search_vector` and ranks with `ts_rank` over the small
-inline `search_rank_vector` (title, summary, topics): a practice that has the words in its title
+PostgreSQL matches with the GIN index of the practices' search rows (`postgresql.TABLE`, the full
+vector) and ranks with `ts_rank` over the practice's small inline `search_rank_vector` (title,
+summary, topics): a practice that has the words in its title
 or summary ranks above one that only has them in its text, and equals are newest first. SQLite
 matches with its FTS5 index and ranks with bm25, weighting title over summary over topics; the text
 decides whether a practice matches, not where it ranks, on both databases. Every match is ranked
@@ -26,6 +27,8 @@ from pyroaring import BitMap64
 
 from .french import stemmed
 from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, HEAD_FTS_TABLE, is_postgresql
+from .postgresql import TABLE as SEARCH_ROW_TABLE
+from .postgresql import TSQUERY
 from .query import parse
 
 # bm25 weights of the ranking index's columns: title, summary, topics (themes, countries, toolkits).
@@ -42,6 +45,12 @@ def tsquery(parsed):
     """The query as PostgreSQL reads it: accents folded, English stems or French stems."""
     english = SearchQuery(parsed.websearch(), search_type="websearch", config=CONFIG)
     return english | SearchQuery(parsed.websearch(), search_type="websearch", config=FRENCH_CONFIG)
+
+
+def _postgresql_ids(parsed):
+    """The ids of the practices whose search row matches, from that row's GIN index (the only index of the text)."""
+    text = parsed.websearch()
+    return RawSQL(f"SELECT id FROM {SEARCH_ROW_TABLE} WHERE vector @@ {TSQUERY}", [text, text])  # noqa: S608, S611  (constants; the text is a parameter)
 
 
 def _fts5_ids(expression, table=FTS_TABLE):
@@ -137,13 +146,13 @@ def matching(queryset, text):
     if not parsed.alternatives:
         return queryset.none()
     if is_postgresql():
-        return queryset.filter(search_vector=tsquery(parsed))
+        return queryset.filter(pk__in=_postgresql_ids(parsed))
     return queryset.filter(_sqlite_condition(parsed))
 
 
 def _ranked_postgresql(queryset, parsed):
-    query = tsquery(parsed)
-    return queryset.filter(search_vector=query).annotate(**{RANK: SearchRank(F("search_rank_vector"), query)})
+    rank = SearchRank(F("search_rank_vector"), tsquery(parsed))
+    return queryset.filter(pk__in=_postgresql_ids(parsed)).annotate(**{RANK: rank})
 
 
 def _ranked_sqlite(queryset, parsed):

@@ -106,6 +106,7 @@ def test_rebuild_command_restores_a_lost_index():
     with connection.cursor() as cursor:
         if on_postgresql():
             cursor.execute("UPDATE practices_practice SET search_vector = NULL, search_rank_vector = NULL")
+            cursor.execute("UPDATE practices_search_row SET vector = '', rank_vector = ''")
         else:
             cursor.execute("DELETE FROM practices_search_document")
     assert found("budgeting") == []

@@ -260,7 +260,7 @@ class Practice(EnglishOriginal, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Title (A), summary (B), themes, countries and toolkits (C), text (D), kept by practices.search.
-    # PostgreSQL only (SQLite has its FTS5 index); its GIN index answers `@@`, made by migration 0004.
+    # PostgreSQL only (SQLite has its FTS5 index); copied into the search row, whose GIN index answers `@@`.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same without the text: small enough to stay in the row (migration 0005), so ranking every
     # match reads no out-of-line data. PostgreSQL only.

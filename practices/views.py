@@ -258,7 +258,7 @@ def searched_page(request, data):
 def list_page(request):
     filterset, errors, query, page = searched_page(request, request.GET)
     searched_for, suggestion = query, None
-    if query and not page.paginator.count and not search.matching(Practice.objects.published(), query).exists():
+    if query and not page.paginator.count and not search.matches_any_published(query):
         # The words match nothing at all (not merely nothing under these filters): retry with the
         # closest known words, and say so.
         suggestion = suggest(query)

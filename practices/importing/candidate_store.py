@@ -6,6 +6,7 @@ is still found: a rejected candidate is never proposed again, an accepted one ke
 """
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from ..models import CandidateEvidence, Practice, ReferenceCandidate
 from .candidate_groups import NAME_ROLES, Row, group_rows
@@ -112,7 +113,9 @@ def _in_practice_order():
     Grouping breaks ties between equally used spellings by which comes first, so the order stays
     the one candidates were always named by. A practice created since it was read comes last.
     """
-    position = {pk: n for n, pk in enumerate(Practice.objects.values_list("pk", flat=True))}
+    # A plain QuerySet: modeltranslation's manager would order by the active language's title.
+    in_order = QuerySet(Practice).values_list("pk", flat=True)
+    position = {pk: n for n, pk in enumerate(in_order)}
     last = len(position)
     return lambda row: (position.get(row.practice, last), row.pk)
 

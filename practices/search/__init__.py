@@ -18,12 +18,13 @@ from .index import (
     refreshing_alongside,
 )
 from .query import parse
-from .ranking import matching, planner_hint, search
+from .ranking import matches_any_published, matching, planner_hint, search
 from .snippets import snippets, with_snippet_data
 from .suggestions import suggest
 
 __all__ = [
     "deferred_search_refresh",
+    "matches_any_published",
     "matching",
     "parse",
     "planner_hint",

@@ -176,7 +176,7 @@ class RefreshAlongside:
         ids = {int(pk) for pk in practice_ids}
         if not ids:
             return
-        if not is_postgresql() or connection.in_atomic_block:
+        if not is_postgresql() or connection.in_atomic_block or not connection.get_autocommit():
             refresh_search_vector_now(ids)
             return
         pending = _deferred.get()

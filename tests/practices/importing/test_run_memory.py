@@ -205,9 +205,9 @@ def test_equally_used_spellings_name_a_candidate_as_the_newest_practice_spells_i
     from django.utils import timezone
 
     now = timezone.now()
-    # The newer practice is created first, so an order by id would put the older one's phrase first.
-    newer = factories.practice(slug="newer", published_at=now)
+    # The older practice and its phrase come first by id: only the list's order puts the newer first.
     older = factories.practice(slug="older", published_at=now - timedelta(days=30))
+    newer = factories.practice(slug="newer", published_at=now)
     for practice, spelling in ((older, "Data Ladder toolkit"), (newer, "Data Ladder Toolkit")):
         CandidateEvidence.objects.create(
             practice=practice, phrase=spelling, key="data ladder toolkit", role="name", kind="toolkit", sentence="S."

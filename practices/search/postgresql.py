@@ -76,6 +76,19 @@ class SearchRows:
         conditions, ids = self.filter_conditions()
         return " AND ".join([*sql, *conditions]), [*params, *ids]
 
+    def any(self):
+        """Whether any row matches, from the GIN index.
+
+        `EXISTS` or a LIMIT 1 alone makes the planner walk the rows one by one, fetching each vector
+        from TOAST to test it (400 ms at 30,000 practices for a word nothing has); the matches are
+        gathered first instead (a few ms).
+        """
+        where, params = self.where()
+        sql = f"WITH m AS MATERIALIZED (SELECT s.id FROM {TABLE} AS s WHERE {where}) SELECT EXISTS (SELECT FROM m)"  # noqa: S608  (constants only)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
     def filter_conditions(self):
         """Each filter's condition on a search row (`s`), and their parameters."""
         return [f"s.{column} && %s::integer[]" for column in self.filters], [list(ids) for ids in self.filters.values()]

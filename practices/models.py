@@ -259,18 +259,17 @@ class Practice(EnglishOriginal, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Title (A), summary (B), themes, countries and toolkits (C), text (D), kept by practices.search.
-    # PostgreSQL only (SQLite has its FTS5 index); copied into the search row, whose GIN index answers `@@`.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same without the text: small enough to stay in the row (migration 0005), so ranking every
-    # match reads no out-of-line data. PostgreSQL only.
+    # Title (A), summary (B), themes, countries and toolkits (C), kept by practices.search: small
+    # enough to stay in the row (migration 0005), so ranking every match reads no out-of-line data.
+    # PostgreSQL only (SQLite has its FTS5 index). The full vector, with the text, is stored only in
+    # the search row (`search/postgresql.py`), whose GIN index answers `@@`.
     search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeManager.from_queryset(PracticeQuerySet)()
     # Every change a curator or the importer makes, to browse and revert in the admin.
     # The search vector is derived data: no history, and none of its weight in every historical row.
     history = PracticeHistoricalRecords(
-        m2m_fields=[links_to], excluded_fields=["search_vector", "search_rank_vector", "import_conflicts"]
+        m2m_fields=[links_to], excluded_fields=["search_rank_vector", "import_conflicts"]
     )
 
     # Texts curators edit in forms: stored as a browser's round trip leaves them (`normalise_text`).
@@ -280,7 +279,6 @@ class Practice(EnglishOriginal, models.Model):
     CARD_DEFERRED = (
         "body_markdown",
         "body_html",
-        "search_vector",
         "search_rank_vector",
         "import_snapshot",
         "import_conflicts",

@@ -7,12 +7,12 @@ refreshes them all once at its end; `refresh_search_vector_now(ids)` refreshes s
 it, and `refreshing_alongside()` while the caller goes on (the importer, each batch once its themes
 and mentions are written).
 
-What it refreshes depends on the database. PostgreSQL: two stored vectors, `search_vector` (title A,
-summary B, themes, countries and toolkits C, text D; for matching) and the small
-`search_rank_vector` (the same without the text, kept inline in the row, for ranking); the French
-title, summary and theme and toolkit names join both, made with the French configuration; and the
-ids of the practice's themes, countries and toolkits, for the facet counts; then the practice's
-search row (`postgresql.write_search_rows`), whose GIN index is the one index of the vector. SQLite: a
+What it refreshes depends on the database. PostgreSQL: in the practice's row, the small
+`search_rank_vector` (title A, summary B, themes, countries and toolkits C; the French title,
+summary and theme and toolkit names join it, made with the French configuration) and the ids of the
+practice's themes, countries and toolkits, for the facet counts; then the practice's search row
+(`postgresql.write_search_rows`): those, and the full vector for matching (the same with the text,
+D), which only the search row stores, under its GIN index. SQLite: a
 row of `practices_search_document` (plain texts), which triggers copy into the FTS5 index
 `practices_search`, and a row of `practices_search_fr` with the French texts' stems (`french.py`).
 """
@@ -77,7 +77,6 @@ FACET_ID_ASSIGNMENTS = ",\n    ".join(
 # Built from constants only; the ids are a parameter.
 POSTGRESQL_REFRESH = f"""
 UPDATE practices_practice AS p SET
-    search_vector = v.narrow || setweight(to_tsvector('{CONFIG}', coalesce(p.body_html, '')), 'D'),
     search_rank_vector = v.narrow,
     {FACET_ID_ASSIGNMENTS}
 FROM (

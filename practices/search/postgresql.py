@@ -26,12 +26,14 @@ TSQUERY = f"(websearch_to_tsquery('{CONFIG}', %s) || websearch_to_tsquery('{FREN
 
 
 # The search rows of some practices (`%s`: their ids) from the practices' columns; written by
-# `refresh_search_vector` with the vectors and arrays, the only writer of both.
+# `refresh_search_vector` with the ranking vector and arrays, the only writer of both. The full vector
+# (the ranking one and the text, D) is made here and stored only here (migration 0025).
 WRITE = f"""
 INSERT INTO {TABLE} (id, published, published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
     rank_vector, vector)
 SELECT id, status = 'published', published_at, theme_ids, about_country_ids, country_ids, toolkit_ids,
-    coalesce(search_rank_vector, ''), coalesce(search_vector, '')
+    coalesce(search_rank_vector, ''),
+    coalesce(search_rank_vector, '') || setweight(to_tsvector('{CONFIG}', coalesce(body_html, '')), 'D')
 FROM practices_practice WHERE id = ANY(%s)
 ON CONFLICT (id) DO UPDATE SET published = excluded.published, published_at = excluded.published_at,
     theme_ids = excluded.theme_ids, about_country_ids = excluded.about_country_ids,

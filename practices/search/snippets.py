@@ -180,9 +180,7 @@ def with_snippet_data(queryset, text):
         return queryset
     query = SearchQuery(parse(text).websearch(), search_type="websearch", config=CONFIG)
     return (
-        queryset.defer(None)
-        .defer("body_markdown", "search_vector", "import_snapshot")
-        .annotate(search_tsquery=Cast(query, TextField()))
+        queryset.defer(None).defer("body_markdown", "import_snapshot").annotate(search_tsquery=Cast(query, TextField()))
     )
 
 

@@ -11,6 +11,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 lz4_migration = importlib.import_module("practices.migrations.0023_lz4_compression")
+# Columns the migration names that a later migration dropped (0025: the full vector is in the search row only).
+DROPPED_SINCE = {"search_vector"}
+
+
+def large_columns(table):
+    return [column for column in lz4_migration.LARGE_COLUMNS[table] if column not in DROPPED_SINCE]
 
 
 @pytest.fixture
@@ -49,7 +55,8 @@ def test_a_saved_practice_and_its_history_store_their_long_texts_with_lz4(postgr
 
 def test_the_migration_set_lz4_on_every_large_column(postgresql_with_lz4):
     with connection.cursor() as cursor:
-        for table, columns in lz4_migration.LARGE_COLUMNS.items():
+        for table in lz4_migration.LARGE_COLUMNS:
+            columns = large_columns(table)
             cursor.execute(
                 "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = %s::regclass AND attname = ANY(%s)",
                 [table, list(columns)],
@@ -62,4 +69,4 @@ def test_the_migration_names_columns_of_the_models():
     history = Practice.history.model
     for model in (Practice, history):
         columns = {field.column for field in model._meta.concrete_fields}
-        assert set(lz4_migration.LARGE_COLUMNS[model._meta.db_table]) <= columns
+        assert set(large_columns(model._meta.db_table)) <= columns

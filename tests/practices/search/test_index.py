@@ -39,7 +39,7 @@ def test_imported_practices_are_found_by_their_countries_and_themes(seed):
     assert practice.title in found(theme.name)
     if on_postgresql():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT search_vector::text FROM practices_practice WHERE id = %s", [practice.pk])
+            cursor.execute("SELECT vector::text FROM practices_search_row WHERE id = %s", [practice.pk])
             vector = cursor.fetchone()[0]
         # Countries carry weight C: present only if the vector was refreshed after the mentions were written.
         assert re.search(r"'estonia':[0-9A-D,]*C", vector), vector
@@ -52,7 +52,7 @@ def test_a_deferred_refresh_updates_vectors_once_at_the_end():
 
     def vector(practice):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT search_vector::text FROM practices_practice WHERE id = %s", [practice.pk])
+            cursor.execute("SELECT vector::text FROM practices_search_row WHERE id = %s", [practice.pk])
             return cursor.fetchone()[0] or ""
 
     with deferred_search_refresh():
@@ -105,7 +105,7 @@ def test_rebuild_command_restores_a_lost_index():
     factories.practice(title="Participatory budgeting")
     with connection.cursor() as cursor:
         if on_postgresql():
-            cursor.execute("UPDATE practices_practice SET search_vector = NULL, search_rank_vector = NULL")
+            cursor.execute("UPDATE practices_practice SET search_rank_vector = NULL")
             cursor.execute("UPDATE practices_search_row SET vector = '', rank_vector = ''")
         else:
             cursor.execute("DELETE FROM practices_search_document")

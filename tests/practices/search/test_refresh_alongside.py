@@ -23,7 +23,7 @@ def search_data():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT p.id, p.search_vector::text, p.search_rank_vector::text, p.theme_ids, s.vector::text,"
+                "SELECT p.id, p.search_rank_vector::text, p.theme_ids, s.vector::text,"
                 " s.rank_vector::text, s.theme_ids FROM practices_practice AS p"
                 " JOIN practices_search_row AS s ON s.id = p.id ORDER BY p.id"
             )

@@ -23,6 +23,7 @@ from ..rendering import render_note
 from ..search import refresh_search_vector
 from . import detection
 from .channels import split_key
+from .copying import copy_instances
 from .parser import Problem
 from .sentences import sentences_of
 from .workers import derive
@@ -164,7 +165,7 @@ class NoteWriter:
         """
         self.reference.add_videos(plan.video_id for plan in plans)
         made = [(plan, *self._new_practice(plan)) for plan in plans]
-        Practice.objects.bulk_create([practice for _, practice, _ in made])
+        copy_instances(Practice, [practice for _, practice, _ in made], with_ids=True)
         rows = {model: [] for model, *_ in MENTIONS} | {ThemedPractice: []}
         for plan, practice, new in made:
             for model, name, kind, _ in MENTIONS:

@@ -125,7 +125,9 @@ def test_workers_never_start_as_a_fork_of_the_importer():
 
 
 def inserts_into(queries, table):
-    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("INSERT") and f'"{table}"' in q["sql"]]
+    """The statements of `queries` that insert into `table`: INSERTs, and PostgreSQL's COPYs."""
+    writes = ("INSERT", "COPY")
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(writes) and f'"{table}"' in q["sql"]]
 
 
 def test_a_batch_writes_its_first_history_records_and_candidate_phrases_together(vault, settings):

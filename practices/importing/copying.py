@@ -51,7 +51,8 @@ def copy_rows(table, columns, rows):
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
     started = time.monotonic()
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # The driver's errors raised as Django's (`IntegrityError`, `DataError`...), as a query's are.
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
     if connection.queries_logged:

@@ -95,3 +95,14 @@ def test_copied_practices_get_their_ids_first_and_later_inserts_follow_them():
     assert factories.practice(title="After the copy").pk > max(ids)
     # Timestamps set on insert are set, as `bulk_create` sets them.
     assert all(p.created_at is not None for p in Practice.objects.filter(pk__in=ids))
+
+
+def test_a_row_the_database_refuses_raises_djangos_error_and_writes_nothing():
+    from django.db import DataError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores a text of any length")
+    too_long = Practice(title="x" * 1000, slug="too-long")  # the title's column holds 300 characters
+    with pytest.raises(DataError), transaction.atomic():
+        copy_instances(Practice, [Practice(title="Fine", slug="fine"), too_long], with_ids=True)
+    assert not Practice.objects.filter(slug__in=["fine", "too-long"]).exists()

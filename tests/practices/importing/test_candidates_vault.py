@@ -69,7 +69,7 @@ def test_topics_with_their_own_notes_are_counted_and_linked_once_accepted(tmp_pa
     call_command("import_notes", str(tmp_path), stdout=StringIO(), stderr=StringIO())  # the new alias re-reads all
     with CaptureQueriesContext(connection) as queries:
         call_command("import_notes", str(tmp_path), stdout=StringIO(), stderr=StringIO())
-    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE", "COPY")]
     assert [sql for sql in writes if "practices_importrun" not in sql] == []  # but the run's own record
     assert set(ToolkitMention.objects.filter(toolkit=toolkit).values_list("practice__note_key", flat=True)) == naming
     assert ReferenceCandidate.objects.get(pk=navigator.pk).status == ReferenceCandidate.Status.ACCEPTED

@@ -12,7 +12,7 @@ from practices.themes import merge_themes, split_spelling
 
 pytestmark = pytest.mark.django_db
 
-WRITES = ("INSERT", "UPDATE", "DELETE")
+WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")  # COPY: PostgreSQL's bulk writes (`importing.copying`)
 
 
 def note(title, body, channel="channel"):

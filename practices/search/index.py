@@ -74,7 +74,8 @@ FACET_ID_ASSIGNMENTS = ",\n    ".join(
     f"{column} = ARRAY({select} ORDER BY 1)" for column, select in FACET_ID_ARRAYS.items()
 )
 
-# Built from constants only; the ids are a parameter.
+# Built from constants only; the ids are a parameter. They bound the rows updated as well as those
+# read: joined on `v` alone, the update read the whole table for each batch (48 ms at 2,000 practices).
 POSTGRESQL_REFRESH = f"""
 UPDATE practices_practice AS p SET
     search_rank_vector = v.narrow,
@@ -88,9 +89,9 @@ FROM (
         || setweight(to_tsvector('{FRENCH_CONFIG}', coalesce(p.summary_fr, '')), 'B')
         || setweight(to_tsvector('{FRENCH_CONFIG}', {FRENCH_TOPICS_SQL.replace("group_concat", "string_agg")}), 'C')
         AS narrow
-    FROM practices_practice AS p WHERE p.id = ANY(%s)
+    FROM practices_practice AS p WHERE p.id = ANY(%(ids)s)
 ) AS v
-WHERE p.id = v.id
+WHERE p.id = v.id AND p.id = ANY(%(ids)s)
 """  # noqa: S608
 
 SQLITE_ROWS = f"""
@@ -223,7 +224,7 @@ def _refresh_batch(ids):
         if is_postgresql():
             from .postgresql import write_search_rows
 
-            cursor.execute(POSTGRESQL_REFRESH, [ids])
+            cursor.execute(POSTGRESQL_REFRESH, {"ids": ids})
             write_search_rows(cursor, ids)
             return
         marks = ", ".join(["%s"] * len(ids))

@@ -134,6 +134,19 @@ def test_the_search_rows_plan_uses_their_index(postgresql_only):
     assert len(SearchRows("transparency").matching_ids()) == 1
 
 
+def test_a_refresh_reads_and_updates_only_its_practices(postgresql_only):
+    from practices.search.index import POSTGRESQL_REFRESH
+
+    Practice.objects.bulk_create(Practice(title=f"Practice {n}", slug=f"bulk-{n}") for n in range(2000))
+    ids = list(Practice.objects.order_by("pk").values_list("pk", flat=True)[:256])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE practices_practice")
+        cursor.execute(f"EXPLAIN {POSTGRESQL_REFRESH}", {"ids": ids})  # noqa: S608  (constants only)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # A batch's refresh read the whole table to find the rows it updates: quadratic over an import.
+    assert "Seq Scan on practices_practice" not in plan, plan
+
+
 def test_the_search_row_follows_saves_a_bulk_status_change_and_a_delete(postgresql_only):
     practice = factories.rich_practice(title="Civic dashboards", themes=["Budgets"])
     published, published_at, theme_ids, _, rank_vector, vector = search_row(practice.pk)

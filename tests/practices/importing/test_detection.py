@@ -28,7 +28,7 @@ def codes(text, gazetteer):
         ("Estonia's development and Estonian officials.", ["EE"]),
         ("Submissions from Turkey, the UAE and Korea.", ["TR", "AE", "KR"]),
         ("The Dutch case and the Netherlands.", ["NL"]),
-        ("A pilot in the Åland Islands and in Côte d'Ivoire.", ["AX", "CI"]),  # a capital beyond A-Z
+        ("A pilot in the Åland Islands and in Côte d'Ivoire.", ["AX", "CI"]),  # Å: a capital beyond A-Z
     ],
 )
 def test_names_short_forms_and_adjectives_find_the_country(countries, text, expected):
@@ -114,6 +114,11 @@ def test_among_toolkits_sharing_first_words_the_longest_name_wins_in_any_case():
     assert [key for key, *_ in spans] == ["navigator", "toolkit", "caf", "caf"]
     assert spans[0][1:] == (4, 26)  # the whole of "opsi toolkit-navigator"
     assert codes("The OPSI team", gazetteer) == ["opsi"]
+
+
+def test_an_alias_written_with_a_leading_hyphen_is_found_as_written():
+    gazetteer = toolkit_gazetteer([("kit", ["-Kit"]), ("design", ["Design Kit"])])
+    assert [key for key, *_ in gazetteer.matches_with_span("The -kit and the Design Kit.")] == ["kit", "design"]
 
 
 def test_a_gazetteer_without_names_finds_nothing():

@@ -19,6 +19,9 @@ from ..models import Practice
 
 logger = logging.getLogger(__name__)
 
+# How long an ANALYZE may wait for the table's lock before the run goes on without it.
+ANALYZE_LOCK_WAIT = "1s"
+
 
 class PlannerStatistics:
     """Counts the practices a run adds and analyses their table whenever they double it."""
@@ -47,9 +50,11 @@ class PlannerStatistics:
 
     def _analyse(self):
         # Only the table's owner may analyse it; for another user PostgreSQL warns and skips it. An
-        # ANALYZE that fails (a statement timeout) leaves the run to go on with the old statistics.
+        # ANALYZE that fails (a statement timeout) leaves the run to go on with the old statistics,
+        # as does one that would wait for a vacuum of the table (which holds the lock it needs).
         try:
             with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{ANALYZE_LOCK_WAIT}'")
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(self.table)}")
         except DatabaseError as error:
             logger.warning("the practices table was not analysed: %s", error)

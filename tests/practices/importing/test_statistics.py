@@ -73,3 +73,29 @@ def test_a_failed_analyse_is_logged_and_the_run_goes_on(monkeypatch, caplog):
     planner.add(32)  # the ANALYZE fails: there is no such table
     assert "not analysed" in caplog.text
     assert not Practice.objects.exists()  # the run's transaction is still usable
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_analyse_that_would_wait_for_a_vacuum_gives_up(monkeypatch, caplog):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite is never analysed")
+    import psycopg
+
+    settings = connection.settings_dict
+    holder = psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+    )
+    try:
+        # The lock a vacuum or another ANALYZE of the table holds.
+        holder.execute("LOCK TABLE practices_practice IN SHARE UPDATE EXCLUSIVE MODE")
+        monkeypatch.setattr(statistics, "ANALYZE_LOCK_WAIT", "100ms")
+        planner = PlannerStatistics()
+        monkeypatch.setattr(planner, "_rows_in_statistics", lambda: 0)
+        planner.add(32)
+    finally:
+        holder.close()
+    assert "not analysed" in caplog.text

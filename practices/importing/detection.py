@@ -49,31 +49,30 @@ class Gazetteer:
                 self.keys.setdefault(self._fold(phrase), key)
         ordered = sorted(self.keys, key=len, reverse=True)
         flags = re.IGNORECASE if ignore_case else 0
+        groups = self._by_first_character(ordered)
         # Most places in a text start with no phrase's first character: rejected at once.
-        first = "".join(sorted({self._head(phrase) or r"\s\-" for phrase in ordered}))
-        alternatives = self._by_first_character(ordered)
+        first = "".join(sorted(head or r"\s\-" for head in groups))
+        alternatives = "|".join(f"{head}(?:{'|'.join(tails)})" for head, tails in groups.items())
         self.regex = re.compile(rf"(?<![\w-])(?=[{first}])(?:{alternatives})(?![\w-])", flags) if ordered else None
 
     def _by_first_character(self, ordered):
-        """The phrases' patterns as one alternation per first character, each in the order given.
+        """The phrases' patterns by their escaped first character, {head: [the rest of each]}, in order.
 
-        Ignoring case, Python's `re` tries every phrase in turn at each place (404 toolkit names over
-        32,000 sentences: 2.2 s); grouped, only those that start with the character there (0.13 s).
-        It still takes the first of those in `ordered` that matches, the longest. (`re` ignoring case
-        also takes a dotless ı for an i, which `casefold` keeps apart: of two names starting with
-        each, the longest may then lose. No toolkit name starts with ı.)
+        The regex is one alternation per group. Ignoring case, Python's `re` tries every phrase in
+        turn at each place (404 toolkit names over 32,000 sentences: 2.2 s); grouped, only those that
+        start with the character there (0.13 s). It still takes the first of those in `ordered` that
+        matches, the longest. (`re` ignoring case also takes a dotless ı for an i, which `casefold`
+        keeps apart: of two names starting with each, the longest may then lose. No toolkit name
+        starts with ı.)
         """
         groups = {}
         for phrase in ordered:
-            head = self._head(phrase)
-            groups.setdefault(head, []).append(self._pattern(phrase)[len(head) :])
-        return "|".join(f"{head}(?:{'|'.join(tails)})" for head, tails in groups.items())
-
-    def _head(self, phrase):
-        """The escaped first character `_pattern(phrase)` starts with; "" for a name folded to start
-        with a space (an alias written "-Kit"), whose pattern starts with any run of spaces and hyphens."""
-        head = re.escape(phrase[0])
-        return head if self._pattern(phrase).startswith(head) else ""
+            pattern, head = self._pattern(phrase), re.escape(phrase[0])
+            # A name folded to start with a space (an alias written "-Kit") starts with any run of
+            # spaces and hyphens: its group has no first character ("").
+            head = head if pattern.startswith(head) else ""
+            groups.setdefault(head, []).append(pattern[len(head) :])
+        return groups
 
     def _fold(self, phrase):
         phrase = " ".join(re.split(r"[\s-]+", phrase)) if self.ignore_case else phrase

@@ -79,16 +79,7 @@ def test_a_failed_analyse_is_logged_and_the_run_goes_on(monkeypatch, caplog):
 def test_an_analyse_that_would_wait_for_a_vacuum_gives_up(monkeypatch, caplog):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite is never analysed")
-    import psycopg
-
-    settings = connection.settings_dict
-    holder = psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname=settings["NAME"],
-    )
+    holder = connection.get_new_connection(connection.get_connection_params())  # a second connection
     try:
         # The lock a vacuum or another ANALYZE of the table holds.
         holder.execute("LOCK TABLE practices_practice IN SHARE UPDATE EXCLUSIVE MODE")

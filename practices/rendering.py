@@ -370,6 +370,27 @@ class NoteExtension(markdown.Extension):
         # Before inline parsing (20), which it spares the texts it could not finish in time.
         md.treeprocessors.register(InlineBudgetTreeprocessor(md), "inline_budget", 25)
         md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 5)
+        _guard_block_tests(md.parser)
+
+
+# Markdown tries its block processors on every paragraph in turn, and the tests of these search the
+# whole paragraph with a pattern that cannot match without one of these characters. Most paragraphs
+# hold none, and looking for a character costs far less than a pattern's scan of the paragraph.
+BLOCK_TEST_NEEDS = {"hashheader": "#", "quote": ">", "hr": "-_*", "table": "|"}
+
+
+def _guard_block_tests(parser):
+    """Each processor of BLOCK_TEST_NEEDS runs its own test only on a block holding one of its characters."""
+    for name, characters in BLOCK_TEST_NEEDS.items():
+        processor = parser.blockprocessors[name]
+        processor.test = _guarded(processor.test, characters)
+
+
+def _guarded(test, characters):
+    def guarded_test(parent, block):
+        return any(character in block for character in characters) and test(parent, block)
+
+    return guarded_test
 
 
 def _contents(tokens):

@@ -160,3 +160,24 @@ def test_texts_are_rendered_the_same_whether_plain_ones_are_skipped_or_not(text,
     skipped = render_note(text, video_id=VIDEO)
     monkeypatch.setattr(rendering.InlineBudgetTreeprocessor, "_plain", staticmethod(lambda text: False))
     assert render_note(text, video_id=VIDEO) == skipped
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("Text.\n## Heading inside a paragraph", '<h2 id="note-heading-inside-a-paragraph">'),
+        ("Text.\n> quoted under it", "<blockquote>"),
+        ("Text.\n\n- - -", "<hr>"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
+    ],
+)
+def test_blocks_found_past_a_paragraphs_first_character(markdown, expected):
+    # Markdown's block tests run only on paragraphs holding their characters (`BLOCK_TEST_NEEDS`):
+    # what those characters open is still found wherever it stands in the paragraph.
+    assert expected in render_note(markdown)
+
+
+def test_paragraphs_without_block_characters_stay_paragraphs():
+    assert render_note("Plain words, a hyphen-ated word and a question?") == (
+        "<p>Plain words, a hyphen-ated word and a question?</p>"
+    )

@@ -22,6 +22,7 @@ TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]*>?|<[!?/][^<>\n]*>?")
 CALLOUT_MARKER_RE = re.compile(r"\[![\w-]+\][+-]?")
 EMPHASIS_RE = re.compile(r"\*\*|__|\*|`|~~|==")
 LINE_MARKER_RE = re.compile(r"^[ \t]*(?:#{1,6}|>|[-+*]|\d+[.)])[ \t]+", re.MULTILINE)
+LINE_MARKER_STARTS = frozenset("#>-+*0123456789")
 # Brackets no markup explains any more (a wiki link left open, an empty pair).
 STRAY_BRACKETS_RE = re.compile(r"\[\[|\]\]|\[\s*\]|\(\s*\)")
 
@@ -72,22 +73,33 @@ def _without_markup(text):
         text = TAG_RE.sub(" ", text)
     if "[!" in text:
         text = CALLOUT_MARKER_RE.sub("", text)
-    if any(mark in text for mark in ("*", "__", "`", "~~", "==")):
+    if "*" in text or "__" in text or "`" in text or "~~" in text or "==" in text:
         text = EMPHASIS_RE.sub("", text)
-    text = LINE_MARKER_RE.sub("", text)
+    # A sentence is one line: a marker can only open it.
+    if "\n" in text or text.lstrip(" \t")[:1] in LINE_MARKER_STARTS:
+        text = LINE_MARKER_RE.sub("", text)
     if "[" in text or "]" in text or "(" in text:
         text = STRAY_BRACKETS_RE.sub("", text)
     return text
 
 
 def tidy(text):
-    """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs."""
-    text = SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", " ".join(text.split()))
+    """Plain text with the gaps removed timestamps leave: no space before punctuation, no ",." runs.
+
+    The patterns run only on a sentence that holds what they change (`NEEDS_TIDYING_RE`); most do not.
+    """
+    text = " ".join(text.split())
+    if not NEEDS_TIDYING_RE.search(text):
+        return text
+    text = SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", text)
     # One pass over each run of commas: a lookahead after the run re-scanned it from every comma.
     return COMMA_RUN_RE.sub(_comma_run, text) if "," in text else text
 
 
 SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?])")
+# Once spaces are single, what `tidy` changes: a space before punctuation; a run of commas to shorten or
+# drop, which holds ",," or "," before punctuation or at the end (or a space before punctuation).
+NEEDS_TIDYING_RE = re.compile(r"[ ,][.,;:!?]|,$")
 COMMA_RUN_RE = re.compile(r"(?:,\s*)+")
 
 
@@ -115,7 +127,19 @@ def summary_of(body, limit=300):
     return ""
 
 
-SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[*]*[A-Z0-9])")
+# The end of a sentence: its closing mark (kept with the sentence), quotes or brackets, the spaces cut.
+# It starts with the mark rather than looking behind for one, which would run at every character.
+SENTENCE_END_RE = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[*]*[A-Z0-9])")
+
+
+def _split_sentences(block):
+    """The sentences of a paragraph, each with its closing mark."""
+    pieces, start = [], 0
+    for end in SENTENCE_END_RE.finditer(block):
+        pieces.append(block[start : end.start() + 1])
+        start = end.end()
+    pieces.append(block[start:])
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -151,7 +175,7 @@ def _timed_sentences(blocks):
     result, previous = [], None
     for block, heading in blocks:
         pending = []
-        for piece in [block] if heading else SENTENCE_END_RE.split(block):
+        for piece in [block] if heading else _split_sentences(block):
             stamps = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in CANONICAL_TIMESTAMP_RE.findall(piece)]
             text = tidy(plain_text(piece))
             if not text:

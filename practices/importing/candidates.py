@@ -24,10 +24,16 @@ from functools import cached_property
 # Letters and digits, joined by single hyphens, apostrophes, dots or ampersands ("Step-by-Step",
 # "OPSI's", "U.S", "R&D"). Each repetition needs a separator, so matching never backtracks.
 WORD_RE = re.compile(r"\w+(?:[-'’.&]\w+)*")
+WORD_PIECES_RE = re.compile(f"({WORD_RE.pattern})")  # the words kept by `re.split`, between what parts them
 ACRONYM_IN_BRACKETS_RE = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})s?\s*\)")
 # What an acronym of ASCII text starts with: a capital and a second capital, digit or "&" (NASA, G20,
-# R&D). A sentence without one, no kind word and no bracket gives no phrase and is not cut into words.
-ACRONYM_START_RE = re.compile(r"(?<!\w)[A-Z][A-Z0-9&]")
+# R&D), not inside a word. A sentence without one, no kind word and no bracket gives no phrase and is
+# not cut into words. The pattern has no lookbehind, which would run at every character: the few
+# matches are checked for a word character before them (`_has_acronym_start`).
+ACRONYM_START_RE = re.compile(r"[A-Z][A-Z0-9&]")
+# Runs of word characters: `\bword\b` matches exactly where such a run is the word, so a set lookup
+# over the runs tells whether a sentence holds a kind word, without trying each one at every character.
+WORD_CHARACTERS_RE = re.compile(r"\w+")
 
 
 def _words(text):
@@ -49,9 +55,6 @@ KIND_WORDS = {
     "partnership": "partnership network alliance consortium coalition campus hub",
 }
 KIND_OF_WORD = {word: kind for kind, words in KIND_WORDS.items() for word in words.split()}
-# Any kind word in a casefolded sentence. Names, anaphors and lowercase phrases all need one, so a
-# sentence without (most of them) skips those rules' walk over its words.
-KIND_WORD_RE = re.compile(r"\b(?:{})\b".format("|".join(sorted(KIND_OF_WORD, key=len, reverse=True))))
 # Kind words that, after "the", stand for a name given earlier in the note ("the Navigator").
 ANAPHORS = set(KIND_OF_WORD) - {"government", "service", "order", "act", "index", "model", "unit"}
 # A kind word that only says "this is a programme/partnership": "Innovation Incubator Program" and
@@ -249,15 +252,16 @@ class SentencePhrases:
 
     def __init__(self, sentence):
         self.sentence = sentence
-        self.matches = list(WORD_RE.finditer(sentence.text))
-        self.words = [match.group(0) for match in self.matches]
+        # What comes before the first word, the first word, what parts it from the second... in one
+        # call, without a match object per word.
+        self.pieces = WORD_PIECES_RE.split(sentence.text)
+        self.words = self.pieces[1::2]
         self.found = []
 
     @cached_property
     def joined(self):
         """Whether only spaces part each word from the one before: punctuation ends a name."""
-        text, matches = self.sentence.text, self.matches
-        return [False] + [not text[a.end() : b.start()].strip() for a, b in zip(matches, matches[1:], strict=False)]
+        return [False] + [not gap.strip() for gap in self.pieces[2:-1:2]]
 
     def add(self, text, role, kind, defines=""):
         text = POSSESSIVE_RE.sub("", text)
@@ -267,11 +271,11 @@ class SentencePhrases:
             self.found.append(Phrase(text, key, role, kind, s.text, s.seconds, s.heading, defines))
 
     def collect(self):
-        has_kind_word = KIND_WORD_RE.search(self.sentence.text.casefold()) is not None
-        named = self._names() if has_kind_word else set()
+        kind_word = has_kind_word(self.sentence.text)
+        named = self._names() if kind_word else set()
         self._definitions()
         self._acronyms(named)
-        if has_kind_word:
+        if kind_word:
             self._lowercase()
         return self.found
 
@@ -335,11 +339,25 @@ class SentencePhrases:
                 self.add(word, "anaphor", _kind(word))
 
 
+def has_kind_word(text):
+    """Whether `text` holds a kind word, in any case. Names, anaphors and lowercase phrases all need one,
+    so a sentence without (most of them) skips those rules' walk over its words."""
+    return not KIND_OF_WORD.keys().isdisjoint(WORD_CHARACTERS_RE.findall(text.casefold()))
+
+
+def _has_acronym_start(text):
+    """Whether an ASCII `text` holds the start of an acronym that is not inside a word."""
+    return any(
+        start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")
+        for start in (match.start() for match in ACRONYM_START_RE.finditer(text))
+    )
+
+
 def may_have_phrases(text):
     """False for a sentence no rule can find a phrase in: most sentences, told apart without cutting them into words."""
-    if not text.isascii() or "(" in text or ACRONYM_START_RE.search(text):
+    if not text.isascii() or "(" in text or _has_acronym_start(text):
         return True
-    return KIND_WORD_RE.search(text.casefold()) is not None
+    return has_kind_word(text)
 
 
 def phrases_of(sentences):

@@ -41,6 +41,8 @@ ANCHOR_TIMESTAMP_RE = re.compile(
 ANCHOR_WRAPPER_RE = re.compile(r"\[[\d:\s]*\]\(\s*\Z")
 ANCHOR_WRAPPER_CLOSE_RE = re.compile(r"\s*\)?")
 DATA_T_RE = re.compile(r"\bdata-t=[\"']([^\"']*)[\"']", re.IGNORECASE)
+# Tags inside an anchor's visible text (`<b>[00:01:02]</b>`), dropped before it is read.
+TAG_RE = re.compile(r"<[^>]*>")
 # A bare timestamp needs a bracket on at least one side, so "at 10:30" in prose is left alone.
 BARE_TIMESTAMP_RE = re.compile(
     r"\[\s*(?P<a>\d{1,3}(?::\d{1,3}){1,3})\s*\]+(?!\()|(?<![\w:\[])(?P<b>\d{1,2}:\d{1,2}:\d{1,2})\]+(?!\()"
@@ -230,10 +232,16 @@ def split_front_matter(file, text):
     return data, body, end + 2, problems
 
 
+def time_fields_text(text):
+    """A timestamp's text without its brackets and spaces: "[00:01:02] " gives "00:01:02"."""
+    return text.strip().strip("[]").strip()
+
+
 def parse_time_fields(text):
     """Seconds of a timestamp's text (H:M:S, M:S, or H:M:S with extra fields), with a note on what was off."""
-    parts = text.strip().strip("[]").strip().split(":")
-    if not all(p.isdigit() for p in parts) or not 2 <= len(parts) <= 4:
+    parts = time_fields_text(text).split(":")
+    # Decimal digits only: "²" is a digit to `isdigit` but not to `int`.
+    if not 2 <= len(parts) <= 4 or not all(p.isdecimal() for p in parts):
         return None, "not a timestamp"
     numbers = [int(p) for p in parts]
     remark = ""
@@ -279,7 +287,9 @@ def read_timestamps(file, body, first_line):
     pieces, position = [], 0
     for start, end, match in anchor_timestamps(body):
         data_t = DATA_T_RE.search(match.group(0))
-        inner = re.sub(r"<[^>]*>", "", match.group("inner"))
+        inner = match.group("inner")
+        if "<" in inner:
+            inner = TAG_RE.sub("", inner)
         source = data_t.group(1) if data_t else inner
         found.append((source, inner.strip(), anchor_lines.of(start)))
         pieces += [body[position:start], f"\x00TS{len(found) - 1}\x00"]
@@ -335,7 +345,7 @@ def _read_value(file, source, inner, line, problems):
     seconds, remark = parse_time_fields(inner) if inner else (None, "")
     if seconds is None:
         seconds, remark = parse_time_fields(source)
-    elif source != inner:
+    elif time_fields_text(source) != time_fields_text(inner):  # the same text reads the same
         data_seconds, _ = parse_time_fields(source)
         if data_seconds is not None and data_seconds != seconds:
             message = f"data-t {source!r} and text {inner!r} differ; the text is used"

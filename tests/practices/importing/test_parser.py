@@ -223,6 +223,19 @@ def test_anchor_text_wins_over_a_different_data_t_and_is_reported():
     assert "timestamp-mismatch" in kinds(note)
 
 
+@pytest.mark.parametrize("data_t", ["00:0²:00", "¹:00", "00:01:3⁶"])
+def test_a_data_t_with_digits_int_cannot_read_is_reported_not_fatal(data_t):
+    # `isdigit` takes superscripts for digits; `int` refuses them.
+    found, note = stamps(f'Said <a class="yt-timestamp" data-t="{data_t}">[bad]</a> here.\n')
+    assert found == []
+    assert "timestamp-invalid" in kinds(note)
+
+
+def test_a_data_t_read_in_decimal_digits_of_another_script():
+    found, _ = stamps('Said <a class="yt-timestamp" data-t="٠٠:٠١:٣٦">[]</a> here.\n')
+    assert found == [96]
+
+
 def test_prose_times_are_not_timestamps():
     found, _ = stamps("The meeting at 10:30 and the ratio 3:1 stay text.\n")
     assert found == []

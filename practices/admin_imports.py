@@ -89,7 +89,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        if not str(object_id).isdigit():
+        if not str(object_id).isdecimal():  # `isdigit` also takes "²", which int() refuses
             raise Http404("No such import run.")
         run = get_object_or_404(ImportRun.objects.select_related("user"), pk=object_id)
         context = self.context(
@@ -182,7 +182,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 def ids(request, name):
     """The rows ticked, or every row the page listed when its "all" box is ticked (no script needed)."""
     chosen = request.POST.getlist(f"listed_{name}" if request.POST.get(f"all_{name}") else name)
-    return [int(value) for value in chosen if value.isdigit()]
+    return [int(value) for value in chosen if value.isdecimal()]
 
 
 def unreviewed(model):

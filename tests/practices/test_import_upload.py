@@ -148,8 +148,9 @@ def test_people_outside_curators_cannot_upload(client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_a_run_address_that_is_not_a_number_is_not_found(curator_client):
-    assert curator_client.get("/admin/practices/importrun/abc/change/").status_code == 404
+@pytest.mark.parametrize("address", ["abc", "²", "99999999999999999999"])
+def test_a_run_address_that_is_not_a_number_is_not_found(curator_client, address):
+    assert curator_client.get(f"/admin/practices/importrun/{address}/change/").status_code == 404
 
 
 @pytest.mark.django_db

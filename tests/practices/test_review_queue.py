@@ -107,3 +107,11 @@ def test_every_listed_row_is_chosen_with_one_box_and_no_script(curator_client, t
     curator_client.post(REVIEW, {"decision": "reject", "all_country_mention": "1", "listed_country_mention": listed})
     assert not CountryMention.objects.exists()
     assert Practice.objects.get(note_key="alpha").status == Practice.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_ticked_rows_that_are_not_numbers_are_ignored(curator_client, tmp_path):
+    import_vault(tmp_path)
+    response = curator_client.post(REVIEW, {"decision": "reject", "country_mention": ["²", "x", mention("PT").pk]})
+    assert response.status_code == 302
+    assert list(CountryMention.objects.values_list("country__code", flat=True)) == ["DK"]

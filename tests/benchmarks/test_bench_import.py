@@ -15,10 +15,11 @@ def test_imports_twice_reports_both_runs_and_removes_its_practices():
     out = StringIO()
     call_command("bench_import", "--notes", "3", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[1].startswith("bare Markdown: ") and "peak memory" in lines[1]
-    assert "created 3" in lines[2] and lines[2].startswith("first import: 3 notes")
-    assert lines[3].startswith("ratio of the first import to bare Markdown: ")
-    assert "unchanged 3" in lines[4] and lines[4].startswith("unchanged re-import: 3 notes")
+    assert lines[1].startswith("bare Markdown, before the first import: ")
+    assert "created 3" in lines[2] and lines[2].startswith("first import: 3 notes") and "peak memory" in lines[2]
+    assert lines[3].startswith("bare Markdown, after the first import: ")
+    assert lines[4].startswith("ratio of the first import to bare Markdown (mean of before and after): ")
+    assert "unchanged 3" in lines[5] and lines[5].startswith("unchanged re-import: 3 notes")
     assert not Practice.objects.exists()
     assert not Theme.objects.exists()
 

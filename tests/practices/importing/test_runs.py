@@ -110,3 +110,27 @@ def test_a_preview_left_unconfirmed_is_dropped_when_the_next_upload_comes(tmp_pa
     assert (old.status, old.upload_dir, old.problems[0]["kind"]) == ("failed", "", "preview-expired")
     assert not old_folder.exists() and fresh.status == "previewed"
     assert not runs.confirm(old)
+
+
+@pytest.mark.django_db
+def test_progress_is_written_at_most_twice_a_second_and_always_at_the_last_note(monkeypatch):
+    clock = iter([0.0, 0.1, 0.7, 0.8, 0.9])
+    monkeypatch.setattr(runs.time, "monotonic", lambda: next(clock))
+    run = ImportRun.objects.create(status=ImportRun.Status.RUNNING, active=True)
+    seen = []
+    progress = runs.progress_of(run, lambda done, total: seen.append(done))
+
+    def written():
+        return ImportRun.objects.values_list("progress_done", flat=True).get(pk=run.pk)
+
+    progress(1, 5)
+    assert written() == 1
+    progress(2, 5)  # 0.1 s later
+    assert written() == 1
+    progress(3, 5)  # 0.7 s after the first
+    assert written() == 3
+    progress(4, 5)
+    assert written() == 3
+    progress(5, 5)
+    assert written() == 5
+    assert seen == [1, 2, 3, 4, 5]

@@ -268,8 +268,11 @@ class Practice(EnglishOriginal, models.Model):
     objects = PracticeManager.from_queryset(PracticeQuerySet)()
     # Every change a curator or the importer makes, to browse and revert in the admin.
     # The search vector is derived data: no history, and none of its weight in every historical row.
+    # The import's snapshot and conflicts are the importer's memory of what it last wrote, not
+    # content: a revert keeps the current ones (simple-history reads excluded fields from the row),
+    # so a curator's revert to an older version reads as the curator's change at the next import.
     history = PracticeHistoricalRecords(
-        m2m_fields=[links_to], excluded_fields=["search_rank_vector", "import_conflicts"]
+        m2m_fields=[links_to], excluded_fields=["search_rank_vector", "import_conflicts", "import_snapshot"]
     )
 
     # Texts curators edit in forms: stored as a browser's round trip leaves them (`normalise_text`).

@@ -134,3 +134,19 @@ def test_curators_title_conflict_is_reported_and_nothing_else_counts_as_updated(
     assert "updated 0, unchanged 1" in output
     (conflict,) = [p for p in problems if p["kind"] == "curator-conflict"]
     assert "title" in conflict["message"] and "Sharing Innovative Practices" in conflict["message"]
+
+
+def test_a_revert_to_an_earlier_imported_version_is_the_curators_and_survives_a_changed_note(vault, tmp_path):
+    run(vault, tmp_path)
+    first = practice().history.earliest()
+    edit_note(vault, NOTE_SENTENCE, NOTE_EDIT)
+    run(vault, tmp_path)
+    assert NOTE_EDIT in practice().body_markdown
+    # The revert simple-history's admin makes: the historical version saved as the practice.
+    first.instance.save()
+    assert NOTE_SENTENCE in practice().body_markdown
+
+    edit_note(vault, NOTE_EDIT, NOTE_EDIT + " today")
+    _, problems = run(vault, tmp_path)
+    assert NOTE_SENTENCE in practice().body_markdown
+    assert [p for p in problems if p["kind"] == "curator-conflict"]

@@ -11,12 +11,16 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 lz4_migration = importlib.import_module("practices.migrations.0023_lz4_compression")
-# Columns the migration names that a later migration dropped (0025: the full vector is in the search row only).
-DROPPED_SINCE = {"search_vector"}
+# Columns the migration names that a later migration dropped: 0025, the full vector is in the search
+# row only; 0026, the import snapshot is not part of a practice's history.
+DROPPED_SINCE = {
+    ("practices_practice", "search_vector"),
+    ("practices_historicalpractice", "import_snapshot"),
+}
 
 
 def large_columns(table):
-    return [column for column in lz4_migration.LARGE_COLUMNS[table] if column not in DROPPED_SINCE]
+    return [column for column in lz4_migration.LARGE_COLUMNS[table] if (table, column) not in DROPPED_SINCE]
 
 
 @pytest.fixture

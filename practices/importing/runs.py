@@ -21,11 +21,12 @@ from ..models import ImportRun
 from .run import import_notes
 from .uploads import Limits, unpack
 
-# A running import beats its heart at least once a note (a note takes at most 20 s, see `budget`);
-# one silent this long died with its process, and its lock is taken over.
+# A running import beats its heart with its progress, at least twice a second while it writes notes
+# (a note takes at most 20 s, see `budget`); one silent this long died with its process, and its
+# lock is taken over.
 STALE_AFTER = timedelta(minutes=30)
-# The run's record takes its progress at most this often (and always its last note): the admin's
-# page refreshes every 2 s, and an UPDATE per note was 2,000 statements for 2,000 notes.
+# The run's record takes its progress at most this often (and once more when the run ends): the
+# admin's page refreshes every 2 s, and an UPDATE per note was 2,000 statements for 2,000 notes.
 PROGRESS_INTERVAL_SECONDS = 0.5
 # A preview not confirmed within this long is dropped, with its unpacked folder, when the next upload comes.
 PREVIEW_KEPT = timedelta(days=1)
@@ -70,22 +71,39 @@ def claim(run):
     return run
 
 
-def progress_of(run, also=None):
-    """The callback the importer calls after each note: the run's progress and heartbeat (then `also`'s)."""
-    written_at = None
+class RunProgress:
+    """The callback the importer calls after each note: the run's progress and heartbeat (then `also`'s).
 
-    def progress(done, total):
-        nonlocal written_at
+    Written at most every PROGRESS_INTERVAL_SECONDS; `flush` writes what the last call said, and
+    `latest` holds it for a record written otherwise (a failed run's).
+    """
+
+    def __init__(self, run, also=None):
+        self.run, self.also = run, also
+        self.latest = self.written = None  # (done, total)
+        self.written_at = None
+
+    def __call__(self, done, total):
+        self.latest = (done, total)
         now = time.monotonic()
-        if done >= total or written_at is None or now - written_at >= PROGRESS_INTERVAL_SECONDS:
-            ImportRun.objects.filter(pk=run.pk).update(
-                progress_done=done, progress_total=total, heartbeat_at=timezone.now()
-            )
-            written_at = now
-        if also is not None:
-            also(done, total)
+        if self.written_at is None or now - self.written_at >= PROGRESS_INTERVAL_SECONDS:
+            self.flush()
+            self.written_at = now
+        if self.also is not None:
+            self.also(done, total)
 
-    return progress
+    def flush(self):
+        if self.latest is None or self.latest == self.written:
+            return
+        done, total = self.latest
+        ImportRun.objects.filter(pk=self.run.pk).update(
+            progress_done=done, progress_total=total, heartbeat_at=timezone.now()
+        )
+        self.written = self.latest
+
+    def values(self):
+        """The progress to write with a record made without `flush`: {} when there was none."""
+        return {} if self.latest is None else dict(zip(("progress_done", "progress_total"), self.latest, strict=True))
 
 
 def figures(result, base=None):
@@ -142,17 +160,24 @@ def execute(run, paths, status=None, progress=None):
     """Run the real import of `paths` as `run`: claims the lock (ImportBusy if taken), records the outcome."""
     claim(run)
     token = current_run.set(run)
+    run_progress = RunProgress(run, progress)
     try:
-        result = import_notes(paths, status=status, progress=progress_of(run, progress))
+        result = import_notes(paths, status=status, progress=run_progress)
     except BaseException as error:
         problems = [failure_problem(error)]
         ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED, active=False, finished_at=timezone.now(), problems=problems, problem_count=1
+            status=ImportRun.Status.FAILED,
+            active=False,
+            finished_at=timezone.now(),
+            problems=problems,
+            problem_count=1,
+            **run_progress.values(),
         )
         raise
     finally:
         current_run.reset(token)
     # Notes that failed are counted and listed; the run itself went to its end.
+    run_progress.flush()
     record(run, result, ImportRun.Status.DONE)
     return result
 

@@ -22,7 +22,7 @@ TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]*>?|<[!?/][^<>\n]*>?")
 CALLOUT_MARKER_RE = re.compile(r"\[![\w-]+\][+-]?")
 EMPHASIS_RE = re.compile(r"\*\*|__|\*|`|~~|==")
 LINE_MARKER_RE = re.compile(r"^[ \t]*(?:#{1,6}|>|[-+*]|\d+[.)])[ \t]+", re.MULTILINE)
-LINE_MARKER_STARTS = frozenset("#>-+*0123456789")
+LINE_MARKER_SIGNS = frozenset("#>-+*")  # and any decimal digit, as `\d` (`_may_open_with_marker`)
 # Brackets no markup explains any more (a wiki link left open, an empty pair).
 STRAY_BRACKETS_RE = re.compile(r"\[\[|\]\]|\[\s*\]|\(\s*\)")
 
@@ -76,11 +76,17 @@ def _without_markup(text):
     if "*" in text or "__" in text or "`" in text or "~~" in text or "==" in text:
         text = EMPHASIS_RE.sub("", text)
     # A sentence is one line: a marker can only open it.
-    if "\n" in text or text.lstrip(" \t")[:1] in LINE_MARKER_STARTS:
+    if "\n" in text or _may_open_with_marker(text):
         text = LINE_MARKER_RE.sub("", text)
     if "[" in text or "]" in text or "(" in text:
         text = STRAY_BRACKETS_RE.sub("", text)
     return text
+
+
+def _may_open_with_marker(text):
+    """Whether the line `text` starts, past spaces and tabs, with what a heading, quote or list item starts with."""
+    first = text.lstrip(" \t")[:1]
+    return first in LINE_MARKER_SIGNS or first.isdecimal()
 
 
 def tidy(text):
@@ -135,9 +141,9 @@ SENTENCE_END_RE = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[*]*[A-Z0-9])")
 def _split_sentences(block):
     """The sentences of a paragraph, each with its closing mark."""
     pieces, start = [], 0
-    for end in SENTENCE_END_RE.finditer(block):
-        pieces.append(block[start : end.start() + 1])
-        start = end.end()
+    for sentence_end in SENTENCE_END_RE.finditer(block):
+        pieces.append(block[start : sentence_end.start() + 1])
+        start = sentence_end.end()
     pieces.append(block[start:])
     return pieces
 

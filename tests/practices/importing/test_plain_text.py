@@ -176,3 +176,8 @@ def test_a_curators_summary_is_kept_by_the_cleaning_import(tmp_path):
     run(tmp_path)
     practice.refresh_from_db()
     assert practice.summary == "Written by a curator."
+
+
+@pytest.mark.parametrize("item", ["1. A point", "١. A point", "１) A point", "  - A point", "> A point", "## A point"])
+def test_a_line_marker_in_any_script_of_digits_is_removed(item):
+    assert plain_text(item) == "A point"

@@ -179,10 +179,14 @@ class ImportRunAdmin(admin.ModelAdmin):
             reject(self, request, practices, [countries, toolkits])
 
 
+# A row id past this many digits is no row's (ids are 64-bit); SQLite cannot even compare with it.
+MAX_ID_DIGITS = 18
+
+
 def ids(request, name):
     """The rows ticked, or every row the page listed when its "all" box is ticked (no script needed)."""
     chosen = request.POST.getlist(f"listed_{name}" if request.POST.get(f"all_{name}") else name)
-    return [int(value) for value in chosen if value.isdecimal()]
+    return [int(value) for value in chosen if value.isdecimal() and len(value) <= MAX_ID_DIGITS]
 
 
 def unreviewed(model):

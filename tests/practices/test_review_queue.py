@@ -112,6 +112,7 @@ def test_every_listed_row_is_chosen_with_one_box_and_no_script(curator_client, t
 @pytest.mark.django_db
 def test_ticked_rows_that_are_not_numbers_are_ignored(curator_client, tmp_path):
     import_vault(tmp_path)
-    response = curator_client.post(REVIEW, {"decision": "reject", "country_mention": ["²", "x", mention("PT").pk]})
+    ticked = ["²", "x", "99999999999999999999", mention("PT").pk]
+    response = curator_client.post(REVIEW, {"decision": "reject", "country_mention": ticked})
     assert response.status_code == 302
     assert list(CountryMention.objects.values_list("country__code", flat=True)) == ["DK"]

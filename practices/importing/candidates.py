@@ -24,15 +24,17 @@ from functools import cached_property
 # Letters and digits, joined by single hyphens, apostrophes, dots or ampersands ("Step-by-Step",
 # "OPSI's", "U.S", "R&D"). Each repetition needs a separator, so matching never backtracks.
 WORD_RE = re.compile(r"\w+(?:[-'’.&]\w+)*")
-WORD_PIECES_RE = re.compile(f"({WORD_RE.pattern})")  # the words kept by `re.split`, between what parts them
+# The same words kept by `re.split` between what parts them: [before, word, gap, word, ..., after].
+WORD_PIECES_RE = re.compile(f"({WORD_RE.pattern})")
 ACRONYM_IN_BRACKETS_RE = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})s?\s*\)")
 # What an acronym of ASCII text starts with: a capital and a second capital, digit or "&" (NASA, G20,
 # R&D), not inside a word. A sentence without one, no kind word and no bracket gives no phrase and is
 # not cut into words. The pattern has no lookbehind, which would run at every character: the few
 # matches are checked for a word character before them (`_has_acronym_start`).
 ACRONYM_START_RE = re.compile(r"[A-Z][A-Z0-9&]")
-# Runs of word characters: `\bword\b` matches exactly where such a run is the word, so a set lookup
-# over the runs tells whether a sentence holds a kind word, without trying each one at every character.
+# Runs of word characters only (no joiners, unlike WORD_RE): `\bword\b` matches exactly where such a
+# run is the word, so a set lookup over the runs tells whether a sentence holds a kind word, without
+# trying each kind word at every character.
 WORD_CHARACTERS_RE = re.compile(r"\w+")
 
 
@@ -271,11 +273,11 @@ class SentencePhrases:
             self.found.append(Phrase(text, key, role, kind, s.text, s.seconds, s.heading, defines))
 
     def collect(self):
-        kind_word = has_kind_word(self.sentence.text)
-        named = self._names() if kind_word else set()
+        holds_kind_word = has_kind_word(self.sentence.text)
+        named = self._names() if holds_kind_word else set()
         self._definitions()
         self._acronyms(named)
-        if kind_word:
+        if holds_kind_word:
             self._lowercase()
         return self.found
 

@@ -42,7 +42,7 @@ ANCHOR_WRAPPER_RE = re.compile(r"\[[\d:\s]*\]\(\s*\Z")
 ANCHOR_WRAPPER_CLOSE_RE = re.compile(r"\s*\)?")
 DATA_T_RE = re.compile(r"\bdata-t=[\"']([^\"']*)[\"']", re.IGNORECASE)
 # Tags inside an anchor's visible text (`<b>[00:01:02]</b>`), dropped before it is read.
-TAG_RE = re.compile(r"<[^>]*>")
+ANCHOR_TEXT_TAG_RE = re.compile(r"<[^>]*>")
 # A bare timestamp needs a bracket on at least one side, so "at 10:30" in prose is left alone.
 BARE_TIMESTAMP_RE = re.compile(
     r"\[\s*(?P<a>\d{1,3}(?::\d{1,3}){1,3})\s*\]+(?!\()|(?<![\w:\[])(?P<b>\d{1,2}:\d{1,2}:\d{1,2})\]+(?!\()"
@@ -289,7 +289,7 @@ def read_timestamps(file, body, first_line):
         data_t = DATA_T_RE.search(match.group(0))
         inner = match.group("inner")
         if "<" in inner:
-            inner = TAG_RE.sub("", inner)
+            inner = ANCHOR_TEXT_TAG_RE.sub("", inner)
         source = data_t.group(1) if data_t else inner
         found.append((source, inner.strip(), anchor_lines.of(start)))
         pieces += [body[position:start], f"\x00TS{len(found) - 1}\x00"]

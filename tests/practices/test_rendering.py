@@ -167,7 +167,7 @@ def test_texts_are_rendered_the_same_whether_plain_ones_are_skipped_or_not(text,
     [
         ("Text.\n## Heading inside a paragraph", '<h2 id="note-heading-inside-a-paragraph">'),
         ("Text.\n> quoted under it", "<blockquote>"),
-        ("Text.\n\n- - -", "<hr>"),
+        ("Text.\n- - -\nMore text.", "<hr>"),
         ("| a | b |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
     ],
 )

@@ -21,9 +21,9 @@ from ..models import ImportRun
 from .run import import_notes
 from .uploads import Limits, unpack
 
-# A running import beats its heart with its progress, at least twice a second while it writes notes
-# (a note takes at most 20 s, see `budget`); one silent this long died with its process, and its
-# lock is taken over.
+# A running import beats its heart with its progress: with the first note it writes once
+# PROGRESS_INTERVAL_SECONDS have passed since the last beat (a note takes at most 20 s, see
+# `budget`). One silent this long died with its process, and its lock is taken over.
 STALE_AFTER = timedelta(minutes=30)
 # The run's record takes its progress at most this often (and once more when the run ends): the
 # admin's page refreshes every 2 s, and an UPDATE per note was 2,000 statements for 2,000 notes.

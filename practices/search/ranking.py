@@ -119,6 +119,19 @@ def sqlite_scores_sql(parsed):
     return sql, [english, english, parsed.fts5_positive(stemmed)]
 
 
+def sqlite_head_score_queries(parsed):
+    """[(SQL, its parameter)] of the id and score (and `matched`) of each practice whose title, summary
+    or topics hold the words, from each language's index: English first, then French.
+
+    A practice's score is the better of the two (`sqlite_head_scores_sql`). Each query ends with its
+    WHERE clause, so a caller may add a condition or an order.
+    """
+    return [
+        (_bm25_rows(HEAD_FTS_TABLE, HEAD_BM25_WEIGHTS, matched=False), parsed.fts5_positive()),
+        (_bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS, matched=True), parsed.fts5_positive(stemmed)),
+    ]
+
+
 def sqlite_head_scores_sql(parsed):
     """SQL of the id and score of every practice whose title, summary or topics hold the words; its parameters.
 
@@ -126,10 +139,9 @@ def sqlite_head_scores_sql(parsed):
     the text alone is not among them, and not all of them match ("budget -tax" is in the titles of
     practices whose text says "tax").
     """
-    head = _bm25_rows(HEAD_FTS_TABLE, HEAD_BM25_WEIGHTS, matched=False)
-    french = _bm25_rows(FRENCH_FTS_TABLE, FRENCH_BM25_WEIGHTS, matched=True)
+    (head, english), (french, french_expression) = sqlite_head_score_queries(parsed)
     sql = f"SELECT id, max(score) AS score FROM ({head} UNION ALL {french}) GROUP BY id"  # noqa: S608  (constants only)
-    return sql, [parsed.fts5_positive(), parsed.fts5_positive(stemmed)]
+    return sql, [english, french_expression]
 
 
 def _sqlite_scores(parsed):

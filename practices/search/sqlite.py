@@ -2,14 +2,20 @@
 
 The list's matches under its filters are known already, as a bitmap of ids, from its counts
 (`practices.facet_bits`). What ranks them: the bm25 scores of the matches whose title, summary
-or topics hold the words (one pass over each small FTS5 table, `ranking.sqlite_head_scores_sql`),
+or topics hold the words (from each small FTS5 table, `ranking.sqlite_head_score_queries`),
 then, for matches in the text alone, the list's order: newest first, then the highest id. That
 order is held by each process per data version (`recency`), so a word in half of 100,000 practices
 is ranked without sorting its 50,000 matches in SQL (the one query doing it all took 30 to 50 ms).
 The order is the one `ranking.search` gives; only the shown page's practices are loaded afterwards.
+
+Scoring every practice that holds a word costs SQLite about 1 µs each (a word in 95,000 of 100,000
+practices: 107 ms), so a page scores no more than it needs (`scores_for`): the shown matches alone
+when they are few (a filtered search), else the best rows of each index, and every score only
+when those do not fill the page.
 """
 
 import heapq
+import json
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
@@ -21,11 +27,23 @@ from pyroaring import BitMap64
 from opsi_portal.caching import held_recent, held_value
 
 from .query import ParsedQuery
-from .ranking import sqlite_head_scores_sql
+from .ranking import sqlite_head_score_queries, sqlite_head_scores_sql
 
 TABLE = "practices_search_row"
 # The scores of this many recent queries are held (a word in most of 100,000 practices: 1.3 MB).
 HELD_QUERIES = 8
+# Up to this many shown matches, only those are scored: a word in 95,000 of 100,000 practices, for
+# 300 of them in 7 ms and 20,000 in 30, against 107 for all of them.
+FEW_SHOWN = 20_000
+
+
+def best_rows_wanted(need):
+    """How many of each index's best rows to ask for a page ending at place `need`.
+
+    More than the page: some best rows are not shown (drafts, another filter's, a word excluded from
+    the text), and rows tied at the cut are left out.
+    """
+    return 4 * need + 100
 
 
 @dataclass(frozen=True)
@@ -65,10 +83,10 @@ class SqliteSearchRows:
         return bool(self.parsed.fts5_positive()) and not self.parsed.fts5_exclusions_only()
 
     def head_scores(self):
-        """The `HeadScores` of the query, held for the next pages and filters of the same search.
+        """Every score of the query (`HeadScores`), held for the next pages and filters of the same search.
 
-        Scoring a word in most of 100,000 practices takes SQLite 50 to 100 ms; a search refined by
-        a filter, or its next page, ranks from the held scores instead.
+        For a page the shown matches or the best rows cannot rank (many shown, and a page past the
+        best-scored ones): scoring a word in most of 100,000 practices takes SQLite 50 to 100 ms.
         """
         sql, params = sqlite_head_scores_sql(self.parsed)
 
@@ -79,9 +97,58 @@ class SqliteSearchRows:
 
         return held_recent("search-head-scores", tuple(params), build, HELD_QUERIES)
 
+    def scores_among(self, shown):
+        """The `HeadScores` of the practices of `shown` (a bitmap) whose title, summary or topics hold the words.
+
+        `+rowid` keeps the ids away from FTS5's lookups by rowid (each one counts the word's rows
+        again: 900 ms for a few hundred ids); SQLite checks each row the index yields against them
+        instead, and scores only those in `shown`.
+        """
+        queries = sqlite_head_score_queries(self.parsed)
+        sql = " UNION ALL ".join(f"{query} AND +rowid IN shown" for query, _ in queries)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH shown(id) AS (SELECT value FROM json_each(%s)) {sql}",  # noqa: S608  (constants only)
+                [json.dumps(list(shown)), *(expression for _, expression in queries)],
+            )
+            return HeadScores.best_of(cursor.fetchall())
+
+    def best_scores(self, count):
+        """(`HeadScores` of the best-scored practices, whether they are all of them).
+
+        Each index gives its `count` best rows. When an index has more, those it leaves out score at
+        most its last row's score, so only what scores above the highest such cut is kept: every
+        practice that scores above it is there, with its own score (the better of its two).
+        """
+        queries = sqlite_head_score_queries(self.parsed)
+        # `matched` tells the indexes' rows apart: 0 for the English one's, 1 for the French one's.
+        sql = " UNION ALL ".join(f"SELECT * FROM ({query} ORDER BY score DESC LIMIT %s)" for query, _ in queries)  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for _, expression in queries for value in (expression, count)])
+            rows = cursor.fetchall()
+        cut = None
+        for index in {matched for _, _, matched in rows}:
+            scores = [score for _, score, matched in rows if matched == index]
+            if len(scores) == count:
+                cut = min(scores) if cut is None else max(cut, min(scores))
+        if cut is None:
+            return HeadScores.best_of(rows), True
+        return HeadScores.best_of([row for row in rows if row[1] > cut]), False
+
+    def scores_for(self, shown, need):
+        """`HeadScores` that rank the first `need` practices of `shown` as all the scores would."""
+        if len(shown) <= FEW_SHOWN:
+            return self.scores_among(shown)
+        best, complete = self.best_scores(best_rows_wanted(need))
+        if complete or len(best.ids_held & shown) >= need:
+            # The page is all scored practices, each scoring above any left out.
+            return best
+        return self.head_scores()
+
     def ranked_ids(self, offset, limit):
         """The ids of the matches from `offset` on, at most `limit`, best first."""
-        shown, order, scores = self.shown(), recency(), self.head_scores()
+        shown, order = self.shown(), recency()
+        scores = self.scores_for(shown, offset + limit)
         scored = scores.among(shown)
         page = best_first(scored, order, offset + limit)[offset:]
         if len(page) < limit:
@@ -101,6 +168,15 @@ class HeadScores:
     ids: array  # ascending
     scores: array  # the score of ids[i]
     ids_held: BitMap64
+
+    @classmethod
+    def best_of(cls, rows):
+        """The scores of rows [(id, score, ...)] from both indexes: a practice's better one."""
+        best = {}
+        for pk, score, *_ in rows:
+            if pk not in best or score > best[pk]:
+                best[pk] = score
+        return cls.of(list(best.items()))
 
     @classmethod
     def of(cls, rows):

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from pyroaring import BitMap64
 
 from practices.models import Practice, Strength
-from practices.search import rebuild_search_index
+from practices.search import rebuild_search_index, sqlite
 from practices.search.sqlite import TABLE, HeadScores, Recency, SqliteSearchRows, best_first, newest_first
 from practices.views import filtered_practices
 from tests import factories
@@ -129,6 +129,57 @@ def test_every_page_of_the_ranked_search_is_in_the_order_search_gives(text):
         expected = list(filterset.qs.values_list("pk", flat=True))
         ranked = [pk for offset in range(0, len(expected) + 4, 4) for pk in filterset.ranked_rows.ranked_ids(offset, 4)]
         assert ranked == expected, params
+
+
+def library_in_two_languages():
+    """The `library`, and practices the French index scores too: tied there, and above their English score."""
+    library()
+    for n in range(6):
+        factories.practice(title=f"Town {n}", title_fr="Budgeting des villes", body_html=f"<p>Town {n}.</p>")
+    for n in range(2):
+        factories.practice(title=f"Budgeting plan of the old town and its many streets {n}", title_fr="Budgeting")
+
+
+def every_ranked_page(params, size=4):
+    filterset, _ = filtered_practices(QueryDict(urlencode(params)))
+    expected = list(filterset.qs.values_list("pk", flat=True))
+    pages = range(0, len(expected) + size, size)
+    return [pk for offset in pages for pk in filterset.ranked_rows.ranked_ids(offset, size)], expected
+
+
+@pytest.mark.parametrize(
+    ("wanted", "every_score_asked"),
+    [
+        (lambda need: 4 * need + 100, False),  # each index's best rows are all its rows
+        (lambda need: need, True),  # cut among tied scores, and short of later pages
+        (lambda need: 2 * need, True),
+    ],
+)
+def test_pages_ranked_from_the_best_rows_are_those_every_score_gives(monkeypatch, wanted, every_score_asked):
+    """Many shown matches: a page is ranked from each index's best rows when they rank it, else from every score."""
+    library_in_two_languages()
+    monkeypatch.setattr(sqlite, "FEW_SHOWN", 0)
+    monkeypatch.setattr(sqlite, "best_rows_wanted", wanted)
+    asked = []
+    every_score = SqliteSearchRows.head_scores
+    monkeypatch.setattr(SqliteSearchRows, "head_scores", lambda rows: asked.append(1) or every_score(rows))
+    for text in ("budgeting", "towns", "budgeting -towns", '"note 12" or "note 24"'):
+        for params in ({"q": text}, {"q": text, "country": "chile"}, {"q": text, "theme": "labs"}):
+            ranked, expected = every_ranked_page(params)
+            assert ranked == expected, params
+    assert bool(asked) == every_score_asked
+
+
+def test_pages_ranked_from_the_shown_matches_alone_are_those_every_score_gives(monkeypatch):
+    library_in_two_languages()
+    monkeypatch.setattr(SqliteSearchRows, "head_scores", lambda rows: pytest.fail("every score was asked"))
+    for params in ({"q": "budgeting"}, {"q": "budgeting", "country": "chile"}, {"q": "open towns", "theme": "towns"}):
+        ranked, expected = every_ranked_page(params)
+        assert ranked == expected, params
+    # Only the shown are scored: a few of a word's many practices.
+    ranker = filtered_practices(QueryDict("q=budgeting&country=chile"))[0].ranked_rows
+    shown, everyone = ranker.shown(), BitMap64(Practice.objects.values_list("pk", flat=True))
+    assert 0 < len(ranker.scores_among(shown).ids) <= len(shown) < len(ranker.scores_among(everyone).ids)
 
 
 def test_the_newest_of_few_or_many_matches_are_the_same_whichever_way_they_are_found():

@@ -73,7 +73,7 @@ def search_words(seed):
 
 
 def search_urls(rng, requests, seed, combos):
-    """Searches for a word of each frequency, alone and with two filters, and for two and three words."""
+    """Searches for a word of each frequency, alone and with two filters, for two and three words and a phrase."""
     bands = search_words(seed)
     urls = {}
     for band, words in bands.items():
@@ -89,6 +89,10 @@ def search_urls(rng, requests, seed, combos):
             f"/practices/?{urlencode({'q': rng.choice(words), 'country': country, 'theme': theme})}"
             for country, theme, _toolkit in chosen
         ]
+    # Two words of the most common band in quotes ("public sector"): a phrase whose words most
+    # practices hold. Drawn after the others, which keep the words of earlier runs.
+    phrases = ['"{}"'.format(" ".join(rng.sample(bands["common"], 2))) for _ in range(requests)]
+    urls["search, phrase"] = [f"/practices/?{urlencode({'q': phrase})}" for phrase in phrases]
     return urls
 
 

@@ -20,6 +20,7 @@ PAGE_TYPES = [
     "search, rare word",
     "search, 2 words",
     "search, 3 words",
+    "search, phrase",
     "search common + 2 filters",
     "search mid + 2 filters",
     "search rare + 2 filters",

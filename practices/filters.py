@@ -27,7 +27,7 @@ from .facets import (
 from .models import CountryMention, Practice, SearchRow, Theme, ThemedPractice, ToolkitMention
 from .search import matching, search
 from .search.index import is_postgresql
-from .search.postgresql import SearchRows, match_tsquery
+from .search.postgresql import SearchRows
 from .search.query import MAX_LENGTH as SEARCH_MAX_LENGTH
 from .search.query import parse, validate_query
 from .search.ranking import sqlite_matched_ids
@@ -155,7 +155,7 @@ class PracticeFilter(django_filters.FilterSet):
         if not parsed.alternatives:
             return None
         filters = {self.ids_column(name): [r.pk for r in self.selected(name)] for name in FACETS if self.selected(name)}
-        return SearchRows(parsed.websearch(), filters, match_tsquery(parsed))
+        return SearchRows(parsed.websearch(), filters)
 
     @cached_property
     def ranked_rows(self):

@@ -11,7 +11,7 @@ The order is the one `ranking.search` gives every database: `ts_rank` over the r
 then newest first, then the highest id.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -23,45 +23,6 @@ from .index import CONFIG, FRENCH_CONFIG
 TABLE = "practices_search_row"
 # The query as `ranking.tsquery` writes it: English stems or French stems; the text is a parameter twice.
 TSQUERY = f"(websearch_to_tsquery('{CONFIG}', %s) || websearch_to_tsquery('{FRENCH_CONFIG}', %s))"
-
-
-def match_tsquery(parsed):
-    """SQL of the tsquery the rows' vectors are matched with, and its parameters.
-
-    The ranked query (`TSQUERY`), unless a word is hyphenated ("co-design"). Such a word is a phrase
-    of its parts, which GIN cannot check: every row holding the parts has its whole vector read out of
-    line (a word in 47,000 of 100,000 practices: 290 ms). The parser also indexes it whole, as a
-    lexeme followed by its parts, so the phrase is or-ed with that lexeme and the parts, which the
-    index answers alone; the rows it finds hold the phrase anyway, and GIN reads no vector for them.
-    """
-    if not any(term.compound for alternative in parsed.alternatives for term in alternative):
-        text = parsed.websearch()
-        return TSQUERY, [text, text]
-    sql, params = [], []
-    for config in (CONFIG, FRENCH_CONFIG):
-        alternatives = []
-        for alternative in parsed.alternatives:
-            terms = []
-            for term in alternative:
-                term_sql, term_params = _term_tsquery(config, term)
-                terms.append(f"!!{term_sql}" if term.negated else term_sql)
-                params += term_params
-            alternatives.append("(" + " && ".join(terms) + ")")
-        sql.append("(" + " || ".join(alternatives) + ")")
-    return "(" + " || ".join(sql) + ")", params
-
-
-def _term_tsquery(config, term):
-    """One term's tsquery, as websearch_to_tsquery reads it within the whole query; its parameters."""
-    words = f"websearch_to_tsquery('{config}', %s)"
-    text = replace(term, negated=False).websearch()
-    if not term.compound:
-        return words, [text]
-    # Parts that are all stop words make an empty query, which the whole query leaves out: so does this.
-    return (
-        f"(CASE WHEN numnode({words}) = 0 THEN {words} ELSE {words} || plainto_tsquery('{config}', %s) END)",
-        [text, text, text, term.compound],
-    )
 
 
 # The search rows of some practices (`%s`: their ids) from the practices' columns; written by
@@ -101,8 +62,6 @@ class SearchRows:
 
     text: str  # the query, written for websearch_to_tsquery (`ParsedQuery.websearch()`)
     filters: dict = field(default_factory=dict)  # array column -> the ids of which it needs one
-    # What the vectors are matched with (`match_tsquery`): the ranked query's (TSQUERY) when None.
-    match: tuple | None = field(default=None, repr=False)
     # `matching_ids()` once fetched: a phrase's ranking reads them rather than matching again.
     matched_ids: list | None = field(default=None, repr=False, compare=False)
     first_page: list | None = field(default=None, repr=False, compare=False)  # fetched with them
@@ -113,8 +72,7 @@ class SearchRows:
         `among`: the ids the text matches, when known, instead of matching it again.
         """
         if among is None:
-            tsquery, params = self.match or (TSQUERY, [self.text, self.text])
-            sql = [f"s.published AND s.vector @@ {tsquery}"]
+            sql, params = [f"s.published AND s.vector @@ {TSQUERY}"], [self.text, self.text]
         else:
             sql, params = ["s.id = ANY(%s)"], [among]
         conditions, ids = self.filter_conditions()
@@ -165,7 +123,7 @@ class SearchRows:
         Asked apart, each matched the text through the GIN index (a word in half of 100,000 practices:
         17-23 ms for the ids, 26-38 for the page); here the matches are read once, with their rank.
         """
-        where, params = replace(self, filters={}).where()
+        where, params = SearchRows(self.text).where()
         if filtered := self.all_filters_but_one():
             where, params = f"{where} AND {filtered[0]}", [*params, *filtered[1]]
         arrays = "".join(f", s.{column}" for column in self.filters)

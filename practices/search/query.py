@@ -25,9 +25,6 @@ class Term:
 
     text: str
     negated: bool = False
-    # The word as typed when it is hyphenated ("co-design"), which PostgreSQL also indexes whole
-    # (`postgresql.match_tsquery`).
-    compound: str | None = None
 
     def websearch(self):
         quoted = f'"{self.text}"' if " " in self.text else self.text
@@ -83,8 +80,6 @@ def _fts5_alternative(terms, words=None):
 
 
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-# A word of ASCII letters joined by hyphens, which PostgreSQL's parser reads as one hyphenated word.
-COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 
 
 def parse(text):
@@ -103,8 +98,7 @@ def parse(text):
             phrase = word.lstrip("-")
         words = re.findall(r"[^\W_]+", phrase or "")
         if words:
-            compound = phrase if word is not None and COMPOUND.fullmatch(phrase) else None
-            current.append(Term(" ".join(words), negated, compound))
+            current.append(Term(" ".join(words), negated))
     if current:
         alternatives.append(current)
     return ParsedQuery(alternatives)

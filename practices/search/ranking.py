@@ -28,7 +28,7 @@ from pyroaring import BitMap64
 from .french import stemmed
 from .index import CONFIG, FRENCH_CONFIG, FRENCH_FTS_TABLE, FTS_TABLE, HEAD_FTS_TABLE, is_postgresql
 from .postgresql import TABLE as SEARCH_ROW_TABLE
-from .postgresql import SearchRows, match_tsquery
+from .postgresql import TSQUERY, SearchRows
 from .query import parse
 
 # bm25 weights of the ranking index's columns: title, summary, topics (themes, countries, toolkits).
@@ -49,8 +49,8 @@ def tsquery(parsed):
 
 def _postgresql_ids(parsed):
     """The ids of the practices whose search row matches, from that row's GIN index (the only index of the text)."""
-    tsquery, params = match_tsquery(parsed)
-    return RawSQL(f"SELECT id FROM {SEARCH_ROW_TABLE} WHERE vector @@ {tsquery}", params)  # noqa: S608, S611  (constants; the text is a parameter)
+    text = parsed.websearch()
+    return RawSQL(f"SELECT id FROM {SEARCH_ROW_TABLE} WHERE vector @@ {TSQUERY}", [text, text])  # noqa: S608, S611  (constants; the text is a parameter)
 
 
 def _fts5_ids(expression, table=FTS_TABLE):
@@ -172,7 +172,7 @@ def matches_any_published(text):
     parsed = parse(text)
     if not is_postgresql() or not parsed.alternatives or not (text or "").strip():
         return matching(Practice.objects.published(), text).exists()
-    return SearchRows(parsed.websearch(), match=match_tsquery(parsed)).any()
+    return SearchRows(parsed.websearch()).any()
 
 
 def _ranked_postgresql(queryset, parsed):

@@ -90,7 +90,7 @@ def search_urls(rng, requests, seed, combos):
             for country, theme, _toolkit in chosen
         ]
     # Two words of the most common band in quotes ("public sector"): a phrase whose words most
-    # practices hold. Drawn after the others, which keep the words of earlier runs.
+    # practices hold. Drawn after the other searches, which keep the words of earlier runs.
     phrases = ['"{}"'.format(" ".join(rng.sample(bands["common"], 2))) for _ in range(requests)]
     urls["search, phrase"] = [f"/practices/?{urlencode({'q': phrase})}" for phrase in phrases]
     return urls

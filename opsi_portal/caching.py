@@ -207,6 +207,14 @@ def held_recent(name, key, build, keep):
     return value
 
 
+def held_recent_if_any(name, key):
+    """What `held_recent(name, key, ...)` holds under the current data version, or None; builds nothing."""
+    version = data_version()
+    with _held_records_lock:
+        entry = _held_recent.get(name, {}).get(key)
+    return entry[1] if entry is not None and entry[0] == version else None
+
+
 def forget_held_records():
     """Drop every held record and value (tests change data without always raising the data version)."""
     with _held_records_lock:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db import connection
 from pyroaring import BitMap64
 
-from opsi_portal.caching import held_recent, held_value
+from opsi_portal.caching import held_recent, held_recent_if_any, held_value
 
 from .query import ParsedQuery
 from .ranking import sqlite_head_score_queries, sqlite_head_scores_sql
@@ -32,6 +32,7 @@ from .ranking import sqlite_head_score_queries, sqlite_head_scores_sql
 TABLE = "practices_search_row"
 # The scores of this many recent queries are held (a word in most of 100,000 practices: 1.3 MB).
 HELD_QUERIES = 8
+HELD_SCORES = "search-head-scores"
 # Up to this many shown matches, only those are scored: a word in 95,000 of 100,000 practices, for
 # 300 of them in 7 ms and 20,000 in 30, against 107 for all of them.
 FEW_SHOWN = 20_000
@@ -95,7 +96,11 @@ class SqliteSearchRows:
                 cursor.execute(sql, params)
                 return HeadScores.of(cursor.fetchall())
 
-        return held_recent("search-head-scores", tuple(params), build, HELD_QUERIES)
+        return held_recent(HELD_SCORES, tuple(params), build, HELD_QUERIES)
+
+    def held_head_scores(self):
+        """Every score of the query if this process holds them (`head_scores`), else None."""
+        return held_recent_if_any(HELD_SCORES, tuple(sqlite_head_scores_sql(self.parsed)[1]))
 
     def scores_among(self, shown):
         """The `HeadScores` of the practices of `shown` (a bitmap) whose title, summary or topics hold the words.
@@ -137,6 +142,9 @@ class SqliteSearchRows:
 
     def scores_for(self, shown, need):
         """`HeadScores` that rank the first `need` practices of `shown` as all the scores would."""
+        held = self.held_head_scores()
+        if held is not None:
+            return held
         if len(shown) <= FEW_SHOWN:
             return self.scores_among(shown)
         best, complete = self.best_scores(best_rows_wanted(need))

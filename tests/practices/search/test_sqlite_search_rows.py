@@ -131,13 +131,18 @@ def test_every_page_of_the_ranked_search_is_in_the_order_search_gives(text):
         assert ranked == expected, params
 
 
-def library_in_two_languages():
-    """The `library`, and practices the French index scores too: tied there, and above their English score."""
+def library_in_two_languages(english_above_french=False):
+    """The `library`, and practices the French index scores too: tied there, and above their English score.
+
+    `english_above_french`: and two that score better in English than in French.
+    """
     library()
     for n in range(6):
         factories.practice(title=f"Town {n}", title_fr="Budgeting des villes", body_html=f"<p>Town {n}.</p>")
     for n in range(2):
         factories.practice(title=f"Budgeting plan of the old town and its many streets {n}", title_fr="Budgeting")
+    for n in range(2 if english_above_french else 0):
+        factories.practice(title="Budgeting", title_fr=f"Budgeting de la vieille ville et de ses nombreuses rues {n}")
 
 
 def every_ranked_page(params, size=4):
@@ -147,6 +152,7 @@ def every_ranked_page(params, size=4):
     return [pk for offset in pages for pk in filterset.ranked_rows.ranked_ids(offset, size)], expected
 
 
+@pytest.mark.parametrize("english_above_french", [False, True])
 @pytest.mark.parametrize(
     ("wanted", "every_score_asked"),
     [
@@ -155,14 +161,18 @@ def every_ranked_page(params, size=4):
         (lambda need: 2 * need, True),
     ],
 )
-def test_pages_ranked_from_the_best_rows_are_those_every_score_gives(monkeypatch, wanted, every_score_asked):
+def test_pages_ranked_from_the_best_rows_are_those_every_score_gives(
+    monkeypatch, wanted, every_score_asked, english_above_french
+):
     """Many shown matches: a page is ranked from each index's best rows when they rank it, else from every score."""
-    library_in_two_languages()
+    library_in_two_languages(english_above_french)
     monkeypatch.setattr(sqlite, "FEW_SHOWN", 0)
     monkeypatch.setattr(sqlite, "best_rows_wanted", wanted)
     asked = []
     every_score = SqliteSearchRows.head_scores
     monkeypatch.setattr(SqliteSearchRows, "head_scores", lambda rows: asked.append(1) or every_score(rows))
+    # Every page takes the way under test, even once every score is held.
+    monkeypatch.setattr(SqliteSearchRows, "held_head_scores", lambda rows: None)
     for text in ("budgeting", "towns", "budgeting -towns", '"note 12" or "note 24"'):
         for params in ({"q": text}, {"q": text, "country": "chile"}, {"q": text, "theme": "labs"}):
             ranked, expected = every_ranked_page(params)
@@ -171,7 +181,7 @@ def test_pages_ranked_from_the_best_rows_are_those_every_score_gives(monkeypatch
 
 
 def test_pages_ranked_from_the_shown_matches_alone_are_those_every_score_gives(monkeypatch):
-    library_in_two_languages()
+    library_in_two_languages(english_above_french=True)
     monkeypatch.setattr(SqliteSearchRows, "head_scores", lambda rows: pytest.fail("every score was asked"))
     for params in ({"q": "budgeting"}, {"q": "budgeting", "country": "chile"}, {"q": "open towns", "theme": "towns"}):
         ranked, expected = every_ranked_page(params)
@@ -180,6 +190,17 @@ def test_pages_ranked_from_the_shown_matches_alone_are_those_every_score_gives(m
     ranker = filtered_practices(QueryDict("q=budgeting&country=chile"))[0].ranked_rows
     shown, everyone = ranker.shown(), BitMap64(Practice.objects.values_list("pk", flat=True))
     assert 0 < len(ranker.scores_among(shown).ids) <= len(shown) < len(ranker.scores_among(everyone).ids)
+
+
+def test_a_page_ranks_from_every_score_when_they_are_held(monkeypatch):
+    library_in_two_languages()
+    ranker = filtered_practices(QueryDict("q=budgeting"))[0].ranked_rows
+    every_score = ranker.head_scores()
+    for way in ("scores_among", "best_scores"):
+        monkeypatch.setattr(SqliteSearchRows, way, lambda *args: pytest.fail("scored again"))
+    assert ranker.scores_for(ranker.shown(), 20) is every_score
+    ranked, expected = every_ranked_page({"q": "budgeting"})
+    assert ranked == expected
 
 
 def test_the_newest_of_few_or_many_matches_are_the_same_whichever_way_they_are_found():
